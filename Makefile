@@ -1,0 +1,35 @@
+# Two commands a new user needs: `make report` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PERIOD ?= 2024
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test lab lock clean-venv
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name baocao --display-name "Báo cáo trẻ em (baocao)" >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/baocao run --period $(PERIOD)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# Refresh the lock from the top-level list in pyproject.toml (needs the package registry).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet '.[test]' setuptools wheel
+	( head -2 requirements.lock; .lock-venv/bin/pip freeze --exclude baocao-treem-binhlieu | sort -f ) > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,116 @@
+"""Administrative units in force for a reporting period.
+
+Units are reference data, never typed into code: they come from the `vietnamadminunits` package
+(MIT), whose packaged SQLite database holds the legacy three-level list (63 provinces, 681
+districts, 10,040 communes, before 1 July 2025) and the two-level list in force from 1 July 2025
+(34 provinces, 3,321 communes). Which list applies is decided by the end date of the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+REFORM_DATE = dt.date(2025, 7, 1)
+LEVELS = ("province", "district", "commune")
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]))?$")
+
+
+class UnknownUnit(ValueError):
+    """A unit code that is not in the list in force for the period."""
+
+
+def normalise_period(period: object) -> str:
+    """Return the period as text: papermill's CLI turns `-p period 2024` into the int 2024."""
+    text = str(period).strip()
+    if not _PERIOD.match(text):
+        raise ValueError(f"kỳ báo cáo '{text}' không hợp lệ: dùng năm (2024), nửa năm (2024-H1) hoặc quý (2024-Q3)")
+    return text
+
+
+def period_end(period: object) -> dt.date:
+    """Last day of a reporting period: `2024` → 2024-12-31, `2025-H1` → 2025-06-30, `2024-Q3` → 2024-09-30."""
+    m = _PERIOD.match(normalise_period(period))
+    year, part = int(m["year"]), m["part"]
+    month = {None: 12, "H1": 6, "H2": 12, "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12}[part]
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return next_month - dt.timedelta(days=1)
+
+
+def list_in_force(period: object) -> str:
+    """`legacy` (province–district–commune) before 1 July 2025, `2025` (province–commune) after."""
+    return "legacy" if period_end(period) < REFORM_DATE else "2025"
+
+
+def _nfc(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+@lru_cache(maxsize=2)
+def _read_units(list_name: str) -> pd.DataFrame:
+    db = resources.files("vietnamadminunits") / "data" / "dataset.db"
+    with resources.as_file(db) as path, sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        if list_name == "legacy":
+            rows = con.execute(
+                "SELECT province, provinceCode, district, districtCode, ward, wardCode FROM admin_units_legacy"
+            ).fetchall()
+        else:
+            rows = con.execute("SELECT province, provinceCode, ward, wardCode FROM admin_units").fetchall()
+    records: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        if list_name == "legacy":
+            prov, prov_code, dist, dist_code, ward, ward_code = map(_nfc, row)
+            chain = [("province", prov_code, prov, ""), ("district", dist_code, dist, prov_code),
+                     ("commune", ward_code, ward, dist_code)]
+        else:
+            prov, prov_code, ward, ward_code = map(_nfc, row)
+            chain = [("province", prov_code, prov, ""), ("commune", ward_code, ward, prov_code)]
+        for level, code, name, parent in chain:
+            if code:
+                records[(level, code)] = {"level": level, "code": code, "name": name,
+                                          "parent_code": parent, "province_code": prov_code}
+    frame = pd.DataFrame(sorted(records.values(), key=lambda r: (LEVELS.index(r["level"]), r["code"])))
+    return frame.astype("string")
+
+
+def units(period: object) -> pd.DataFrame:
+    """Every unit in force for the period: level, code, name, parent_code, province_code."""
+    return _read_units(list_in_force(period))
+
+
+def unit(period: object, code: str, level: str | None = None) -> pd.Series:
+    """One unit by code (and level, since a 3-digit district and a 5-digit commune never clash)."""
+    table = units(period)
+    hits = table[(table["code"] == code) & ((table["level"] == level) if level else True)]
+    if hits.empty:
+        raise UnknownUnit(f"mã đơn vị '{code}' không có trong danh mục đơn vị hành chính áp dụng cho kỳ {normalise_period(period)}")
+    return hits.iloc[0]
+
+
+def communes_of(period: object, code: str, level: str) -> pd.DataFrame:
+    """The communes that make up a unit (a commune is made of itself), sorted by code."""
+    table = units(period)
+    communes = table[table["level"] == "commune"]
+    if level == "commune":
+        picked = communes[communes["code"] == code]
+    elif level == "district":
+        picked = communes[communes["parent_code"] == code]
+    else:
+        picked = communes[communes["province_code"] == code]
+    if picked.empty:
+        unit(period, code, level)  # raises UnknownUnit with the reason
+    return picked.reset_index(drop=True)
+
+
+def short_name(name: str) -> str:
+    """`Xã Đồng Văn` → `Đồng Văn`, for tables and charts where the level is understood."""
+    for prefix in ("Thị trấn ", "Xã ", "Phường ", "Huyện ", "Thị xã ", "Thành phố ", "Quận ", "Tỉnh "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
