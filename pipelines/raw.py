@@ -13,11 +13,11 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
+
+from pipelines import settings
 
 
 class RawDataError(ValueError):
@@ -38,22 +38,18 @@ class Form:
         return self.text + self.counts
 
 
-def _config(name: str) -> dict:
-    return yaml.safe_load((resources.files("pipelines") / "config" / name).read_text(encoding="utf-8"))
-
-
 @lru_cache(maxsize=1)
 def forms() -> dict[str, Form]:
     """The reporting forms, in the order of `config/forms.yml`."""
     return {name: Form(name=name, file=spec["file"], title_vi=spec["title_vi"], key=tuple(spec["key"]),
                        text=tuple(spec["text"]), counts=tuple(spec["counts"]))
-            for name, spec in _config("forms.yml").items()}
+            for name, spec in settings.load("forms.yml").items()}
 
 
 @lru_cache(maxsize=1)
 def categories() -> dict[str, dict[str, dict]]:
     """Codes of the breakdown columns (sex, circumstance, ...) with their labels."""
-    return _config("categories.yml")
+    return settings.load("categories.yml")
 
 
 def period_dir(data_dir: Path | str, period: str) -> Path:

@@ -1,0 +1,213 @@
+"""What a report says: the figures of one unit for one period, as Vietnamese HTML fragments.
+
+The report notebook is thin: it calls `load` and the section functions here and displays what they
+return. Every figure comes from the processed indicator table (numerator, denominator, factor),
+never from text, and is formatted the vi_VN way by pipelines.vi.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines import indicators, reference, vi
+
+LEVEL_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
+COMMUNE_TABLE = ["children_under_16", "ethnic_minority_share", "children_under_6", "children_special_or_difficult",
+                 "sponsorship_coverage", "net_enrolment_primary", "net_enrolment_lower_secondary",
+                 "national_standard_schools_share"]
+
+
+class UnitNotInData(ValueError):
+    """The unit asked for is not covered by the period's processed data."""
+
+
+def processed_path(data_dir: Path | str, period: str) -> Path:
+    return Path(data_dir) / "processed" / period / "indicators.parquet"
+
+
+def read_indicators(data_dir: Path | str, period: str) -> pd.DataFrame:
+    path = processed_path(data_dir, period)
+    if not path.is_file():
+        raise FileNotFoundError(f"chưa có số liệu đã xử lý cho kỳ {period} ({path}); chạy: baocao run --period {period}")
+    return pd.read_parquet(path)
+
+
+def resolve_unit(unit: object, codes: list[str]) -> str:
+    """The unit code as text. papermill's `-p unit 06847` arrives as the int 6847: pad it to a
+    province (2), district (3) or commune (5) code and keep the one the period's data covers."""
+    text = str(unit).strip()
+    if text in codes:
+        return text
+    candidates = sorted({text.zfill(width) for width in (2, 3, 5)} & set(codes)) if text.isdigit() else []
+    if len(candidates) != 1:
+        raise UnitNotInData(f"đơn vị '{text}' không có trong số liệu của kỳ này; các mã có: {', '.join(sorted(codes))}"
+                            + (" (mã mơ hồ: truyền dưới dạng chuỗi, ví dụ -r unit 06847)" if candidates else ""))
+    return candidates[0]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    period: str
+    level: str
+    code: str
+    name: str
+    table: pd.DataFrame       # every indicator of every unit of the period
+    aggregate_code: str      # the district (or province) the communes add up to
+
+    def row(self, indicator_id: str, code: str | None = None) -> pd.Series:
+        t = self.table
+        return t[(t["indicator_id"] == indicator_id) & (t["unit_code"] == (code or self.code))].iloc[0]
+
+    def value(self, indicator_id: str, code: str | None = None) -> float:
+        return float(self.row(indicator_id, code)["value"])
+
+    def show(self, indicator_id: str, code: str | None = None) -> str:
+        """The formatted figure as HTML, kept on one line ("95,0 %" never breaks before "%")."""
+        text = vi.value_with_unit(self.value(indicator_id, code), indicators.catalogue()[indicator_id].unit)
+        return f'<span class="figure">{_e(text)}</span>'
+
+    @property
+    def communes(self) -> pd.DataFrame:
+        t = self.table
+        return t[t["level"] == "commune"][["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
+
+
+def load(period: object, unit: object, data_dir: Path | str = "data") -> ReportContext:
+    """Everything a report on `unit` for `period` needs, read through pipelines."""
+    period = reference.normalise_period(period)
+    table = read_indicators(data_dir, period)
+    codes = sorted(set(table["unit_code"]))
+    code = resolve_unit(unit, codes)
+    own = table[table["unit_code"] == code].iloc[0]
+    aggregate = table[table["level"] != "commune"]["unit_code"].iloc[0]
+    return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate))
+
+
+def report_date(period: str, date: str = "") -> dt.date:
+    """The date on the report: given as YYYY-MM-DD, or by default the 5th day after the period
+    ends (a fixed date, so the same inputs always give the same report)."""
+    return dt.date.fromisoformat(date) if date else reference.period_end(period) + dt.timedelta(days=5)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def header_html(ctx: ReportContext, number: str = "…", date: str = "") -> str:
+    """The header block of Decree 30/2020/NĐ-CP: issuing body and national motto, number, date, title."""
+    body = f"ỦY BAN NHÂN DÂN {LEVEL_VI[ctx.level].upper()} {reference.short_name(ctx.name).upper()}"
+    place = reference.short_name(ctx.name)
+    return f"""<header class="official-header">
+<table class="header-block" role="presentation"><tr>
+<td class="issuer"><p class="issuer-name">{_e(body)}</p><p class="doc-number">Số: {_e(number)}/BC-UBND</p></td>
+<td class="motto"><p class="nation">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</p><p class="motto-line">Độc lập - Tự do - Hạnh phúc</p>
+<p class="date-line"><em>{_e(vi.date_line(place, report_date(ctx.period, date)))}</em></p></td>
+</tr></table>
+<h1 class="doc-title">BÁO CÁO<br><span class="subject">Kết quả thực hiện công tác bảo vệ, chăm sóc và giáo dục trẻ em
+năm {_e(ctx.period)} trên địa bàn {_e(LEVEL_VI[ctx.level])} {_e(reference.short_name(ctx.name))}</span></h1>
+</header>"""
+
+
+def general_situation_html(ctx: ReportContext) -> str:
+    """I. General situation: children by age and ethnicity."""
+    where = "Toàn " + LEVEL_VI[ctx.level] if ctx.level != "commune" else "Trên địa bàn xã"
+    return f"""<section><h2>I. Tình hình chung</h2>
+<p>{where} có <strong>{ctx.show('children_under_16')}</strong> trẻ em dưới 16 tuổi, trong đó trẻ em người dân tộc
+thiểu số là <strong>{ctx.show('children_ethnic_minority')}</strong> trẻ ({ctx.show('ethnic_minority_share')});
+trẻ em dưới 6 tuổi là <strong>{ctx.show('children_under_6')}</strong> trẻ.</p></section>"""
+
+
+def _target_text(indicator_id: str, year: int) -> str:
+    ind = indicators.catalogue()[indicator_id]
+    target = ind.target_for(year)
+    if target is None:
+        return ""
+    word = "dưới" if target.comparison == "<" else "đạt"
+    return f"mục tiêu năm {target.year}: {word} {vi.value_with_unit(target.value, ind.unit)}"
+
+
+def protection_html(ctx: ReportContext) -> str:
+    """II.1 Protection, support and sponsorship."""
+    year = int(ctx.period[:4])
+    received = ctx.row("case_files_received")
+    handled = ctx.row("case_files_handled_share")
+    return f"""<section><h2>II. Kết quả thực hiện</h2><h3>1. Công tác bảo vệ, chăm sóc trẻ em</h3>
+<p>Số trẻ em có hoàn cảnh đặc biệt và trẻ em có hoàn cảnh khó khăn là <strong>{ctx.show('children_special_or_difficult')}</strong>
+trẻ, trong đó trẻ em có hoàn cảnh đặc biệt là {ctx.show('children_special_circumstances')} trẻ, chiếm
+{ctx.show('special_circumstances_share')} tổng số trẻ em ({_target_text('special_circumstances_share', year)});
+{ctx.show('special_circumstances_supported_share')} trẻ em có hoàn cảnh đặc biệt được trợ giúp
+({_target_text('special_circumstances_supported_share', year)}).</p>
+<p>Có <strong>{ctx.show('children_sponsored')}</strong> trẻ được các cơ quan, đơn vị nhận đỡ đầu, đạt
+<strong>{ctx.show('sponsorship_coverage')}</strong> số trẻ cần đỡ đầu. Tổng giá trị quà tặng và chế độ chính sách cho trẻ em
+nhân dịp Tết thiếu nhi 1/6 là {ctx.show('childrens_day_support_value')}.</p>
+<p>Tiếp nhận <strong>{vi.number(received['numerator'])}</strong> hồ sơ liên quan đến trẻ em, đã xử lý
+{vi.number(handled['numerator'])} hồ sơ ({ctx.show('case_files_handled_share')}).</p></section>"""
+
+
+def _status(ctx: ReportContext, indicator_id: str) -> str:
+    ind = indicators.catalogue()[indicator_id]
+    target = ind.target_for(int(ctx.period[:4]))
+    value = ctx.value(indicator_id)
+    if target is None or pd.isna(value):
+        return "–"
+    return "Đạt" if target.met_by(value) else "Chưa đạt"
+
+
+def education_html(ctx: ReportContext) -> str:
+    """II.2 Education against the targets, as sentences and a table."""
+    year = int(ctx.period[:4])
+    ids = ["net_enrolment_preschool", "net_enrolment_primary", "net_enrolment_lower_secondary",
+           "net_enrolment_upper_secondary", "national_standard_schools_share", "two_sessions_share"]
+    rows = "".join(
+        f"<tr><th scope=\"row\">{_e(indicators.catalogue()[i].name_vi)}</th><td class=\"num\">{ctx.show(i)}</td>"
+        f"<td>{_e(_target_text(i, year)) or '–'}</td><td>{_status(ctx, i)}</td></tr>" for i in ids)
+    return f"""<section><h3>2. Công tác giáo dục</h3>
+<p>Tỷ lệ đi học đúng độ tuổi cấp tiểu học đạt {ctx.show('net_enrolment_primary')}, cấp trung học cơ sở
+{ctx.show('net_enrolment_lower_secondary')}, cấp trung học phổ thông {ctx.show('net_enrolment_upper_secondary')};
+tỷ lệ trường đạt chuẩn quốc gia {ctx.show('national_standard_schools_share')}; tỷ lệ trẻ mầm non và học sinh tiểu học
+học 2 buổi/ngày {ctx.show('two_sessions_share')}.</p>
+<div class="table-wrap"><table><caption>Chỉ tiêu giáo dục so với mục tiêu</caption>
+<thead><tr><th scope="col">Chỉ tiêu</th><th scope="col">Năm {_e(ctx.period)}</th><th scope="col">Mục tiêu</th>
+<th scope="col">Đánh giá</th></tr></thead><tbody>{rows}</tbody></table></div></section>"""
+
+
+def commune_table_html(ctx: ReportContext) -> str:
+    """Appendix: every commune of the unit side by side, then the aggregate (ratio of sums)."""
+    cat = indicators.catalogue()
+    head = "".join(f'<th scope="col" title="{_e(cat[i].name_vi)}">{_e(cat[i].short_vi)}</th>' for i in COMMUNE_TABLE)
+    body = []
+    for code, name in [*ctx.communes.itertuples(index=False, name=None), (ctx.aggregate_code, None)]:
+        label = name or ctx.row(COMMUNE_TABLE[0], code)["unit_name"]
+        cls = ' class="total"' if name is None else (' class="current"' if code == ctx.code else "")
+        cells = "".join(f'<td class="num">{ctx.show(i, code)}</td>' for i in COMMUNE_TABLE)
+        body.append(f'<tr{cls}><th scope="row">{_e(label)}</th>{cells}</tr>')
+    return f"""<section><h2>Phụ lục: Số liệu theo xã</h2><div class="table-wrap"><table class="communes">
+<caption>Chỉ tiêu chủ yếu theo xã, năm {_e(ctx.period)}</caption>
+<thead><tr><th scope="col">Đơn vị</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>
+<p class="note">DTTS: dân tộc thiểu số; HCĐB: hoàn cảnh đặc biệt; HCKK: hoàn cảnh khó khăn; THCS: trung học cơ sở.
+Số liệu của huyện bằng tổng tử số chia tổng mẫu số của các xã, không phải trung bình tỷ lệ các xã.</p></section>"""
+
+
+def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = None) -> str:
+    """Appendix: how each indicator is defined, and which raw files (by SHA-256) it came from."""
+    cat = indicators.catalogue()
+    items = "".join(f"<li><strong>{_e(i.name_vi)}</strong>: {_e(_formula(i))}. Nguồn: {_e(i.source)}.</li>"
+                    for i in cat.values())
+    files = "".join(f"<li><code>{_e(name)}</code>: SHA-256 <code class=\"hash\">{h}</code></li>" for name, h in hashes or [])
+    return f"""<section><h2>Phụ lục: Phương pháp tính và nguồn số liệu</h2><ul class="definitions">{items}</ul>
+{f'<h3>Tệp số liệu đầu vào</h3><ul>{files}</ul>' if files else ''}
+<p class="note">Số liệu mẫu là số liệu tổng hợp (giả lập), trừ các số liệu cấp huyện năm 2024 lấy từ bài báo đã công bố.</p></section>"""
+
+
+def _formula(ind: indicators.Indicator) -> str:
+    def term(t: indicators.Term) -> str:
+        where = "; ".join(f"{col} thuộc {', '.join(codes)}" for col, codes in t.where)
+        return f"{t.form}.{t.field}" + (f" [{where}]" if where else "")
+    if ind.denominator is None:
+        return f"tổng {term(ind.numerator)}"
+    return f"{term(ind.numerator)} ÷ {term(ind.denominator)} × {vi.number(ind.factor)}"

@@ -1,0 +1,241 @@
+"""The embedded sample: Bình Liêu district (Quảng Ninh, district code 198), periods 2022-2024.
+
+Why this module exists: the sample committed in `data/raw/<period>/` must be regenerable byte for
+byte from reviewed code, so that nobody edits raw files by hand and a reviewer can see where every
+number comes from. `python -m pipelines.sample data` rewrites the files; `tests/test_sample.py`
+checks that the committed files equal what this module builds.
+
+The data is SYNTHETIC (plausible, invented) except the 2024 district totals that equal the figures
+published in the seed article (shared/seed/binh-lieu-child-care-article.vi.txt): 9,292 children
+under 16, 8,824 ethnic-minority children, 2,973 under 6, 407 in special or difficult circumstances,
+47 of 47 sponsored, 205,350,000 đồng of Children's Day gifts, 10 bicycles, 55 gift packages for
+disabled and orphaned children, 40 Tết gifts for pupils, 80 case files received and 80 handled.
+
+Only integer arithmetic: each district total is split across communes by fixed commune weights with
+the largest-remainder method, so district totals are exact; rates are whole permille rounded half
+up. Nothing is random, and output order comes from the reference list of communes (sorted by code)
+and from the order of codes in `config/categories.yml`, never from iterating a dict of our own.
+Commune codes and names are read from `pipelines.reference`, never typed here (weights are keyed
+by code and checked against the reference list).
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.raw import categories, forms, period_dir
+from pipelines.reference import communes_of, normalise_period
+
+DISTRICT = "198"
+PERIODS = ("2022", "2023", "2024")  # every table below holds one value per period, in this order
+
+# Per commune, by official code: weights of children under 16, under 6, aged 6-10 and of children
+# who are not ethnic minority (mostly Kinh, in the district seat); boys per 1,000 children; and a
+# lag 0-3 (remoteness: how far services there trail the district).
+#                 u16 u6 6-10 kinh boys lag
+WEIGHTS = {
+    "06838": (22, 19, 22, 60, 512, 0),  # Thị trấn Bình Liêu: district seat, most Kinh
+    "06841": (12, 12, 12, 8, 515, 1),   # Hoành Mô: border gate
+    "06844": (11, 11, 11, 6, 508, 1),   # Đồng Tâm
+    "06847": (14, 15, 14, 5, 514, 2),   # Đồng Văn
+    "06853": (18, 18, 18, 10, 510, 1),  # Vô Ngại
+    "06856": (15, 16, 15, 7, 511, 2),   # Lục Hồn
+    "06859": (8, 9, 8, 4, 517, 3),      # Húc Động: smallest, most remote
+}
+
+# District totals (2024 from the seed article). Non-minority children = under 16 - ethnic minority.
+POPULATION = {"under_16": (9186, 9248, 9292), "non_minority": (471, 468, 468),
+              "under_6": (3068, 3021, 2973), "6_to_10": (3170, 3205, 3228)}
+# Children by circumstance; 2024 sums to 407 (151 in the 14 legal groups + 256 in difficulty).
+CIRCUMSTANCES = {
+    "orphaned": (16, 17, 18), "abandoned": (1, 2, 2), "no_carer": (3, 2, 3), "disabled": (88, 90, 92),
+    "hiv": (1, 1, 1), "conflict_with_law": (2, 4, 3), "drug_addicted": (0, 1, 0),
+    "left_school_to_work": (9, 8, 6), "violence": (3, 1, 2), "exploited": (0, 1, 1),
+    "sexually_abused": (1, 2, 2), "trafficked": (1, 0, 0), "serious_illness": (19, 20, 21),
+    "migrant_no_carer": (0, 0, 0), "difficult": (275, 262, 256),
+}
+# Support: (children in need or None = orphaned + disabled children, children supported,
+# đồng per child supported or None = district total value in VALUE_TOTAL).
+SUPPORT = {
+    "sponsorship": ((44, 46, 47), (40, 44, 47), 6_000_000),
+    "childrens_day_gifts": ((1105, 1130, 1180), (1060, 1102, 1180), None),
+    "bicycles": ((12, 15, 14), (8, 12, 10), 2_000_000),
+    "disability_orphan_gifts": (None, (48, 50, 55), 500_000),
+    "tet_gifts_pupils": ((50, 52, 52), (35, 38, 40), 500_000),
+}
+VALUE_TOTAL = {"childrens_day_gifts": (182_600_000, 194_150_000, 205_350_000)}
+VALUE_STEP = 50_000  # a total value is split across communes in steps of 50,000 đồng
+# Case files: (received, handled) per period; 2024 sums to 80 and 80.
+CASES = {
+    "violence_abuse": ((5, 5), (4, 4), (6, 6)), "neglect_abandonment": ((2, 2), (3, 3), (3, 3)),
+    "trafficking": ((1, 1), (0, 0), (1, 1)), "child_labour": ((3, 3), (4, 4), (4, 4)),
+    "policy_support": ((47, 45), (53, 51), (58, 58)), "other": ((7, 6), (8, 8), (8, 8)),
+}
+# Education, per level: population of official age as permille of a population column (preschool
+# 3-5 of under 6; lower secondary 11-14 and upper secondary 15-17 of 11-15); net rate permille
+# (2024 value, less per lag step, less per year before 2024); pupils outside the official age as
+# permille (preschool: of 0-2 year-olds in nursery groups; else of the official-age population);
+# two sessions a day as permille of pupils (2024, per lag step, per year before 2024).
+LEVELS = {
+    "preschool": (("under_6", 510), (987, 8, 5), 220, (1000, 10, 8)),
+    "primary": (("6_to_10", 1000), (997, 3, 2), 15, (1000, 12, 6)),
+    "lower_secondary": (("11_to_15", 800), (979, 12, 8), 30, (320, 60, 20)),
+    "upper_secondary": (("11_to_15", 590), (805, 45, 20), 25, (0, 0, 0)),
+}
+# Schools by location per commune (preschool, primary, lower secondary, upper secondary), those
+# meeting the national standard in 2024, and the schools recognised in a year (not yet before it).
+SCHOOLS = {"06838": (2, 2, 1, 2), "06841": (1, 1, 1, 1), "06844": (1, 1, 1, 0), "06847": (1, 1, 1, 0),
+           "06853": (1, 1, 1, 0), "06856": (1, 1, 1, 0), "06859": (1, 1, 1, 0)}
+STANDARD_2024 = {"06838": (2, 2, 1, 1), "06841": (1, 1, 1, 0), "06844": (1, 1, 1, 0), "06847": (0, 1, 1, 0),
+                 "06853": (1, 1, 1, 0), "06856": (1, 1, 0, 0), "06859": (0, 1, 0, 0)}
+RECOGNISED = {"2023": (("06838", "preschool"), ("06841", "primary")),
+              "2024": (("06844", "lower_secondary"), ("06853", "preschool"))}
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split a whole `total` in proportion to whole `weights` (largest remainder, ties to the first)."""
+    whole = sum(weights)
+    if total and not whole:
+        raise ValueError(f"cannot split {total} over zero weights")
+    if not total:
+        return [0] * len(weights)
+    shares = [total * w // whole for w in weights]
+    order = sorted(range(len(weights)), key=lambda k: (-(total * weights[k] % whole), k))
+    for k in order[: total - sum(shares)]:
+        shares[k] += 1
+    return shares
+
+
+def permille(n: int, rate: int) -> int:
+    """n × rate / 1000, rounded half up, never below 0."""
+    return max(0, (n * rate + 500) // 1000)
+
+
+def _jitter(weights: list[int], salt: int) -> list[int]:
+    """Deterministic variation of weights, so that small counts do not always land in one commune."""
+    return [w * (10 + (3 * k + 7 * salt) % 9) for k, w in enumerate(weights)]
+
+
+def _frame(form: str, rows: list[list]) -> pd.DataFrame:
+    spec = forms()[form]
+    frame = pd.DataFrame(rows, columns=list(spec.columns))
+    for column in spec.counts:
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def build_sample(period: str) -> dict[str, pd.DataFrame]:
+    """Form name -> frame with the columns of `config/forms.yml`, one row per commune and code."""
+    period = normalise_period(period)
+    if period not in PERIODS:
+        raise ValueError(f"the sample covers {', '.join(PERIODS)}, not {period}")
+    i, back = PERIODS.index(period), len(PERIODS) - 1 - PERIODS.index(period)
+    units = communes_of(period, DISTRICT, "district")
+    codes = [str(c) for c in units["code"]]
+    names = [unicodedata.normalize("NFC", str(n)) for n in units["name"]]
+    if sorted(codes) != sorted(WEIGHTS):
+        raise ValueError(f"reference communes of district {DISTRICT} differ from the sample weights: {codes}")
+    w = [WEIGHTS[c] for c in codes]
+    lag = [p[5] for p in w]
+    cats = {name: list(categories()[name]) for name in ("sex", "circumstance", "support_type", "case_type", "level")}
+    out: dict[str, pd.DataFrame] = {}
+
+    # Population: age groups split into sexes, total = sum of the age groups.
+    u16 = allocate(POPULATION["under_16"][i], [p[0] for p in w])
+    age = {"under_6": allocate(POPULATION["under_6"][i], [p[1] for p in w]),
+           "6_to_10": allocate(POPULATION["6_to_10"][i], [p[2] for p in w])}
+    age["11_to_15"] = [t - a - b for t, a, b in zip(u16, age["under_6"], age["6_to_10"])]
+    kinh = allocate(POPULATION["non_minority"][i], [p[3] for p in w])
+    rows = []
+    for k, (code, name) in enumerate(zip(codes, names)):
+        whole = [age[a][k] for a in ("under_6", "6_to_10", "11_to_15")] + [kinh[k]]
+        boys = [permille(n, w[k][4]) for n in whole]
+        split = {"M": boys, "F": [n - b for n, b in zip(whole, boys)]}
+        for sex in cats["sex"]:
+            *parts, not_minority = split[sex]
+            rows.append([code, name, sex, sum(parts), *parts, sum(parts) - not_minority])
+    out["population"] = _frame("population", rows)
+
+    # Special circumstances: more in remote communes; support share falls with lag and in earlier years.
+    need = {c: allocate(CIRCUMSTANCES[c][i], _jitter([p[0] * (4 + p[5]) for p in w], j))
+            for j, c in enumerate(cats["circumstance"])}
+    out["special_circumstances"] = _frame("special_circumstances", [
+        [code, name, c, need[c][k], permille(need[c][k], 965 - 40 * lag[k] - 15 * back)]
+        for k, (code, name) in enumerate(zip(codes, names)) for c in cats["circumstance"]])
+
+    # Support: needs follow the children in difficulty and without carers; supported within need.
+    hardship = [a + b + c for a, b, c in zip(need["difficult"], need["orphaned"], need["no_carer"])]
+    cells = {}
+    for j, t in enumerate(cats["support_type"]):
+        in_need, supported, unit = SUPPORT[t]
+        if in_need is None:
+            counts = [a + b for a, b in zip(need["orphaned"], need["disabled"])]
+        elif t == "childrens_day_gifts":
+            counts = allocate(in_need[i], [p[0] * (4 + p[5]) for p in w])
+        else:
+            counts = allocate(in_need[i], _jitter(hardship, j))
+        got = allocate(supported[i], counts)
+        if unit is None:
+            total = VALUE_TOTAL[t][i]
+            assert total % VALUE_STEP == 0
+            value = [VALUE_STEP * v for v in allocate(total // VALUE_STEP, got)]
+        else:
+            value = [unit * g for g in got]
+        cells[t] = (counts, got, value)
+    out["support"] = _frame("support", [
+        [code, name, t, cells[t][0][k], cells[t][1][k], cells[t][2][k]]
+        for k, (code, name) in enumerate(zip(codes, names)) for t in cats["support_type"]])
+
+    # Protection case files, split like the children; handled within received.
+    cases = {}
+    for j, t in enumerate(cats["case_type"]):
+        received, handled = CASES[t][i]
+        got = allocate(received, _jitter([p[0] for p in w], j + i))
+        cases[t] = (got, allocate(handled, got))
+    out["protection_cases"] = _frame("protection_cases", [
+        [code, name, t, cases[t][0][k], cases[t][1][k]]
+        for k, (code, name) in enumerate(zip(codes, names)) for t in cats["case_type"]])
+
+    # Education: pupils by commune of residence, schools by location.
+    later = {(c, lv) for p in PERIODS[i + 1:] for c, lv in RECOGNISED.get(p, ())}
+    rows = []
+    for k, (code, name) in enumerate(zip(codes, names)):
+        for li, level in enumerate(cats["level"]):
+            (base, share), (net, net_lag, net_back), extra, (two, two_lag, two_back) = LEVELS[level]
+            pop = permille(age[base][k], share)
+            correct = permille(pop, min(1000, net - net_lag * lag[k] - net_back * back))
+            outside = age["under_6"][k] - pop if level == "preschool" else pop
+            enrolled = correct + permille(outside, extra)
+            schools = SCHOOLS[code][li]
+            standard = STANDARD_2024[code][li] - ((code, level) in later)
+            rows.append([code, name, level, pop, enrolled, correct, schools, standard,
+                         permille(enrolled, min(1000, two - two_lag * lag[k] - two_back * back))])
+    out["education"] = _frame("education", rows)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The committed form of a frame: UTF-8 without BOM, comma, `\\n`, header row, no index."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_sample(data_dir: Path | str, periods: tuple[str, ...] = PERIODS) -> list[Path]:
+    """Write `<data_dir>/raw/<period>/<form file>` for every period; return the paths written."""
+    written = []
+    for period in periods:
+        folder = period_dir(data_dir, period)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in build_sample(period).items():
+            path = folder / forms()[name].file
+            path.write_bytes(csv_bytes(frame))
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_sample(sys.argv[1] if len(sys.argv) > 1 else "data"):
+        print(written_path)

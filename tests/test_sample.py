@@ -1,0 +1,128 @@
+"""The committed synthetic sample (data/raw/2022-2024): seed figures, reproducibility, rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines.raw import categories, forms
+from pipelines.reference import communes_of
+from pipelines.sample import PERIODS, allocate, build_sample, csv_bytes, write_sample
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+KEY_TEXT = {"commune_code": str, "commune_name": str, "sex": str, "circumstance": str,
+            "support_type": str, "case_type": str, "level": str}
+
+
+def committed(period: str, form: str) -> pd.DataFrame:
+    """A committed CSV read with plain pandas, codes as text."""
+    return pd.read_csv(RAW / period / forms()[form].file, dtype=KEY_TEXT, keep_default_na=False)
+
+
+def test_2024_district_totals_equal_the_seed_article():
+    pop = committed("2024", "population")
+    assert pop["children_under_16"].sum() == 9292
+    assert pop["children_ethnic_minority"].sum() == 8824
+    assert pop["children_under_6"].sum() == 2973
+    assert round(8824 / 9292 * 100, 1) == 95.0
+
+    special = committed("2024", "special_circumstances")
+    assert len(special["circumstance"].unique()) == 15
+    assert special["children"].sum() == 407
+
+    support = committed("2024", "support").groupby("support_type")[
+        ["children_in_need", "children_supported", "value_dong"]].sum()
+    assert support.loc["sponsorship", "children_in_need"] == 47
+    assert support.loc["sponsorship", "children_supported"] == 47
+    assert support.loc["childrens_day_gifts", "value_dong"] == 205_350_000
+    assert support.loc["bicycles", "children_supported"] == 10
+    assert support.loc["disability_orphan_gifts", "children_supported"] == 55
+    assert support.loc["tet_gifts_pupils", "children_supported"] == 40
+
+    cases = committed("2024", "protection_cases")
+    assert cases["cases_received"].sum() == 80
+    assert cases["cases_handled"].sum() == 80
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_committed_files_are_exactly_what_the_module_builds(period):
+    built = build_sample(period)
+    assert list(built) == list(forms())
+    for name, form in forms().items():
+        assert list(built[name].columns) == list(form.columns)
+        committed_bytes = (RAW / period / form.file).read_bytes()
+        assert committed_bytes == csv_bytes(built[name]), f"{period}/{form.file} differs: run python -m pipelines.sample data"
+        assert not committed_bytes.startswith(b"\xef\xbb\xbf") and b"\r" not in committed_bytes
+
+
+def test_write_sample_reproduces_the_committed_folders(tmp_path):
+    written = write_sample(tmp_path)
+    assert len(written) == len(PERIODS) * len(forms())
+    for path in written:
+        assert path.read_bytes() == (RAW / path.relative_to(tmp_path / "raw")).read_bytes()
+
+
+def test_build_is_deterministic():
+    first, second = build_sample("2023"), build_sample("2023")
+    for name in forms():
+        pd.testing.assert_frame_equal(first[name], second[name])
+
+
+def test_largest_remainder_allocation_is_exact():
+    assert allocate(10, [1, 1, 1]) == [4, 3, 3]
+    assert allocate(0, [5, 0]) == [0, 0]
+    assert sum(allocate(9292, [22, 12, 11, 14, 18, 15, 8])) == 9292
+    assert all(s <= n for s, n in zip(allocate(40, [7, 4, 6, 7, 6, 10, 4]), [7, 4, 6, 7, 6, 10, 4]))
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_grid_codes_order_and_types(period):
+    units = communes_of(period, "198", "district")
+    codes, names = list(units["code"]), list(units["name"])
+    for name, form in forms().items():
+        frame = committed(period, name)
+        breakdown = form.key[1]
+        expected = [(c, n, k) for c, n in zip(codes, names) for k in categories()[breakdown]]
+        assert list(zip(frame["commune_code"], frame["commune_name"], frame[breakdown])) == expected
+        assert not frame.duplicated(list(form.key)).any()
+        for column in form.counts:
+            assert pd.api.types.is_integer_dtype(frame[column]), (name, column)
+            assert (frame[column] >= 0).all(), (name, column)
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_every_row_keeps_the_part_whole_and_sum_rules(period):
+    pop = committed(period, "population")
+    ages = pop["children_under_6"] + pop["children_6_to_10"] + pop["children_11_to_15"]
+    assert (ages == pop["children_under_16"]).all()
+    assert (pop["children_ethnic_minority"] <= pop["children_under_16"]).all()
+
+    special = committed(period, "special_circumstances")
+    assert (special["children_supported"] <= special["children"]).all()
+
+    support = committed(period, "support")
+    assert (support["children_supported"] <= support["children_in_need"]).all()
+
+    cases = committed(period, "protection_cases")
+    assert (cases["cases_handled"] <= cases["cases_received"]).all()
+
+    edu = committed(period, "education")
+    assert (edu["pupils_correct_age"] <= edu["population_official_age"]).all()
+    assert (edu["pupils_correct_age"] <= edu["pupils_enrolled"]).all()
+    assert (edu["schools_national_standard"] <= edu["schools"]).all()
+    assert (edu["pupils_two_sessions"] <= edu["pupils_enrolled"]).all()
+
+    by_commune = pop.groupby("commune_code")[["children_6_to_10", "children_11_to_15"]].sum()
+    levels = edu.pivot(index="commune_code", columns="level", values="population_official_age")
+    assert (levels["primary"] == by_commune["children_6_to_10"]).all()
+    assert (levels["lower_secondary"] <= by_commune["children_11_to_15"]).all()
+
+
+def test_earlier_years_are_plausible():
+    for period in ("2022", "2023"):
+        pop = committed(period, "population")
+        assert abs(pop["children_under_16"].sum() - 9292) / 9292 < 0.05
+    sponsorship = committed("2022", "support").query("support_type == 'sponsorship'")
+    assert sponsorship["children_supported"].sum() < sponsorship["children_in_need"].sum()
