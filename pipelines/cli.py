@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from pipelines import run  # after parsing, so --help is instant
+    from pipelines.raw import RawDataError
 
     def say(line: str) -> None:
         print(line, flush=True)
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in failure.problems:
             print(problem.message, file=sys.stderr)
         print(f"LỖI: {failure}", file=sys.stderr)
+        return EXIT_DATA_ERRORS
+    except RawDataError as error:
+        print(f"LỖI: {error}", file=sys.stderr)
         return EXIT_DATA_ERRORS
     except KeyboardInterrupt:
         print("LỖI: bị ngắt; báo cáo đã công bố trước đó được giữ nguyên", file=sys.stderr)

@@ -80,11 +80,14 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def scrub_run_times(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop what differs between two runs of the same notebook: papermill's and Jupyter's clocks."""
+    """Drop what differs between two runs of the same notebook: papermill's and Jupyter's clocks,
+    and the random id papermill gives the parameters cell it injects."""
     nb = copy.deepcopy(nb)
     for key in ("start_time", "end_time", "duration"):
         nb.metadata.get("papermill", {}).pop(key, None)
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
         cell.metadata.pop("execution", None)
         for key in ("start_time", "end_time", "duration"):
             cell.metadata.get("papermill", {}).pop(key, None)

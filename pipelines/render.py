@@ -48,6 +48,9 @@ def _exporter_config() -> Config:
     c.HTMLExporter.exclude_anchor_links = True
     # Markdown cells that reference local images get them inlined too.
     c.HTMLExporter.embed_images = True
+    # Notes for analysts (Markdown cells tagged "remove-cell") stay in the notebook, not the report.
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     return c
 
 

@@ -76,8 +76,8 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
 
         say(f"[4/6] Chạy notebook báo cáo bằng papermill (đơn vị {code})")
         from pipelines import render
-        nb = notebooks.execute(settings.load("project.yml")["report"]["notebook"],
-                               {"period": period, "unit": code, "data_dir": str(data_dir)})
+        nb = outputs.scrub_run_times(notebooks.execute(settings.load("project.yml")["report"]["notebook"],
+                                                       {"period": period, "unit": code, "data_dir": str(data_dir)}))
         outputs.write_notebook(nb, staged / "notebooks" / f"{stem}.ipynb")
 
         say("[5/6] Xuất HTML (nbconvert) và PDF (WeasyPrint)")

@@ -39,8 +39,13 @@ def number(value, digits: int = 0) -> str:
 
 
 def percent(value, digits: int = 1) -> str:
-    """A value already on the 0–100 scale: 94.96 → '95,0 %' (a plain space, so text search finds it)."""
-    return MISSING if _missing(value) else f"{number(value, digits)} %"
+    """A value on the 0–100 scale: 94.96 → '95,0 %'; an exact whole value stays whole: 100 → '100 %'.
+
+    A plain space before %, so a text search for "95,0 %" finds it in the HTML and the PDF.
+    """
+    if _missing(value):
+        return MISSING
+    return f"{number(value, 0 if float(value).is_integer() else digits)} %"
 
 
 def per_mille(value, digits: int = 1) -> str:

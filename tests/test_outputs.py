@@ -62,11 +62,13 @@ def test_parquet_bytes_are_stable(tmp_path):
 
 
 def test_executed_notebook_loses_only_run_times(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("period = 1")])
+    nb.cells[1].metadata["tags"] = ["injected-parameters"]
     nb.metadata["papermill"] = {"start_time": "2026-11-29T05:00:00", "duration": 1.5, "parameters": {"period": "2024"}}
     nb.cells[0].metadata["execution"] = {"iopub.status.busy": "2026-11-29T05:00:01"}
     outputs.write_notebook(nb, tmp_path / "a.ipynb")
     saved = nbformat.read(tmp_path / "a.ipynb", as_version=4)
     assert saved.metadata["papermill"] == {"parameters": {"period": "2024"}}
     assert "execution" not in saved.cells[0].metadata
+    assert saved.cells[1].id == "injected-parameters"  # papermill gives it a random id
     assert nb.metadata["papermill"]["duration"] == 1.5  # the caller's notebook is untouched

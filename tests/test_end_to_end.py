@@ -1,0 +1,101 @@
+"""The whole workflow on the embedded sample: real GX, papermill, nbconvert and WeasyPrint."""
+
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from conftest import REPO, baocao, copy_sample, tree_bytes
+
+STEM = "bao-cao-tre-em-2024-huyen-198"
+SEED_FIGURES = ["9.292", "8.824", "95,0 %", "2.973", "407", "47", "100 %"]
+
+
+def html_text(path):
+    return unicodedata.normalize("NFC", BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" "))
+
+
+def pdf_text(path):
+    return unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def test_run_prints_each_step_and_publishes_every_output(published):
+    work, done = published
+    steps = [line[:5] for line in done.stdout.splitlines() if line.startswith("[")]
+    assert steps == ["[1/6]", "[2/6]", "[3/6]", "[4/6]", "[5/6]", "[6/6]"]
+    assert done.stderr.count("LỖI") == 0
+    names = sorted(p.name for p in (work / "reports" / "2024").rglob("*") if p.is_file())
+    assert names == sorted([f"{STEM}.html", f"{STEM}.pdf", f"{STEM}.ipynb", "validation.html"])
+    assert sorted(p.name for p in (work / "data" / "processed" / "2024").iterdir()) == ["indicators.parquet"]
+    leftovers = [p.name for p in (work / "reports").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_html_states_the_seed_figures_in_vietnamese(published):
+    work, _ = published
+    text = html_text(work / "reports" / "2024" / f"{STEM}.html")
+    for figure in SEED_FIGURES:
+        assert figure in text, figure
+    flat = " ".join(text.split()).replace("( ", "(").replace(" )", ")")
+    assert "trẻ em người dân tộc thiểu số là 8.824 trẻ (95,0 %)" in flat
+    assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH LIÊU" in text
+    assert "Bình Liêu, ngày 05 tháng 01 năm 2025" in text
+
+
+def test_pdf_states_the_seed_figures(published):
+    work, _ = published
+    text = " ".join(pdf_text(work / "reports" / "2024" / f"{STEM}.pdf").split())
+    for figure in SEED_FIGURES:
+        assert figure in text, figure
+    assert "Số trẻ em có hoàn cảnh đặc biệt và trẻ em có hoàn cảnh khó khăn là 407" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed; .ci/run installs it")
+def test_pdftotext_reads_the_seed_figures(published):
+    work, _ = published
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", work / "reports" / "2024" / f"{STEM}.pdf", "-"],
+                         capture_output=True, text=True, check=True).stdout
+    text = " ".join(unicodedata.normalize("NFC", out).split())
+    for figure in SEED_FIGURES:
+        assert figure in text, figure
+
+
+def test_processed_indicators_match_the_seed(published):
+    work, _ = published
+    table = pd.read_parquet(work / "data" / "processed" / "2024" / "indicators.parquet")
+    district = table[table.unit_code == "198"].set_index("indicator_id")
+    assert district.loc["children_under_16", "numerator"] == 9292
+    assert (district.loc["ethnic_minority_share", "numerator"], district.loc["ethnic_minority_share", "denominator"]) == (8824, 9292)
+    assert district.loc["sponsorship_coverage", "value"] == 100.0
+    assert district.loc["childrens_day_support_value", "numerator"] > 205_000_000
+    assert sorted(table[table.level == "commune"].unit_code.unique()) == [
+        "06838", "06841", "06844", "06847", "06853", "06856", "06859"]
+
+
+def test_same_inputs_give_byte_identical_outputs(published, tmp_path):
+    work, _ = published
+    again = copy_sample(tmp_path)
+    # the same relative paths as the first run would see them: run from each work folder
+    first = baocao("run", "--period", "2024", "--data-dir", "data", "--reports-dir", "reports", cwd=work)
+    second = baocao("run", "--period", "2024", "--data-dir", "data", "--reports-dir", "reports", cwd=again)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert tree_bytes(work / "reports" / "2024") == tree_bytes(again / "reports" / "2024")
+    assert tree_bytes(work / "data" / "processed") == tree_bytes(again / "data" / "processed")
+
+
+def test_report_notebook_runs_from_papermill_command_line_with_numeric_looking_codes(published, tmp_path):
+    work, _ = published
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "01-children-report.ipynb", out,
+                           "-p", "period", "2024", "-p", "unit", "06847", "-p", "data_dir", work / "data",
+                           "-k", "python3", "--cwd", tmp_path], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert '"unit": 6847' in text or "unit = 6847" in text  # papermill really passed an int
+    assert "ỦY BAN NHÂN DÂN XÃ ĐỒNG VĂN" in text
+    assert '<span class=\\"figure\\">1.301</span></strong> trẻ em dưới 16 tuổi' in text
