@@ -1,15 +1,24 @@
-"""Command line: `baocao run --period 2024` (also `python -m pipelines run ...`).
+"""Command line: `baocao run|validate|template|ingest` (also `python -m pipelines ...`).
 
 Made for a scheduled run nobody watches: every step is printed as it starts, the exit status says
-what happened (0 published, 2 data errors, 1 any other failure) and the reason goes to stderr.
+what happened and the reason goes to stderr. Exit status: 0 done; 1 any other failure; 2 data
+errors (nothing published, nothing ingested); `validate` also returns 1 for warnings only.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_DATA_ERRORS = 0, 1, 2
+EXIT_WARNINGS = 1
+
+
+def _dirs(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--data-dir", type=Path, default=Path("data"), help="thư mục chứa raw/ và processed/ (mặc định: data)")
+    command.add_argument("--reports-dir", type=Path, default=Path("reports"), help="thư mục báo cáo (mặc định: reports)")
+    command.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ thông báo (mặc định: vi)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,37 +26,87 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="chạy trọn một kỳ báo cáo: kiểm tra, tính chỉ tiêu, xuất HTML và PDF")
     run.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024")
-    run.add_argument("--data-dir", default="data", help="thư mục chứa raw/ và processed/ (mặc định: data)")
-    run.add_argument("--reports-dir", default="reports", help="thư mục báo cáo (mặc định: reports)")
+    _dirs(run)
+    validate = commands.add_parser("validate", help="chỉ kiểm tra dữ liệu của một kỳ (0: đạt, 1: có cảnh báo, 2: có lỗi)")
+    validate.add_argument("--period", required=True)
+    _dirs(validate)
+    template = commands.add_parser("template", help="tạo biểu mẫu Excel cho một xã")
+    template.add_argument("--period", required=True)
+    template.add_argument("--unit", required=True, help="mã xã, ví dụ 06847")
+    template.add_argument("--out", type=Path, default=None, help="tệp .xlsx (mặc định: bieu-mau-<kỳ>-<mã>.xlsx)")
+    _dirs(template)
+    ingest = commands.add_parser("ingest", help="nhận tệp Excel/CSV của xã vào data/raw/<kỳ>/")
+    ingest.add_argument("--period", required=True)
+    ingest.add_argument("files", nargs="+", type=Path)
+    _dirs(ingest)
     return parser
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _fail(reason: object, status: int) -> int:
+    print(f"LỖI: {reason}", file=sys.stderr)
+    return status
+
+
+def _run(args) -> int:
+    from pipelines import run
+
+    try:
+        published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang)
+    except run.ValidationFailed as failure:
+        for problem in failure.problems:
+            print(problem.message, file=sys.stderr)
+        return _fail(failure, EXIT_DATA_ERRORS)
+    _say(f"Xong: {published.html}\n      {published.pdf}")
+    return EXIT_OK
+
+
+def _validate(args) -> int:
+    from pipelines import run
+
+    outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang)
+    for problem in outcome.problems:
+        print(problem.message, file=sys.stderr if problem.severity == "error" else sys.stdout)
+    if not outcome.ok:
+        return EXIT_DATA_ERRORS
+    return EXIT_WARNINGS if outcome.problems else EXIT_OK
+
+
+def _template(args) -> int:
+    from pipelines import template
+
+    path = template.write_template(args.period, args.unit, args.out)
+    _say(f"Đã tạo biểu mẫu: {path}")
+    return EXIT_OK
+
+
+def _ingest(args) -> int:
+    from pipelines import intake
+
+    try:
+        result = intake.ingest(args.period, args.files, args.data_dir, say=_say, lang=args.lang)
+    except intake.IntakeRefused as refused:
+        return _fail(refused, EXIT_DATA_ERRORS)
+    _say(f"Xong: {result}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from pipelines import run  # after parsing, so --help is instant
     from pipelines.raw import RawDataError
 
-    def say(line: str) -> None:
-        print(line, flush=True)
-
+    command = {"run": _run, "validate": _validate, "template": _template, "ingest": _ingest}[args.command]
     try:
-        published = run.run_period(args.period, args.data_dir, args.reports_dir, say=say)
-    except run.ValidationFailed as failure:
-        for problem in failure.problems:
-            print(problem.message, file=sys.stderr)
-        print(f"LỖI: {failure}", file=sys.stderr)
-        return EXIT_DATA_ERRORS
+        return command(args)
     except RawDataError as error:
-        print(f"LỖI: {error}", file=sys.stderr)
-        return EXIT_DATA_ERRORS
+        return _fail(error, EXIT_DATA_ERRORS)
     except KeyboardInterrupt:
-        print("LỖI: bị ngắt; báo cáo đã công bố trước đó được giữ nguyên", file=sys.stderr)
-        return 130
-    except Exception as error:  # noqa: BLE001 - a scheduled run must end with a reason, not a traceback
-        print(f"LỖI: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    say(f"Xong: {published.html}\n      {published.pdf}")
-    return EXIT_OK
+        return _fail("bị ngắt; báo cáo đã công bố trước đó được giữ nguyên", 130)
+    except Exception as error:  # noqa: BLE001 - an unattended run must end with a reason, not a traceback
+        return _fail(error, EXIT_FAILED)
 
 
 if __name__ == "__main__":

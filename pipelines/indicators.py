@@ -15,8 +15,8 @@ import pandas as pd
 
 from pipelines import raw, settings
 
-ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "numerator", "denominator", "factor", "unit", "direction",
-              "targets", "source"}
+ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "definition_vi", "definition_en", "numerator", "denominator",
+              "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive"}
 RESULT_COLUMNS = ["period", "level", "unit_code", "unit_name", "indicator_id", "numerator", "denominator",
                   "factor", "value", "unit", "target", "target_year", "target_comparison"]
 
@@ -56,13 +56,17 @@ class Indicator:
     name_vi: str
     short_vi: str
     name_en: str
+    definition_vi: str
+    definition_en: str
     numerator: Term
     denominator: Term | None
     factor: int
     unit: str
+    disaggregations: tuple[str, ...]
     direction: str | None
     targets: tuple[Target, ...]
     source: str
+    sensitive: bool
 
     def target_for(self, year: int) -> Target | None:
         """The nearest target not yet past (the 2025 one in 2024, the 2030 one from 2026)."""
@@ -95,12 +99,17 @@ def _term(spec: dict, entry: str) -> Term:
 
 def _indicator(entry: dict) -> Indicator:
     name = entry.get("id", "?")
-    missing = {"id", "name_vi", "name_en", "numerator", "factor", "unit", "source"} - set(entry)
+    missing = {"id", "name_vi", "name_en", "definition_vi", "definition_en", "numerator", "factor", "unit",
+               "source"} - set(entry)
     if missing or set(entry) - ENTRY_KEYS:
         raise CatalogueError(f"{name}: missing {sorted(missing)} or unknown keys {sorted(set(entry) - ENTRY_KEYS)}")
     denominator = entry.get("denominator")
     if (denominator is None) != (entry["factor"] == 1 and entry["unit"] not in ("%", "‰")):
         raise CatalogueError(f"{name}: a count has no denominator and factor 1; a rate has both")
+    form = raw.forms().get(entry["numerator"].get("form"))
+    bad = [d for d in entry.get("disaggregations") or [] if form is None or d not in form.text]
+    if bad:
+        raise CatalogueError(f"{name}: cannot be split by {bad}: not breakdown columns of its form")
     if entry.get("direction") not in (None, "higher", "lower"):
         raise CatalogueError(f"{name}: direction must be higher or lower")
     targets = tuple(Target(int(t["year"]), float(t["value"]), t["comparison"], t["source"])
@@ -108,11 +117,13 @@ def _indicator(entry: dict) -> Indicator:
     if any(t.comparison not in (">=", "<") for t in targets):
         raise CatalogueError(f"{name}: target comparison must be '>=' or '<'")
     return Indicator(id=name, name_vi=entry["name_vi"], short_vi=entry.get("short_vi", entry["name_vi"]),
-                     name_en=entry["name_en"],
+                     name_en=entry["name_en"], definition_vi=entry["definition_vi"],
+                     definition_en=entry["definition_en"],
                      numerator=_term(entry["numerator"], name),
                      denominator=_term(denominator, name) if denominator else None,
-                     factor=int(entry["factor"]), unit=entry["unit"], direction=entry.get("direction"),
-                     targets=targets, source=entry["source"])
+                     factor=int(entry["factor"]), unit=entry["unit"],
+                     disaggregations=tuple(entry.get("disaggregations") or ()), direction=entry.get("direction"),
+                     targets=targets, source=entry["source"], sensitive=bool(entry.get("sensitive", False)))
 
 
 @lru_cache(maxsize=1)

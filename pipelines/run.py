@@ -47,7 +47,7 @@ def report_stem(period: str, level: str, code: str) -> str:
 
 
 def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
-               say: Callable[[str], None] = print) -> Published:
+               say: Callable[[str], None] = print, lang: str = "vi") -> Published:
     period = reference.normalise_period(period)
     say(f"[1/6] Đọc dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
     frames = raw.read_period(data_dir, period)
@@ -95,3 +95,16 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
     final = reports.final
     return Published(final / f"{stem}.html", final / f"{stem}.pdf", final / "notebooks" / f"{stem}.ipynb",
                      final / "validation.html", processed.final / "indicators.parquet")
+
+
+def validate_only(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
+                  say: Callable[[str], None] = print, lang: str = "vi"):
+    """`baocao validate`: the validation step alone; publishes nothing."""
+    period = reference.normalise_period(period)
+    say(f"Kiểm tra dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
+    frames = raw.read_period(data_dir, period)
+    level, code = default_scope(period)
+    communes = reference.communes_of(period, code, level)[["code", "name"]]
+    from pipelines import validation
+
+    return validation.validate_period(frames, period, communes)

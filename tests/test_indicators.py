@@ -111,9 +111,17 @@ def test_every_catalogue_entry_is_computed_for_every_unit(table):
     ({"numerator": {"form": "populations", "field": "children"}}, "must name a form of forms.yml"),
     ({"colour": "red"}, "unknown keys ['colour']"),
     ({"factor": 100}, "a count has no denominator and factor 1"),
+    ({"disaggregations": ["level"]}, "cannot be split by ['level']"),
 ])
 def test_bad_catalogue_entries_are_refused_not_skipped(entry, message):
-    good = {"id": "x", "name_vi": "x", "name_en": "x", "numerator": {"form": "population", "field": "children_under_16"},
+    good = {"id": "x", "name_vi": "x", "name_en": "x", "definition_vi": "x", "definition_en": "x", "numerator": {"form": "population", "field": "children_under_16"},
             "factor": 1, "unit": "trẻ", "source": "x"}
     with pytest.raises(CatalogueError, match=message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):
         indicators._indicator({**good, **entry})
+
+
+def test_entry_without_a_definition_is_refused():
+    entry = {"id": "x", "name_vi": "x", "name_en": "x", "definition_en": "x", "factor": 1, "unit": "trẻ", "source": "x",
+             "numerator": {"form": "population", "field": "children_under_16"}}
+    with pytest.raises(CatalogueError, match=r"x: missing \['definition_vi'\]"):
+        indicators._indicator(entry)
