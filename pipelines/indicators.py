@@ -18,7 +18,8 @@ from pipelines import raw, settings
 ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "definition_vi", "definition_en", "numerator", "denominator",
               "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive"}
 RESULT_COLUMNS = ["period", "level", "unit_code", "unit_name", "indicator_id", "numerator", "denominator",
-                  "factor", "value", "unit", "target", "target_year", "target_comparison"]
+                  "factor", "value", "unit", "target", "target_year", "target_comparison", "communes_expected",
+                  "communes_included", "complete"]
 
 
 class CatalogueError(ValueError):
@@ -32,11 +33,14 @@ class Term:
     field: str
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def sum_by_commune(self, frames: dict[str, pd.DataFrame]) -> pd.Series:
+    def sum_by_commune(self, frames: dict[str, pd.DataFrame], codes: list[str]) -> pd.Series:
+        """Sum per commune code; <NA> for a commune with no rows in the form (did not report)."""
         rows = frames[self.form]
-        for column, codes in self.where:
-            rows = rows[rows[column].isin(codes)]
-        return rows.groupby("commune_code", sort=True)[self.field].sum().astype("int64")
+        reported = set(rows["commune_code"])
+        for column, wanted in self.where:
+            rows = rows[rows[column].isin(wanted)]
+        sums = rows.groupby("commune_code", sort=True)[self.field].sum()
+        return pd.Series([int(sums.get(c, 0)) if c in reported else pd.NA for c in codes], index=codes, dtype="Int64")
 
 
 @dataclass(frozen=True)
@@ -136,28 +140,57 @@ def catalogue() -> dict[str, Indicator]:
     return {i.id: i for i in indicators}
 
 
-def compute(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFrame,
-            aggregate: tuple[str, str, str]) -> pd.DataFrame:
-    """Every indicator for each commune and for the aggregate unit (level, code, name).
+@dataclass(frozen=True)
+class Aggregate:
+    """A unit above the commune (district, province) and the communes it adds up."""
+    level: str
+    code: str
+    name: str
+    communes: tuple[str, ...]
 
-    `frames` are validated, typed forms (raw.typed); `communes` has columns code and name.
+
+def _row(period, level, code, name, ind, num, den, expected, included, target) -> list:
+    if pd.isna(num) or (ind.denominator is not None and pd.isna(den)):
+        value = float("nan")
+    elif ind.denominator is None:
+        value = float(num)
+    else:
+        value = num / den * ind.factor if den else float("nan")
+    return [period, level, code, name, ind.id, num, den, ind.factor, value, ind.unit,
+            target.value if target else None, target.year if target else None, target.comparison if target else None,
+            expected, included, included == expected]
+
+
+def compute(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFrame,
+            aggregates: list[Aggregate] | tuple[str, str, str]) -> pd.DataFrame:
+    """Every indicator for each commune and for each aggregate unit.
+
+    `frames` are validated, typed forms (raw.typed); `communes` has columns code and name. An
+    aggregate sums the numerators and denominators of its communes that reported both; a commune
+    without them is left out and the aggregate is marked incomplete (`complete` False,
+    `communes_included` < `communes_expected`), never filled in with an average.
+    A (level, code, name) tuple stands for one aggregate of all the communes given.
     """
+    if isinstance(aggregates, tuple):
+        aggregates = [Aggregate(*aggregates, tuple(communes["code"]))]
     year = int(period[:4])
     codes = list(communes["code"])
     rows = []
     for ind in catalogue().values():
-        num = ind.numerator.sum_by_commune(frames).reindex(codes, fill_value=0)
-        den = ind.denominator.sum_by_commune(frames).reindex(codes, fill_value=0) if ind.denominator else None
+        num = ind.numerator.sum_by_commune(frames, codes)
+        den = ind.denominator.sum_by_commune(frames, codes) if ind.denominator else None
         target = ind.target_for(year)
-        units = [("commune", c, n, int(num[c]), None if den is None else int(den[c]))
-                 for c, n in zip(communes["code"], communes["name"])]
-        units.append((*aggregate, int(num.sum()), None if den is None else int(den.sum())))
-        for level, code, name, n, d in units:
-            value = float(n) if d is None else (n / d * ind.factor if d else float("nan"))
-            rows.append([period, level, code, name, ind.id, n, d, ind.factor, value, ind.unit,
-                         target.value if target else None, target.year if target else None,
-                         target.comparison if target else None])
+        for code, name in zip(communes["code"], communes["name"]):
+            d = None if den is None else den[code]
+            reported = not pd.isna(num[code]) and (den is None or not pd.isna(d))
+            rows.append(_row(period, "commune", code, name, ind, num[code], d, 1, int(reported), target))
+        for agg in aggregates:
+            members = [c for c in agg.communes if not pd.isna(num[c]) and (den is None or not pd.isna(den[c]))]
+            total_den = None if den is None else int(den[members].sum())
+            rows.append(_row(period, agg.level, agg.code, agg.name, ind, int(num[members].sum()), total_den,
+                             len(agg.communes), len(members), target))
     result = pd.DataFrame(rows, columns=RESULT_COLUMNS)
-    return result.astype({"numerator": "int64", "denominator": "Int64", "factor": "int64", "value": "float64",
-                          "target": "Float64", "target_year": "Int64"}).astype(
+    return result.astype({"numerator": "Int64", "denominator": "Int64", "factor": "int64", "value": "float64",
+                          "target": "Float64", "target_year": "Int64", "communes_expected": "int64",
+                          "communes_included": "int64", "complete": "bool"}).astype(
         {c: "string" for c in ("period", "level", "unit_code", "unit_name", "indicator_id", "unit", "target_comparison")})

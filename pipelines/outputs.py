@@ -65,6 +65,7 @@ class Staging:
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Parquet without pandas index noise; pyarrow writes no timestamps, so bytes are stable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
     pq.write_table(table, path, compression="zstd")
 

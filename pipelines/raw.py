@@ -103,3 +103,16 @@ def file_hashes(data_dir: Path | str, period: str) -> list[tuple[str, str]]:
     """(file name, SHA-256) of every raw form of the period, for the provenance appendix."""
     folder = period_dir(data_dir, period)
     return [(form.file, hashlib.sha256((folder / form.file).read_bytes()).hexdigest()) for form in forms().values()]
+
+
+def periods(data_dir: Path | str) -> list[str]:
+    """Reporting periods present under raw/, oldest first (folders named like 2024, 2024-H1, 2024-Q3)."""
+    from pipelines.reference import normalise_period
+
+    found = []
+    for folder in sorted((Path(data_dir) / "raw").glob("*")):
+        try:
+            found.append(normalise_period(folder.name))
+        except ValueError:
+            continue  # README.md and anything else that is not a period
+    return sorted(found, key=lambda p: (p[:4], p[4:] or "~"))

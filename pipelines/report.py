@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import indicators, reference, vi
+from pipelines import definitions, indicators, reference, trends, vi
 
 LEVEL_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 COMMUNE_TABLE = ["children_under_16", "ethnic_minority_share", "children_under_6", "children_special_or_difficult",
@@ -58,6 +58,7 @@ class ReportContext:
     name: str
     table: pd.DataFrame       # every indicator of every unit of the period
     aggregate_code: str      # the district (or province) the communes add up to
+    trend: pd.DataFrame      # change on the previous period and progress status (pipelines.trends)
 
     def row(self, indicator_id: str, code: str | None = None) -> pd.Series:
         t = self.table
@@ -85,7 +86,8 @@ def load(period: object, unit: object, data_dir: Path | str = "data") -> ReportC
     code = resolve_unit(unit, codes)
     own = table[table["unit_code"] == code].iloc[0]
     aggregate = table[table["level"] != "commune"]["unit_code"].iloc[0]
-    return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate))
+    trend = pd.read_parquet(processed_path(data_dir, period).with_name("trends.parquet"))
+    return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend)
 
 
 def report_date(period: str, date: str = "") -> dt.date:
@@ -176,6 +178,36 @@ học 2 buổi/ngày {ctx.show('two_sessions_share')}.</p>
 <th scope="col">Đánh giá</th></tr></thead><tbody>{rows}</tbody></table></div></section>"""
 
 
+def _change_text(row: pd.Series, unit: str) -> str:
+    if pd.isna(row["previous_value"]):
+        return "–"
+    change = row["change"]
+    points = "điểm %" if unit == "%" else unit
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    return f"{sign}{vi.number(abs(change), 0 if unit not in ('%', '‰', '/100.000') else 1)} {points} so với {row['previous_year']}"
+
+
+def assessment_html(ctx: ReportContext) -> str:
+    """III. Every indicator with a target: value, change on the previous period, target, status."""
+    cat = indicators.catalogue()
+    rows = []
+    own = ctx.trend[ctx.trend["unit_code"] == ctx.code].set_index("indicator_id")
+    for ind in cat.values():
+        if not ind.targets or ind.id not in own.index:
+            continue
+        row = own.loc[ind.id]
+        status = trends.STATUS_VI.get(row["status"], "–") if not pd.isna(row["status"]) else "–"
+        rows.append(f"<tr><th scope=\"row\">{_e(ind.name_vi)}</th><td class=\"num\">{ctx.show(ind.id)}</td>"
+                    f"<td>{_e(_change_text(row, ind.unit))}</td><td>{_e(_target_text(ind.id, int(ctx.period[:4])))}</td>"
+                    f"<td class=\"status status-{_e(row['status'])}\">{_e(status)}</td></tr>")
+    return f"""<section><h2>III. Đánh giá so với mục tiêu</h2>
+<p>Tiến độ được đánh giá theo phương pháp của Open SDG: tốc độ thay đổi bình quân năm từ kỳ đầu tiên có số liệu so với
+tốc độ cần có để đạt mục tiêu đúng hạn (xem Danh mục chỉ tiêu).</p>
+<div class="table-wrap"><table><caption>Chỉ tiêu có mục tiêu, năm {_e(ctx.period)}</caption>
+<thead><tr><th scope="col">Chỉ tiêu</th><th scope="col">Năm {_e(ctx.period)}</th><th scope="col">Thay đổi</th>
+<th scope="col">Mục tiêu</th><th scope="col">Đánh giá</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"""
+
+
 def commune_table_html(ctx: ReportContext) -> str:
     """Appendix: every commune of the unit side by side, then the aggregate (ratio of sums)."""
     cat = indicators.catalogue()
@@ -193,21 +225,26 @@ def commune_table_html(ctx: ReportContext) -> str:
 Số liệu của huyện bằng tổng tử số chia tổng mẫu số của các xã, không phải trung bình tỷ lệ các xã.</p></section>"""
 
 
+def data_quality_html(ctx: ReportContext, data_dir: Path | str = "data") -> str:
+    """Appendix: the validation warnings of the period (errors never reach a published report)."""
+    path = Path(data_dir) / "processed" / ctx.period / "validation-problems.parquet"
+    problems = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=["severity", "message"])
+    warnings = problems[problems["severity"] == "warning"]["message"]
+    body = ("<ul>" + "".join(f"<li>{_e(m)}</li>" for m in warnings) + "</ul>" if len(warnings) else
+            "<p>Số liệu đầu vào đạt mọi quy tắc kiểm tra; không có cảnh báo.</p>")
+    return f"""<section><h2>Phụ lục: Chất lượng số liệu</h2>
+<p>Số liệu của kỳ {_e(ctx.period)} đã được kiểm tra tự động (Great Expectations) trước khi tính toán. Lỗi chặn việc
+công bố; cảnh báo (ví dụ số liệu thay đổi hơn 50 % so với kỳ trước) được liệt kê dưới đây để đơn vị kiểm tra lại.</p>
+{body}</section>"""
+
+
 def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = None) -> str:
     """Appendix: how each indicator is defined, and which raw files (by SHA-256) it came from."""
     cat = indicators.catalogue()
-    items = "".join(f"<li><strong>{_e(i.name_vi)}</strong>: {_e(_formula(i))}. Nguồn: {_e(i.source)}.</li>"
+    items = "".join(f"<li><strong>{_e(i.name_vi)}</strong>: {_e(definitions.formula_text(i))}. Nguồn: {_e(i.source)}.</li>"
                     for i in cat.values())
     files = "".join(f"<li><code>{_e(name)}</code>: SHA-256 <code class=\"hash\">{h}</code></li>" for name, h in hashes or [])
     return f"""<section><h2>Phụ lục: Phương pháp tính và nguồn số liệu</h2><ul class="definitions">{items}</ul>
 {f'<h3>Tệp số liệu đầu vào</h3><ul>{files}</ul>' if files else ''}
 <p class="note">Số liệu mẫu là số liệu tổng hợp (giả lập), trừ các số liệu cấp huyện năm 2024 lấy từ bài báo đã công bố.</p></section>"""
 
-
-def _formula(ind: indicators.Indicator) -> str:
-    def term(t: indicators.Term) -> str:
-        where = "; ".join(f"{col} thuộc {', '.join(codes)}" for col, codes in t.where)
-        return f"{t.form}.{t.field}" + (f" [{where}]" if where else "")
-    if ind.denominator is None:
-        return f"tổng {term(ind.numerator)}"
-    return f"{term(ind.numerator)} ÷ {term(ind.denominator)} × {vi.number(ind.factor)}"

@@ -94,6 +94,25 @@ STANDARD_2024 = {"06838": (2, 2, 1, 1), "06841": (1, 1, 1, 0), "06844": (1, 1, 1
                  "06853": (1, 1, 1, 0), "06856": (1, 1, 0, 0), "06859": (0, 1, 0, 0)}
 RECOGNISED = {"2023": (("06838", "preschool"), ("06841", "primary")),
               "2024": (("06844", "lower_secondary"), ("06853", "preschool"))}
+# Health, per (commune, sex) cell, as permille of a count of the same cell (2024 value, change per
+# lag step, change per year before 2024): under 5 of population's under 6, under 1 of under 5, live
+# births of under 1, registered of under 5, fully vaccinated of under 1, weighed of under 5,
+# underweight and stunted of weighed. Plausible for a poor mountainous district (synthetic).
+HEALTH_RATES = {
+    "children_under_5": (832, 0, 0), "children_under_1": (200, 0, 0), "live_births": (1020, 0, 0),
+    "children_under_5_birth_registered": (990, -5, -3), "children_under_1_fully_vaccinated": (972, -6, -4),
+    "children_under_5_weighed": (960, -15, -5), "children_under_5_underweight": (100, 5, 4),
+    "children_under_5_stunted": (190, 10, 8),
+}
+# District totals of events per period, as permille of district live births (deaths) or as counts
+# (injuries of children under 16 and deaths from injury), split across cells by largest remainder.
+DEATHS_PERMILLE = {"deaths_under_5": (25, 23, 21), "deaths_under_1": (18, 16, 14)}
+INJURIES = {"child_injuries": (62, 58, 54), "child_injury_deaths": (3, 2, 2)}
+# 5-year-olds as permille of population's under 6 (the cohorts born before births fell), and the
+# district permille of them in kindergarten per period; the few not attending live mostly in remote
+# communes (a per-cell rate would round them all away).
+AGED_5 = 175
+KINDERGARTEN_AGE_5 = (986, 990, 993)
 
 
 def allocate(total: int, weights: list[int]) -> list[int]:
@@ -215,6 +234,38 @@ def build_sample(period: str) -> dict[str, pd.DataFrame]:
             rows.append([code, name, level, pop, enrolled, correct, schools, standard,
                          permille(enrolled, min(1000, two - two_lag * lag[k] - two_back * back))])
     out["education"] = _frame("education", rows)
+
+    # Health: cells (commune, sex) in the order of the population rows; every part drawn from its whole.
+    cells = [(k, sex) for k in range(len(codes)) for sex in cats["sex"]]
+    under_6 = [int(v) for v in out["population"]["children_under_6"]]
+    under_16 = [int(v) for v in out["population"]["children_under_16"]]
+    rate = {c: [r + r_lag * lag[k] + r_back * back for k, _ in cells] for c, (r, r_lag, r_back) in HEALTH_RATES.items()}
+    h = {"children_under_5": [permille(n, r) for n, r in zip(under_6, rate["children_under_5"])]}
+    for column, whole in (("children_under_1", "children_under_5"), ("live_births", "children_under_1"),
+                          ("children_under_5_birth_registered", "children_under_5"),
+                          ("children_under_1_fully_vaccinated", "children_under_1"),
+                          ("children_under_5_weighed", "children_under_5"),
+                          ("children_under_5_underweight", "children_under_5_weighed"),
+                          ("children_under_5_stunted", "children_under_5_weighed")):
+        h[column] = [permille(n, r) for n, r in zip(h[whole], rate[column])]  # r <= 1000 but for births
+    # Deaths are more frequent where services lag; under-1 deaths are a part of under-5 deaths, cell by cell.
+    births = sum(h["live_births"])
+    h["deaths_under_5"] = allocate(permille(births, DEATHS_PERMILLE["deaths_under_5"][i]),
+                                   _jitter([b * (4 + lag[k]) for b, (k, _) in zip(h["live_births"], cells)], 3 + i))
+    h["deaths_under_1"] = allocate(permille(births, DEATHS_PERMILLE["deaths_under_1"][i]), h["deaths_under_5"])
+    # Injuries of children under 16: boys more often, remote communes more often; deaths among the injured.
+    h["child_injuries"] = allocate(INJURIES["child_injuries"][i], _jitter(
+        [n * (4 + lag[k]) * (12 if sex == "M" else 9) for n, (k, sex) in zip(under_16, cells)], 5 + i))
+    h["child_injury_deaths"] = allocate(INJURIES["child_injury_deaths"][i], h["child_injuries"])
+    out["health"] = _frame("health", [[codes[k], names[k], sex, *(h[c][j] for c in forms()["health"].counts)]
+                                      for j, (k, sex) in enumerate(cells)])
+
+    # Early childhood: 5-year-olds (part of the under 6) and those in kindergarten.
+    aged_5 = [permille(n, AGED_5) for n in under_6]
+    absent = allocate(sum(aged_5) - permille(sum(aged_5), KINDERGARTEN_AGE_5[i]),
+                      _jitter([n * (1 + lag[k]) for n, (k, _) in zip(aged_5, cells)], 7 + i))
+    out["early_childhood"] = _frame("early_childhood", [[codes[k], names[k], sex, n, n - a]
+                                                        for (k, sex), n, a in zip(cells, aged_5, absent)])
     return out
 
 

@@ -2,66 +2,53 @@
 
 Rules are data, not code: two Great Expectations (GX 1.x) suites per form in `expectations/`.
 `<form>.structure.json` runs on the text frame as typed (columns, blanks, number and code formats,
-official commune codes, category codes, one row per key), so a bad cell is reported as written;
-`<form>.values.json` runs on the typed frame (`raw.typed`) only once the structure passed.
+official commune codes and names, category codes, one row per key), so a bad cell is reported as
+written; `<form>.values.json` runs on the typed frame (`raw.typed`) only once the structure has no
+error (ranges, parts within wholes, totals equal to the sum of their parts, every commune and every
+breakdown code present). Rules no built-in expectation states are our own GX expectations
+(`gx_custom`). Rules across forms and periods (`crosscheck`, config/validation.yml) run on the forms
+that passed: a form against another form of the period, and each count against the previous period.
 
-GX gives tested checks, a result record and an HTML rendering, but no message an officer can act
-on. So each failed check becomes a `Problem` naming the file, the line as seen in an editor (the
-frame index is that line number; GX returns it in `unexpected_index_list`), the column, the
-commune by its official name, the value found and the rule text kept in `meta.rule_vi`.
+GX gives tested checks, a result record and an HTML rendering (`gx_page`), but no message an officer
+can act on. So each failed check becomes a `Problem` naming the file (and sheet), the line as seen in
+an editor (the frame index is that line number; GX returns it in `unexpected_index_list`), the column,
+the commune by its official name, the value found and the rule text kept in `meta.rule_vi` /
+`meta.rule_en`; `meta.severity` ("error", the default, or "warning") says whether it stops the run.
+Messages are Vietnamese, or English with `lang="en"` (`messages`).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import pandas as pd
 
-from pipelines import raw, reference
+from pipelines import crosscheck, messages, raw, reference
+from pipelines.gx_page import validation_page  # noqa: F401 - part of this module's API
+from pipelines.problems import SEVERITIES, Problem, ValidationOutcome, problems_csv, problems_frame  # noqa: F401
 
 KINDS, RESULT_FORMAT = ("structure", "values"), {"result_format": "COMPLETE"}
 # A cell breaking several rules ("6847": not 5 digits, not an official code) gets the first of these only.
 _RULE_ORDER = ("expect_column_values_to_not_be_null", "expect_column_values_to_match_regex")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None  # as the user sees it: header = 1; None for a table-level problem
-    column: str | None
-    commune_code: str | None
-    commune_name: str | None
-    rule: str  # short rule id: the expectation type
-    value: str  # the value found, as typed ("" for an empty cell)
-    severity: str
-    message: str  # Vietnamese, one line
-
-
-@dataclass(frozen=True)
-class ValidationOutcome:
-    problems: list[Problem]
-    results: list[tuple[str, str, dict]]  # (form, suite name, GX validation result as JSON dict)
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+_TOTAL, _NAME, _GRID = ("expect_multicolumn_total_to_equal_sum_of_parts",
+                        "expect_column_pair_values_to_match_official_name", "expect_table_to_have_full_grid")
 
 
 @lru_cache(maxsize=1)
 def _gx() -> Any:
-    """Import GX once per process (about 4 s) and build one in-memory context. Analytics are off
-    (a scheduled run must not phone home); progress bars and logging are silenced (the log is for officers)."""
+    """Import GX once per process (about 4 s), register our own expectations and build one in-memory
+    context. Analytics are off (a scheduled run must not phone home); progress bars and logging are
+    silenced (the log is for officers)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    from pipelines import gx_custom  # noqa: F401 - defining the classes registers them with GX
     logging.getLogger("great_expectations").setLevel(logging.CRITICAL)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
@@ -78,16 +65,26 @@ def _batch_definition(form: str) -> Any:
 
 @lru_cache(maxsize=None)
 def load_suite(form: str, kind: str) -> Any:
+    """The suite `expectations/<form>.<kind>.json` as a GX ExpectationSuite (see `build_suite`)."""
+    path = resources.files("pipelines") / "expectations" / f"{form}.{kind}.json"
+    return build_suite(json.loads(path.read_text(encoding="utf-8")), f"{form}.{kind}.json")
+
+
+def build_suite(spec: dict, source: str = "") -> Any:
     """Build each expectation explicitly: `gx.ExpectationSuite(expectations=[dicts])` logs and DROPS
-    an entry whose type it does not know, so a misspelt type would silently lose a rule; this raises."""
+    an entry whose type it does not know, so a misspelt type would silently lose a rule; this raises.
+    `meta.severity` also sets GX's own severity (error → critical), so GX's record agrees."""
     gx = _gx()[0]
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-    path = resources.files("pipelines") / "expectations" / f"{form}.{kind}.json"
-    spec, built = json.loads(path.read_text(encoding="utf-8")), []
+    built = []
     for i, entry in enumerate(spec["expectations"]):
-        if not (entry.get("meta") or {}).get("rule_vi"):
-            raise ValueError(f"{form}.{kind}.json, quy tắc thứ {i + 1} ({entry.get('type')}): thiếu meta.rule_vi")
-        config = ExpectationConfiguration(type=entry["type"], kwargs=entry["kwargs"], meta=entry["meta"])
+        meta, where = entry.get("meta") or {}, f"{source or spec['name']}, quy tắc thứ {i + 1} ({entry.get('type')})"
+        if not meta.get("rule_vi"):
+            raise ValueError(f"{where}: thiếu meta.rule_vi")
+        if meta.get("severity", "error") not in SEVERITIES:
+            raise ValueError(f"{where}: meta.severity '{meta['severity']}' không hợp lệ (dùng error hoặc warning)")
+        severity = "critical" if meta.get("severity", "error") == "error" else "warning"  # GX's own words
+        config = ExpectationConfiguration(type=entry["type"], kwargs=entry["kwargs"], meta=meta, severity=severity)
         built.append(config.to_domain_obj())
     return gx.ExpectationSuite(name=spec["name"], expectations=built, meta=spec.get("meta"))
 
@@ -116,73 +113,105 @@ def run_suite(form: str, kind: str, frame: pd.DataFrame, period: str, parameters
 
 def _with_level(name: str) -> str:
     """`Thị trấn Bình Liêu` → `thị trấn Bình Liêu`: the level word in lower case inside a sentence."""
-    return name[: len(name) - len(reference.short_name(name))].lower() + reference.short_name(name)
+    return messages.unit_name(name, "vi")
 
 
-def unit_label(period: str, communes: pd.DataFrame, unit_name: str | None = None) -> str:
+def unit_label(period: str, communes: pd.DataFrame, unit_name: str | None = None, lang: str = "vi") -> str:
     """The unit whose commune list applies, for the unknown-code message: given, or the parent all share."""
     if unit_name:
-        return _with_level(unit_name)
+        return messages.unit_name(unit_name, lang)
     codes = set(communes["code"].astype(str))
     if len(codes) == 1:
-        return _with_level(str(communes["name"].iloc[0]))
+        return messages.unit_name(str(communes["name"].iloc[0]), lang)
     table = reference.units(period)
     parents = set(table[(table["level"] == "commune") & table["code"].isin(codes)]["parent_code"])
     hit = table[(table["level"] != "commune") & table["code"].isin(parents)]
-    return _with_level(str(hit["name"].iloc[0])) if len(parents) == 1 and len(hit) else "đơn vị báo cáo"
+    return (messages.unit_name(str(hit["name"].iloc[0]), lang) if len(parents) == 1 and len(hit)
+            else messages.text(lang, "unit_default"))
 
 
 def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else str(value)
 
 
-def _problems(form: raw.Form, result: dict, frame: pd.DataFrame, names: dict[str, str], unit: str,
-              period: str) -> list[Problem]:
-    """Turn a GX result into one Problem per failing cell (or per column for table-level checks)."""
-    f, out, missing = form.file, [], set()
-    def table_problem(rule: str, msg: str, column: str | None = None) -> Problem:  # no line: the whole table
-        return Problem(f, None, column, None, None, rule, "", "error", msg)
+def _source(name: str, frame: pd.DataFrame) -> tuple[str, str | None]:
+    """(file, sheet) a form was read from: the form's CSV file, unless the reader of a workbook left
+    `frame.attrs["file"]` / `frame.attrs["sheet"]`."""
+    return str(frame.attrs.get("file") or raw.forms()[name].file), frame.attrs.get("sheet")
+
+
+def _problems(result: dict, frame: pd.DataFrame, names: dict[str, str], unit: str, period: str, lang: str,
+              source: tuple[str, str | None]) -> list[Problem]:
+    """Turn a GX result into one Problem per failing cell (or per column or missing row for table-level checks)."""
+    (f, sheet), out, missing = source, [], set()
+
+    def place(line: int | None = None, column: str | None = None, code: str = "") -> str:
+        label = messages.commune(code, names.get(code), lang) if code else ""
+        return messages.where(lang, f, sheet, line, column, label)
+
+    def problem(line, column, code, rule, value, severity, text) -> Problem:
+        name = names.get(code) if code else None
+        return Problem(f, line, column, code or None, name, rule, value, severity, text, sheet)
     for r in result["results"]:  # column set first: a missing column makes other checks raise
         if r["expectation_config"]["type"] == "expect_table_columns_to_match_set" and not r["success"]:
             rule, mismatched = r["expectation_config"]["type"], r["result"]["details"]["mismatched"]
             missing = set(mismatched.get("missing") or [])
-            out += [table_problem(rule, f"{f}, cột {c}: thiếu cột bắt buộc", c) for c in sorted(missing)]
-            out += [table_problem(rule, f"{f}, cột {c}: cột không có trong mẫu biểu, cần xóa hoặc sửa tên cột", c)
+            out += [problem(None, c, "", rule, "", "error", messages.message(lang, "missing_column", place(column=c)))
+                    for c in sorted(missing)]
+            out += [problem(None, c, "", rule, "", "error", messages.message(lang, "extra_column", place(column=c)))
                     for c in mismatched.get("unexpected") or []]
     for r in result["results"]:
-        rule, kw = r["expectation_config"]["type"], r["expectation_config"]["kwargs"]
+        config = r["expectation_config"]
+        rule, kw, meta = config["type"], config["kwargs"], config["meta"]
         if r["success"] or rule == "expect_table_columns_to_match_set":
             continue
-        rule_vi = r["expectation_config"]["meta"]["rule_vi"].replace("{unit}", unit).replace("{period}", period)
+        severity, rule_text = meta.get("severity", "error"), messages.rule_text(meta, lang, unit=unit, period=period)
         info = r.get("exception_info") or {}
         errors = [info] + [v for v in info.values() if isinstance(v, dict)]
         raised = [e.get("exception_message") or "" for e in errors if e.get("raised_exception")]
         if raised:
             if not set(_columns_of(kw)) & missing:  # a missing column is reported once, above
-                out.append(table_problem(rule, f"{f}: không chạy được quy tắc {rule} ({raised[0]})"))
+                out.append(problem(None, None, "", rule, "", "error",
+                                   messages.message(lang, "rule_failed", place(), rule=rule, reason=raised[0])))
+            continue
+        if rule == _GRID:  # missing rows: a commune with no row at all, or a breakdown code missing
+            for code, value in r["result"]["details"]["missing"]:
+                if value is None:
+                    text = messages.message(lang, "missing_commune", place(),
+                                            commune=messages.commune(code, names.get(code), lang))
+                else:
+                    text = messages.message(lang, "missing_row", place(None, kw["breakdown_column"], code),
+                                            value=value, rule=rule_text)
+                out.append(problem(None, value and kw["breakdown_column"], code, rule, value or "", severity, text))
             continue
         hits = r["result"].get("unexpected_index_list") or []
         if not hits:
-            out.append(table_problem(rule, f"{f}: {rule_vi} (kết quả: {_text(r['result'].get('observed_value'))})"))
+            out.append(problem(None, None, "", rule, "", severity, messages.message(
+                lang, "table_rule", place(), rule=rule_text, observed=_text(r["result"].get("observed_value")))))
         for hit in hits:
             line = int(hit["line"])
             code = _text(frame.at[line, "commune_code"]) if "commune_code" in frame.columns else ""
-            name = names.get(code)
             column = " + ".join(kw["column_list"]) if "column_list" in kw else kw.get("column_B", kw.get("column"))
+            column = kw["total_column"] if rule == _TOTAL else column
             value = _text(hit.get(column))
-            if "column_list" in kw:  # one row per key: name every line holding the same key
+            if rule == _TOTAL:  # a total that is not the sum of its parts: show the parts
+                parts = [c for c in kw["column_list"] if c != column]
+                detail = messages.text(lang, "sum", total=column, value=value, parts=" + ".join(parts),
+                                       part_values=" + ".join(_text(hit.get(c)) for c in parts),
+                                       sum=str(sum(int(hit[c]) for c in parts)), rule=rule_text)
+            elif "column_list" in kw:  # one row per key: name every line holding the same key
                 key = [_text(hit.get(c)) for c in kw["column_list"]]
                 value = ", ".join(key)
                 lines = sorted(int(h["line"]) for h in hits if [_text(h.get(c)) for c in kw["column_list"]] == key)
-                detail = f"giá trị ({value}) {rule_vi} (trùng ở các dòng {', '.join(map(str, lines))})"
+                detail = messages.text(lang, "duplicate", value=value, rule=rule_text, lines=", ".join(map(str, lines)))
+            elif rule == _NAME:  # a name that is not the official name of the code
+                detail = messages.text(lang, "name", value=value, expected=names.get(_text(hit.get(kw["column_A"]))))
             elif "column_B" in kw:  # part above its whole: report the part, show both values
-                whole = kw["column_A"]
-                detail = f"giá trị {column} = {value} lớn hơn {whole} = {_text(hit.get(whole))} ({rule_vi})"
+                detail = messages.text(lang, "above", part=column, value=value, whole=kw["column_A"],
+                                       whole_value=_text(hit.get(kw["column_A"])), rule=rule_text)
             else:
-                detail = f"giá trị {value} {rule_vi}" if value else f"ô để trống, {rule_vi}"
-            where = f"{_with_level(name)} ({code})" if name else (f"mã xã {code}" if code else "")
-            message = f"{f} dòng {line}, cột {column}{', ' + where if where else ''}: {detail}"
-            out.append(Problem(f, line, column, code or None, name, rule, value, "error", message))
+                detail = messages.text(lang, "cell" if value else "empty", value=value, rule=rule_text)
+            out.append(problem(line, column, code, rule, value, severity, f"{place(line, column, code)}: {detail}"))
     return out
 
 
@@ -196,104 +225,55 @@ def _first_per_cell(problems: list[Problem]) -> list[Problem]:
 
 
 def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFrame,
-                    unit_name: str | None = None) -> ValidationOutcome:
-    """Validate every form of forms.yml. `communes` (code, name): the official communes of the unit
-    reported on, whose codes fill the suites' `commune_codes` parameter and whose names go into
-    messages; `unit_name` ("Huyện Bình Liêu") names the unit for unknown codes, derived if not given."""
-    period, problems, results = reference.normalise_period(period), [], []
+                    unit_name: str | None = None, previous: dict[str, pd.DataFrame] | None = None,
+                    lang: str = "vi", previous_period: str | None = None) -> ValidationOutcome:
+    """Validate every form of forms.yml, then the rules across forms and, given `previous` (the text
+    frames of the previous period, as `raw.read_period` gives them), the change of every count from the
+    previous period (`previous_period` names it in messages; default: the period before, 2024 → 2023).
+    `communes` (code, name): the official communes of the unit reported on, whose codes fill the
+    suites' `commune_codes` parameter and whose names go into messages; `unit_name` ("Huyện Bình
+    Liêu") names the unit for unknown codes, derived if not given. `lang`: "vi" (default) or "en"."""
+    period, lang, problems, results = reference.normalise_period(period), messages.check_lang(lang), [], []
+    passed = {}
     for name, form in raw.forms().items():
         if name not in frames:
-            problems.append(Problem(form.file, None, None, None, None, "missing_file", "", "error",
-                                    f"{form.file}: thiếu tệp biểu mẫu của kỳ {period}"))
+            problems.append(Problem(form.file, None, None, None, None, "missing_file", "", "error", messages.message(
+                lang, "missing_file", messages.where(lang, form.file), period=period)))
             continue
-        one = validate_form(name, frames[name], period, communes, unit_name)
+        one = validate_form(name, frames[name], period, communes, unit_name, lang)
         problems, results = problems + one.problems, results + one.results
+        if one.ok:
+            passed[name] = frames[name]
+    names = _names(communes)
+    sources = {name: _source(name, frame) for name, frame in passed.items()}
+    problems += crosscheck.cross_form(passed, names, lang, sources)
+    if previous:
+        before = previous_period or crosscheck.previous_period(period)
+        problems += crosscheck.outliers(passed, previous, before, names, lang, sources)
     return ValidationOutcome(sorted(problems, key=_order), results)
 
 
+def _names(communes: pd.DataFrame) -> dict[str, str]:
+    return {str(code): messages.nfc(str(name)) for code, name in zip(communes["code"], communes["name"])}
+
+
 def validate_form(name: str, frame: pd.DataFrame, period: str, communes: pd.DataFrame,
-                  unit_name: str | None = None) -> ValidationOutcome:
-    """One form: the structure suite on the text frame, then, if it passed, the values suite."""
-    period, form = reference.normalise_period(period), raw.forms()[name]
-    names = dict(zip(communes["code"].astype(str), communes["name"].astype(str)))
-    parameters, unit = {"commune_codes": sorted(names)}, unit_label(period, communes, unit_name)
+                  unit_name: str | None = None, lang: str = "vi") -> ValidationOutcome:
+    """One form: the structure suite on the text frame, then, if it found no error, the values suite."""
+    period, lang, names = reference.normalise_period(period), messages.check_lang(lang), _names(communes)
+    parameters = {"commune_codes": sorted(names), "commune_names": names}
+    unit, source = unit_label(period, communes, unit_name, lang), _source(name, frame)
     problems, results = [], []
     for kind in KINDS:
         data = frame if kind == "structure" else raw.typed(name, frame)
         result = run_suite(name, kind, data, period, parameters)
         results.append((name, result["suite_name"], result))
-        problems += _problems(form, result, frame, names, unit, period)
-        if not result["success"]:
+        found = _problems(result, frame, names, unit, period, lang, source)
+        problems += found
+        if any(p.severity == "error" for p in found) or (not result["success"] and not found):
             break
     return ValidationOutcome(sorted(_first_per_cell(problems), key=_order), results)
 
 
 def _order(p: Problem) -> tuple:
     return p.file, p.line is not None, p.line or 0, p.column or "", p.message
-
-
-def validation_page(outcome: ValidationOutcome, period: str) -> str:
-    """The HTML page for `reports/<period>/`: GX's `ValidationResultsPageRenderer` renders each suite
-    result, after two GX tables of ours (status per suite, the problems in Vietnamese). GX's page
-    template pulls Bootstrap, jQuery and Font Awesome from CDNs, stamps its logo URL with the clock and
-    gives blocks random ids: we swap in an offline template with inline CSS and fixed ids."""
-    gx = _gx()[0]
-    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
-    from great_expectations.render import RenderedDocumentContent, RenderedSectionContent, RenderedTableContent
-    from great_expectations.render.renderer import ValidationResultsPageRenderer
-    from great_expectations.render.view import DefaultJinjaPageView
-    from jinja2 import ChoiceLoader, DictLoader
-
-    view = DefaultJinjaPageView()
-    view.env.loader = ChoiceLoader([DictLoader({"page.j2": _PAGE}), view.env.loader])
-    # GX appends a uuid4 to collapse ids; the id before it is already unique on the page.
-    view.env.filters["generate_html_element_uuid"] = lambda prefix=None: f"{prefix or ''}0"
-
-    def table(title: str, header: list[str], rows: list[list[Any]]) -> RenderedSectionContent:
-        cells = [[html.escape(_text(c)) for c in row] for row in rows]
-        return RenderedSectionContent(content_blocks=[RenderedTableContent(
-            header=f"<h4>{html.escape(title)}</h4>", header_row=header, table=cells or [["—"] * len(header)],
-            styling={"classes": ["col-12"], "body": {"classes": ["table", "table-sm"]}})])
-
-    status = []
-    for form, name, res in outcome.results:
-        stats = res["statistics"]
-        status.append([form, name, "Đạt" if res["success"] else "Không đạt",
-                       f"{stats['successful_expectations']}/{stats['evaluated_expectations']}"])
-        if name.endswith(".structure") and not res["success"]:
-            status.append([form, f"{form}.values", "Không chạy: cấu trúc chưa đạt", ""])
-    sections = [table(f"Tình trạng các bộ quy tắc, kỳ {period}", ["Biểu", "Bộ quy tắc", "Kết quả", "Đạt"], status),
-                table(f"Danh sách lỗi ({len(outcome.problems)})", ["Tệp", "Dòng", "Thông báo"],
-                      [[p.file, p.line, p.message] for p in outcome.problems])]
-    schema, renderer = ExpectationSuiteValidationResultSchema(), ValidationResultsPageRenderer()
-    for _form, _suite, res in outcome.results:
-        sections += renderer.render(schema.load(res)).sections
-    document = RenderedDocumentContent(sections=sections, renderer_type="ValidationResultsPageRenderer",
-                                       page_title=f"Kiểm tra dữ liệu thô kỳ {period}")
-    verdict = "đạt mọi quy tắc kiểm tra." if outcome.ok else "CHƯA ĐẠT: sửa các lỗi dưới đây rồi chạy lại."
-    page = view.render(document, period=period, verdict=f"Dữ liệu {verdict}", gx_version=gx.__version__)
-    # GX links each suite name to its page in a Data Docs site, which we don't build.
-    return re.sub(r'<a href="(?:\.\./)+expectations/[^"]*" >([^<]*)</a>', r"\1", page)
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="vi"><head>
-<meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ page_title }}</title>
-<style>
-body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; margin: 1.5rem 2rem; color: #222; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; width: 100%; } th { background: #f0f0f0; }
-th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; font-size: .9rem; }
-.ge-section { border-top: 2px solid #888; margin-top: 1rem; padding-top: .5rem; } .alert { background: #eef; }
-.text-success { color: #17723a; } .text-danger { color: #b00020; } .fas, .fa { font-style: normal; }
-.fa-check-circle::before, .fa-check::before { content: "\\2714"; } .fa-times::before { content: "\\2718"; }
-a[data-toggle="collapse"] { display: none; } .collapse { display: block; } /* no Bootstrap JS offline: show all */
-</style></head><body>
-<h1>{{ page_title }}</h1><p><b>{{ verdict }}</b></p>
-<p>Kết quả do Great Expectations {{ gx_version }} tạo từ các bộ quy tắc trong pipelines/expectations/.</p>
-{% for section in sections %}{% set section_loop = loop -%}
-{% include 'section.j2' %}
-{% endfor %}
-</body>
-</html>
-"""

@@ -30,8 +30,12 @@ def test_run_prints_each_step_and_publishes_every_output(published):
     assert steps == ["[1/6]", "[2/6]", "[3/6]", "[4/6]", "[5/6]", "[6/6]"]
     assert done.stderr.count("LỖI") == 0
     names = sorted(p.name for p in (work / "reports" / "2024").rglob("*") if p.is_file())
-    assert names == sorted([f"{STEM}.html", f"{STEM}.pdf", f"{STEM}.ipynb", "validation.html"])
-    assert sorted(p.name for p in (work / "data" / "processed" / "2024").iterdir()) == ["indicators.parquet"]
+    assert names == sorted([f"{STEM}.html", f"{STEM}.pdf", f"{STEM}.ipynb", "validation.html", "validation-problems.csv",
+                            "danh-muc-chi-tieu.html", "danh-muc-chi-tieu.pdf", "danh-muc-chi-tieu.ipynb"])
+    processed = work / "data" / "processed" / "2024"
+    assert sorted(str(p.relative_to(processed)) for p in processed.rglob("*.parquet")) == [
+        "breakdowns.parquet", "history.parquet", "indicators.parquet", "public/breakdowns.parquet",
+        "public/indicators.parquet", "public/trends.parquet", "trends.parquet", "validation-problems.parquet"]
     leftovers = [p.name for p in (work / "reports").iterdir() if p.name.startswith(".")]
     assert leftovers == []
 
@@ -99,3 +103,37 @@ def test_report_notebook_runs_from_papermill_command_line_with_numeric_looking_c
     assert '"unit": 6847' in text or "unit = 6847" in text  # papermill really passed an int
     assert "ỦY BAN NHÂN DÂN XÃ ĐỒNG VĂN" in text
     assert '<span class=\\"figure\\">1.301</span></strong> trẻ em dưới 16 tuổi' in text
+
+
+def test_catalogue_page_is_published_with_every_indicator(published):
+    from pipelines import indicators
+
+    work, _ = published
+    text = " ".join(html_text(work / "reports" / "2024" / "danh-muc-chi-tieu.html").split())
+    for ind in indicators.catalogue().values():
+        assert ind.name_vi in text, ind.id
+    assert "Năm 2025: dưới 6,5 % (Quyết định 23/QĐ-TTg)" in text
+    assert "Năm 2030: đạt ít nhất 99,9 % (Kế hoạch của huyện Bình Liêu)" in text
+    assert (work / "reports" / "2024" / "danh-muc-chi-tieu.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_report_assesses_progress_and_lists_data_quality(published):
+    work, _ = published
+    flat = " ".join(html_text(work / "reports" / "2024" / f"{STEM}.html").split())
+    assert "III. Đánh giá so với mục tiêu" in flat
+    assert "Phụ lục: Chất lượng số liệu" in flat
+    trend = pd.read_parquet(work / "data" / "processed" / "2024" / "trends.parquet")
+    primary = trend[(trend.unit_code == "198") & (trend.indicator_id == "net_enrolment_primary")].iloc[0]
+    assert (primary.previous_year, primary.base_year) == (2023, 2022)
+    assert primary.status in ("on_track", "off_track", "achieved")
+
+
+def test_exploration_notebook_runs_through_papermill(published, tmp_path):
+    work, _ = published
+    out = tmp_path / "explore.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "02-explore-indicators.ipynb", out,
+                           "-p", "period", "2024", "-p", "data_dir", work / "data", "-k", "python3"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "net_enrolment_lower_secondary" in text and "Xã Đồng Văn" in text

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from pipelines import indicators
+from pipelines import indicators, raw
 from pipelines.indicators import CatalogueError
 
 COMMUNES = pd.DataFrame({"code": ["06838", "06847"], "name": ["Thị trấn Bình Liêu", "Xã Đồng Văn"]})
@@ -27,7 +27,7 @@ def frames():
     cases = ["commune_code", "case_type", "cases_received", "cases_handled"]
     edu = ["commune_code", "level", "population_official_age", "pupils_enrolled", "pupils_correct_age", "schools",
            "schools_national_standard", "pupils_two_sessions"]
-    return {
+    given = {
         "population": _frame(pop, [
             ["06838", "M", 400, 120, 140, 140, 200], ["06838", "F", 400, 110, 150, 140, 120],
             ["06847", "M", 100, 30, 40, 30, 90], ["06847", "F", 100, 35, 35, 30, 98]]),
@@ -45,6 +45,10 @@ def frames():
             ["06847", "preschool", 60, 55, 50, 1, 0, 40], ["06847", "primary", 75, 75, 74, 1, 1, 75],
             ["06847", "lower_secondary", 50, 50, 45, 1, 0, 0], ["06847", "upper_secondary", 50, 42, 40, 1, 0, 0]]),
     }
+    # forms this fixture leaves out (health, early childhood) are present but empty: nobody reported
+    for name, form in raw.forms().items():
+        given.setdefault(name, _frame(list(form.columns), []).astype({c: "Int64" for c in form.counts}))
+    return given
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +129,23 @@ def test_entry_without_a_definition_is_refused():
              "numerator": {"form": "population", "field": "children_under_16"}}
     with pytest.raises(CatalogueError, match=r"x: missing \['definition_vi'\]"):
         indicators._indicator(entry)
+
+
+def test_commune_that_did_not_report_is_left_out_and_the_aggregate_marked_incomplete(frames):
+    three = pd.concat([COMMUNES, pd.DataFrame({"code": ["06859"], "name": ["Xã Húc Động"]})], ignore_index=True)
+    table = indicators.compute(frames, "2024", three, DISTRICT)  # 06859 has no rows in any form
+    silent = value(table, "ethnic_minority_share", "06859")
+    assert pd.isna(silent.numerator) and math.isnan(silent.value) and not silent.complete
+    district = value(table, "ethnic_minority_share", "198")
+    assert (district.numerator, district.denominator, district.value) == (508, 1000, pytest.approx(50.8))
+    assert (district.communes_expected, district.communes_included, district.complete) == (3, 2, False)
+    assert value(table, "ethnic_minority_share", "06847").complete
+
+
+def test_several_aggregates_each_sum_their_own_communes(frames):
+    aggregates = [indicators.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
+                  indicators.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06847",))]
+    table = indicators.compute(frames, "2024", COMMUNES, aggregates)
+    assert value(table, "children_under_16", "198").value == 1000
+    province = value(table, "ethnic_minority_share", "22")
+    assert (province.level, province.numerator, province.denominator) == ("province", 188, 200)

@@ -2,7 +2,6 @@
 
 import nbformat
 import pandas as pd
-import pytest
 
 from conftest import tree_bytes
 from pipelines import outputs

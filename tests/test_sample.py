@@ -119,6 +119,28 @@ def test_every_row_keeps_the_part_whole_and_sum_rules(period):
     assert (levels["primary"] == by_commune["children_6_to_10"]).all()
     assert (levels["lower_secondary"] <= by_commune["children_11_to_15"]).all()
 
+    health = committed(period, "health")
+    for part, whole in [("children_under_5_birth_registered", "children_under_5"), ("children_under_1", "children_under_5"),
+                        ("children_under_1_fully_vaccinated", "children_under_1"),
+                        ("children_under_5_weighed", "children_under_5"),
+                        ("children_under_5_underweight", "children_under_5_weighed"),
+                        ("children_under_5_stunted", "children_under_5_weighed"), ("deaths_under_1", "deaths_under_5"),
+                        ("child_injury_deaths", "child_injuries")]:
+        assert (health[part] <= health[whole]).all(), (part, whole)
+
+    early = committed(period, "early_childhood")
+    assert (early["children_aged_5_in_kindergarten"] <= early["children_aged_5"]).all()
+
+    # Across forms, cell by cell (commune, sex): same rows in the same order as population.
+    for frame in (health, early):
+        assert list(zip(frame["commune_code"], frame["sex"])) == list(zip(pop["commune_code"], pop["sex"]))
+    assert (health["children_under_5"] < pop["children_under_6"]).all()
+    assert (early["children_aged_5"] <= pop["children_under_6"]).all()
+    preschool = edu[edu["level"] == "preschool"].set_index("commune_code")
+    five = early.groupby("commune_code")[["children_aged_5", "children_aged_5_in_kindergarten"]].sum()
+    assert (five["children_aged_5"] <= preschool["population_official_age"]).all()
+    assert (five["children_aged_5_in_kindergarten"] <= preschool["pupils_correct_age"]).all()
+
 
 def test_earlier_years_are_plausible():
     for period in ("2022", "2023"):
@@ -126,3 +148,39 @@ def test_earlier_years_are_plausible():
         assert abs(pop["children_under_16"].sum() - 9292) / 9292 < 0.05
     sponsorship = committed("2022", "support").query("support_type == 'sponsorship'")
     assert sponsorship["children_supported"].sum() < sponsorship["children_in_need"].sum()
+
+
+def district_rates(period: str) -> dict[str, float]:
+    h = committed(period, "health").sum(numeric_only=True)
+    early = committed(period, "early_childhood").sum(numeric_only=True)
+    under_16 = committed(period, "population")["children_under_16"].sum()
+    return {"registered": h["children_under_5_birth_registered"] / h["children_under_5"] * 100,
+            "vaccinated": h["children_under_1_fully_vaccinated"] / h["children_under_1"] * 100,
+            "underweight": h["children_under_5_underweight"] / h["children_under_5_weighed"] * 100,
+            "stunted": h["children_under_5_stunted"] / h["children_under_5_weighed"] * 100,
+            "u5mr": h["deaths_under_5"] / h["live_births"] * 1000,
+            "imr": h["deaths_under_1"] / h["live_births"] * 1000,
+            "injuries": h["child_injuries"] / under_16 * 100_000,
+            "injury_deaths": h["child_injury_deaths"] / under_16 * 100_000,
+            "kindergarten_5": early["children_aged_5_in_kindergarten"] / early["children_aged_5"] * 100}
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_health_and_early_childhood_are_plausible_for_a_poor_mountainous_district(period):
+    r = district_rates(period)
+    assert 97 <= r["registered"] <= 99 and 94 <= r["vaccinated"] <= 97
+    assert 10 <= r["underweight"] <= 12 and 20 <= r["stunted"] <= 24
+    assert 20 <= r["u5mr"] <= 25 and 0 < r["imr"] < r["u5mr"]
+    assert 500 <= r["injuries"] <= 700 and 0 < r["injury_deaths"] < 40
+    assert 98 <= r["kindergarten_5"] <= 99.5
+
+
+def test_health_improves_from_2022_to_2024():
+    first, last = district_rates("2022"), district_rates("2024")
+    for better_when_lower in ("underweight", "stunted", "u5mr", "imr", "injuries", "injury_deaths"):
+        assert last[better_when_lower] < first[better_when_lower], better_when_lower
+    for better_when_higher in ("registered", "vaccinated", "kindergarten_5"):
+        assert last[better_when_higher] > first[better_when_higher], better_when_higher
+    by_commune = committed("2024", "health").groupby("commune_code").sum(numeric_only=True)
+    stunting = by_commune["children_under_5_stunted"] / by_commune["children_under_5_weighed"]
+    assert stunting.max() - stunting.min() > 0.02  # varies by commune: remote ones trail the district seat
