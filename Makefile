@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-PERIOD ?= 2024
+# `make report` publishes the last legacy period (Bình Liêu district) and the first period after the
+# 2025 reorganisation (province and new communes); `make report PERIODS=2023` for others.
+PERIODS ?= 2024 2025
 STAMP  := $(VENV)/.installed
 
 .PHONY: report test lab lock clean-venv
@@ -16,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/baocao run --period $(PERIOD)
+	@for period in $(PERIODS); do $(BIN)/baocao run --period $$period || exit $$?; done
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

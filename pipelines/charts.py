@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from pipelines import indicators, reference, vi  # noqa: E402
+from pipelines import indicators, reference, settings, vi  # noqa: E402
 from pipelines.report import ReportContext  # noqa: E402
 
 INK, MID, LIGHT = "#1f3b5c", "#7f8c99", "#d5dbe1"
@@ -90,3 +90,40 @@ def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) ->
         f"{n}: {vi.value_with_unit(v, ind.unit)}" for n, v in zip(names, values)) + \
         f"; {overall_name}: {vi.value_with_unit(overall, ind.unit)}"
     return _figure_html(fig, alt, f"Hình {number}. {ind.name_vi} theo xã, năm {ctx.period}")
+
+
+def trends_against_targets(ctx: ReportContext, number: int = 4) -> str:
+    """Small multiples: each key rate over the periods, its target as a dashed line; periods
+    re-based onto today's units drawn with hollow markers."""
+    cat, year = indicators.catalogue(), int(ctx.period[:4])
+    ids = [i for i in settings.load("project.yml")["key_indicators"] if cat[i].unit in ("%", "‰")]
+    own = ctx.history[ctx.history["unit_code"] == ctx.code]
+    periods = sorted(set(own["period"]))
+    with plt.rc_context(STYLE):
+        columns = 3
+        rows = -(-len(ids) // columns)
+        fig, axes = plt.subplots(rows, columns, figsize=(7.5, 2.3 * rows), squeeze=False)
+        alt_parts = []
+        for ax, indicator_id in zip(axes.flat, ids):
+            series = own[own["indicator_id"] == indicator_id].set_index("period").reindex(periods)
+            x = list(range(len(periods)))
+            ax.plot(x, series["value"], color=INK, linewidth=1.5)
+            for xi, (value, rebased) in enumerate(zip(series["value"], series["rebased"].fillna(False))):
+                ax.plot(xi, value, marker="o", color=INK, markerfacecolor="white" if rebased else INK)
+            target = cat[indicator_id].target_for(year)
+            if target:
+                ax.axhline(target.value, color="black", linestyle="--", linewidth=1)
+            ax.set_xticks(x, periods)
+            unit = cat[indicator_id].unit
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos, u=unit: vi.value_with_unit(v, u)))
+            ax.set_title(cat[indicator_id].short_vi if cat[indicator_id].short_vi != cat[indicator_id].name_vi
+                         else cat[indicator_id].name_vi.replace("Tỷ lệ ", "").replace("Tỷ suất ", ""), fontsize=8, wrap=True)
+            alt_parts.append(f"{cat[indicator_id].name_vi}: " + ", ".join(
+                f"{p} {vi.value_with_unit(v, unit)}" for p, v in zip(periods, series["value"]))
+                + (f" (mục tiêu {target.year}: {vi.value_with_unit(target.value, unit)})" if target else ""))
+        for ax in list(axes.flat)[len(ids):]:
+            ax.axis("off")
+        fig.tight_layout()
+    alt = f"Biểu đồ xu hướng {ctx.name} qua các kỳ: " + "; ".join(alt_parts)
+    caption = f"Hình {number}. Xu hướng các chỉ tiêu chủ yếu của {ctx.name} (đường đứt: mục tiêu; điểm rỗng: số liệu quy đổi)"
+    return _figure_html(fig, alt, caption)

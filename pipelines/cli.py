@@ -26,9 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="chạy trọn một kỳ báo cáo: kiểm tra, tính chỉ tiêu, xuất HTML và PDF")
     run.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024")
+    run.add_argument("--scope", default=None, help="đơn vị báo cáo: commune:<mã>, district:<mã> (trước 7/2025), province:<mã>")
     _dirs(run)
     validate = commands.add_parser("validate", help="chỉ kiểm tra dữ liệu của một kỳ (0: đạt, 1: có cảnh báo, 2: có lỗi)")
     validate.add_argument("--period", required=True)
+    validate.add_argument("--scope", default=None, help="như với run")
     _dirs(validate)
     template = commands.add_parser("template", help="tạo biểu mẫu Excel cho một xã")
     template.add_argument("--period", required=True)
@@ -51,23 +53,31 @@ def _fail(reason: object, status: int) -> int:
     return status
 
 
+def _scope(text: str | None):
+    from pipelines.scope import Scope
+
+    return Scope.parse(text) if text else None
+
+
 def _run(args) -> int:
     from pipelines import run
 
     try:
-        published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang)
+        published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
+                                   scope=_scope(args.scope))
     except run.ValidationFailed as failure:
         for problem in failure.problems:
             print(problem.message, file=sys.stderr)
         return _fail(failure, EXIT_DATA_ERRORS)
-    _say(f"Xong: {published.html}\n      {published.pdf}")
+    _say("Xong: " + "\n      ".join(str(p) for p in published.reports))
     return EXIT_OK
 
 
 def _validate(args) -> int:
     from pipelines import run
 
-    outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang)
+    outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
+                                scope=_scope(args.scope))
     for problem in outcome.problems:
         print(problem.message, file=sys.stderr if problem.severity == "error" else sys.stdout)
     if not outcome.ok:

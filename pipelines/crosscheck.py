@@ -60,6 +60,50 @@ def previous_frames(data_dir: Path | str, period: str) -> tuple[str | None, dict
     return before, frames
 
 
+def comparable(previous: dict[str, pd.DataFrame], period_before: str, period: str, names: dict[str, str],
+               lang: str) -> tuple[dict[str, pd.DataFrame], str]:
+    """The previous period's forms on the units of `period`, and how messages name that period.
+
+    Across the reform of 1 July 2025 the same code can name different units (06838 was Thị trấn Bình
+    Liêu, is now Xã Bình Liêu, which also takes in Húc Động and part of Vô Ngại), so comparing code by
+    code would warn about every merged commune. The old period is re-based onto the new communes
+    (`crosswalk.rebase`, by the provinces of the communes reported) and named "2024 (số liệu quy đổi
+    ...)". Only forms whose counts are all whole numbers >= 0 are re-based; a form or province that
+    cannot be (unknown code, divided commune without reviewed shares) is left out: this check only
+    warns, it never blocks a period."""
+    if reference.list_in_force(period_before) == reference.list_in_force(period):
+        return previous, period_before
+    label = messages.text(lang, "rebased", period=period_before, date=messages.reform_date(lang))
+    if reference.list_in_force(period) != "2025":
+        return {}, label
+    from pipelines import crosswalk
+
+    usable = {}
+    for name, frame in previous.items():
+        form = raw.forms().get(name)
+        if form is None or not set(form.columns) <= set(frame.columns) or frame["commune_code"].isna().any():
+            continue
+        counts = frame[list(form.counts)].apply(pd.to_numeric, errors="coerce")
+        if not (counts.notna() & (counts >= 0) & (counts % 1 == 0)).all().all():
+            continue
+        usable[name] = raw.typed(name, frame)
+    table = reference.units(period)
+    provinces = sorted(set(table[(table["level"] == "commune") & table["code"].isin(list(names))]["province_code"]))
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for province in provinces:
+        codes = set(crosswalk.conversion(province)["legacy_code"])
+        subset = {n: f[f["commune_code"].isin(codes)] for n, f in usable.items()}
+        if not any(len(f) for f in subset.values()):
+            continue
+        try:
+            rebased = crosswalk.rebase(subset, period_before, period, province)
+        except crosswalk.CrosswalkError:
+            continue
+        for name, frame in rebased.items():
+            parts.setdefault(name, []).append(frame)
+    return {n: pd.concat(f, ignore_index=True).astype("string") for n, f in parts.items()}, label
+
+
 def _counts(frame: pd.DataFrame, columns) -> pd.DataFrame:
     out = frame.copy()
     for column in columns:

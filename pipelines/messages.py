@@ -34,6 +34,12 @@ TEXTS = {
         "missing_file": "thiếu tệp biểu mẫu của kỳ {period}",
         "outlier": "giá trị {value} thay đổi {change} so với kỳ {previous_period} ({previous}); kiểm tra lại",
         "cross_form": "giá trị {value} {rule} ({other_column} = {other_value})",
+        # Codes of the other list of units (reform of 1 July 2025: pipelines.crosswalk).
+        "legacy_code": "giá trị {value} là mã xã cũ ({name}), từ {date} thuộc {successors}",
+        "new_code": "giá trị {value} là mã xã mới ({name}) từ {date}, không dùng cho kỳ {period}",
+        "not_reported": "giá trị {value} ({name}) không thuộc các xã được báo cáo kỳ {period}",
+        "and": " và ",
+        "rebased": "{period} (số liệu quy đổi theo đơn vị hành chính từ {date})",
     },
     "en": {
         "line": "line", "column": "column", "sheet": "sheet",
@@ -54,6 +60,11 @@ TEXTS = {
         "missing_file": "form file missing for period {period}",
         "outlier": "value {value} changed by {change} from period {previous_period} ({previous}); please check",
         "cross_form": "value {value} {rule} ({other_column} = {other_value})",
+        "legacy_code": "value {value} is a former commune code ({name}); from {date} it is part of {successors}",
+        "new_code": "value {value} is a commune code new from {date} ({name}), not used for period {period}",
+        "not_reported": "value {value} ({name}) is not one of the communes reported for period {period}",
+        "and": " and ",
+        "rebased": "{period} (re-based to the administrative units in force from {date})",
     },
 }
 
@@ -115,6 +126,16 @@ def percent_change(change: float, lang: str) -> str:
     if lang == "en":
         return f"{sign}{vi.round_half_up(abs(change) * 100, 1)}%"
     return f"{sign}{vi.number(abs(change) * 100, 1)} %"
+
+
+def reform_date(lang: str) -> str:
+    """The day the 2025 list of units came into force: `01/07/2025` (vi) / `1 July 2025` (en)."""
+    day = reference.REFORM_DATE
+    return f"{day:%d/%m/%Y}" if lang == "vi" else f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
 
 
 def rule_text(meta: dict, lang: str, **values) -> str:

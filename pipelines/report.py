@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import definitions, indicators, reference, trends, vi
+from pipelines import definitions, indicators, reference, settings, trends, vi
 
-LEVEL_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 COMMUNE_TABLE = ["children_under_16", "ethnic_minority_share", "children_under_6", "children_special_or_difficult",
                  "sponsorship_coverage", "net_enrolment_primary", "net_enrolment_lower_secondary",
                  "national_standard_schools_share"]
@@ -59,6 +58,7 @@ class ReportContext:
     table: pd.DataFrame       # every indicator of every unit of the period
     aggregate_code: str      # the district (or province) the communes add up to
     trend: pd.DataFrame      # change on the previous period and progress status (pipelines.trends)
+    history: pd.DataFrame    # every indicator of every period up to this one (`rebased` before a reform)
 
     def row(self, indicator_id: str, code: str | None = None) -> pd.Series:
         t = self.table
@@ -87,7 +87,9 @@ def load(period: object, unit: object, data_dir: Path | str = "data") -> ReportC
     own = table[table["unit_code"] == code].iloc[0]
     aggregate = table[table["level"] != "commune"]["unit_code"].iloc[0]
     trend = pd.read_parquet(processed_path(data_dir, period).with_name("trends.parquet"))
-    return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend)
+    history = pd.read_parquet(processed_path(data_dir, period).with_name("history.parquet"))
+    return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend,
+                         history)
 
 
 def report_date(period: str, date: str = "") -> dt.date:
@@ -96,13 +98,18 @@ def report_date(period: str, date: str = "") -> dt.date:
     return dt.date.fromisoformat(date) if date else reference.period_end(period) + dt.timedelta(days=5)
 
 
+def in_sentence(name: str) -> str:
+    """`Thị trấn Bình Liêu` → `thị trấn Bình Liêu`: the level word in lower case inside a sentence."""
+    return name[:1].lower() + name[1:]
+
+
 def _e(text: object) -> str:
     return html.escape(str(text))
 
 
 def header_html(ctx: ReportContext, number: str = "…", date: str = "") -> str:
     """The header block of Decree 30/2020/NĐ-CP: issuing body and national motto, number, date, title."""
-    body = f"ỦY BAN NHÂN DÂN {LEVEL_VI[ctx.level].upper()} {reference.short_name(ctx.name).upper()}"
+    body = f"ỦY BAN NHÂN DÂN {ctx.name.upper()}"  # the unit's own name says its level: xã, thị trấn, huyện, tỉnh
     place = reference.short_name(ctx.name)
     return f"""<header class="official-header">
 <table class="header-block" role="presentation"><tr>
@@ -111,13 +118,19 @@ def header_html(ctx: ReportContext, number: str = "…", date: str = "") -> str:
 <p class="date-line"><em>{_e(vi.date_line(place, report_date(ctx.period, date)))}</em></p></td>
 </tr></table>
 <h1 class="doc-title">BÁO CÁO<br><span class="subject">Kết quả thực hiện công tác bảo vệ, chăm sóc và giáo dục trẻ em
-năm {_e(ctx.period)} trên địa bàn {_e(LEVEL_VI[ctx.level])} {_e(reference.short_name(ctx.name))}</span></h1>
+năm {_e(ctx.period)} trên địa bàn {_e(in_sentence(ctx.name))}</span></h1>
 </header>"""
 
 
 def general_situation_html(ctx: ReportContext) -> str:
     """I. General situation: children by age and ethnicity."""
-    where = "Toàn " + LEVEL_VI[ctx.level] if ctx.level != "commune" else "Trên địa bàn xã"
+    names = list(ctx.communes["unit_name"])
+    if ctx.level == "province":
+        where = f"Trên địa bàn {len(names)} xã có số liệu ({', '.join(names)})"
+    elif ctx.level == "district":
+        where = "Toàn huyện"
+    else:
+        where = f"Trên địa bàn {in_sentence(ctx.name)}"
     return f"""<section><h2>I. Tình hình chung</h2>
 <p>{where} có <strong>{ctx.show('children_under_16')}</strong> trẻ em dưới 16 tuổi, trong đó trẻ em người dân tộc
 thiểu số là <strong>{ctx.show('children_ethnic_minority')}</strong> trẻ ({ctx.show('ethnic_minority_share')});
@@ -208,6 +221,27 @@ tốc độ cần có để đạt mục tiêu đúng hạn (xem Danh mục ch�
 <th scope="col">Mục tiêu</th><th scope="col">Đánh giá</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"""
 
 
+def trend_html(ctx: ReportContext) -> str:
+    """Key indicators of the unit over every period; periods re-based onto today's units are marked."""
+    own = ctx.history[ctx.history["unit_code"] == ctx.code]
+    periods = sorted(set(own["period"]))
+    rebased = set(own.loc[own["rebased"], "period"])
+    cat = indicators.catalogue()
+    head = "".join(f'<th scope="col">{_e(p)}{"*" if p in rebased else ""}</th>' for p in periods)
+    rows = []
+    for indicator_id in settings.load("project.yml")["key_indicators"]:
+        values = own[own["indicator_id"] == indicator_id].set_index("period")["value"]
+        cells = "".join(f'<td class="num">{_e(vi.value_with_unit(values.get(p), cat[indicator_id].unit))}</td>'
+                        for p in periods)
+        rows.append(f'<tr><th scope="row">{_e(cat[indicator_id].name_vi)}</th>{cells}</tr>')
+    note = (f'<p class="note">* Số liệu các kỳ {", ".join(sorted(rebased))} được quy đổi theo đơn vị hành chính hiện hành '
+            '(sắp xếp đơn vị hành chính từ 01/07/2025): xã sáp nhập được cộng gộp, xã bị chia được phân bổ theo tỷ lệ '
+            'trong tệp cấu hình đã được rà soát.</p>') if rebased else ""
+    return f"""<section><h3>Xu hướng các chỉ tiêu chủ yếu</h3><div class="table-wrap"><table>
+<caption>{_e(ctx.name)}: chỉ tiêu chủ yếu qua các kỳ</caption>
+<thead><tr><th scope="col">Chỉ tiêu</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{note}</section>"""
+
+
 def commune_table_html(ctx: ReportContext) -> str:
     """Appendix: every commune of the unit side by side, then the aggregate (ratio of sums)."""
     cat = indicators.catalogue()
@@ -222,7 +256,8 @@ def commune_table_html(ctx: ReportContext) -> str:
 <caption>Chỉ tiêu chủ yếu theo xã, năm {_e(ctx.period)}</caption>
 <thead><tr><th scope="col">Đơn vị</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>
 <p class="note">DTTS: dân tộc thiểu số; HCĐB: hoàn cảnh đặc biệt; HCKK: hoàn cảnh khó khăn; THCS: trung học cơ sở.
-Số liệu của huyện bằng tổng tử số chia tổng mẫu số của các xã, không phải trung bình tỷ lệ các xã.</p></section>"""
+Số liệu của {_e(ctx.row(COMMUNE_TABLE[0], ctx.aggregate_code)["unit_name"])} bằng tổng tử số chia tổng mẫu số của các xã,
+không phải trung bình tỷ lệ các xã.</p></section>"""
 
 
 def data_quality_html(ctx: ReportContext, data_dir: Path | str = "data") -> str:

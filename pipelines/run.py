@@ -4,6 +4,8 @@ Order matters for the promise that nothing is lost: raw files are only read; val
 every form before anything is computed and a blocking problem stops the run before any output is
 touched; processed data and reports are built in staging folders and swapped in together at the
 end, and if anything fails after the processed data was swapped in, it is rolled back.
+Several reports of one period (a province and each of its communes) are rendered in parallel by
+Dask workers; each worker returns bytes and only this process writes (pipelines.outputs).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Callable
 import pandas as pd
 
 from pipelines import editions, indicators, notebooks, outputs, raw, reference, settings, trends
+from pipelines.scope import Coverage, Scope, coverage, default
 
 LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
 CATALOGUE_STEM = "danh-muc-chi-tieu"
@@ -32,42 +35,18 @@ class ValidationFailed(RuntimeError):
 class Published:
     html: Path
     pdf: Path
-    notebook: Path
+    reports: tuple[Path, ...]
     validation_page: Path
     indicators: Path
-
-
-def default_scope(period: str) -> tuple[str, str]:
-    """(level, code) of the unit reported on by default, from config/project.yml."""
-    scope = settings.load("project.yml")["default_scope"].get(reference.list_in_force(period))
-    if not scope:
-        raise ValueError(f"chưa cấu hình đơn vị báo cáo mặc định cho kỳ {period}")
-    return scope["level"], str(scope["code"])
 
 
 def report_stem(period: str, level: str, code: str) -> str:
     return f"bao-cao-tre-em-{period}-{LEVEL_SLUG[level]}-{code}"
 
 
-def _scope(period: str) -> tuple[str, str, pd.Series, pd.DataFrame]:
-    level, code = default_scope(period)
-    return level, code, reference.unit(period, code, level), reference.communes_of(period, code, level)[["code", "name"]]
-
-
-def _history(data_dir: Path | str, period: str, say: Callable[[str], None]) -> list[pd.DataFrame]:
-    """Indicators of every earlier period present in raw/ that passes validation, for trends."""
-    from pipelines import validation
-
-    tables = []
-    for earlier in [p for p in raw.periods(data_dir) if p < period and reference.list_in_force(p) == reference.list_in_force(period)]:
-        level, code, unit, communes = _scope(earlier)
-        frames = raw.read_period(data_dir, earlier)
-        if not validation.validate_period(frames, earlier, communes).ok:
-            say(f"      kỳ {earlier}: dữ liệu có lỗi, không dùng cho xu hướng (chạy: baocao validate --period {earlier})")
-            continue
-        typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
-        tables.append(indicators.compute(typed, earlier, communes, (level, code, str(unit["name"]))))
-    return tables
+def _coverage(period: str, scope: Scope | None, frames: dict[str, pd.DataFrame]) -> Coverage:
+    reported = sorted(set(frames["population"]["commune_code"].dropna())) if "population" in frames else []
+    return coverage(period, scope or default(period), reported)
 
 
 def _validate(period: str, data_dir: Path | str, frames: dict, communes: pd.DataFrame, lang: str):
@@ -78,44 +57,77 @@ def _validate(period: str, data_dir: Path | str, frames: dict, communes: pd.Data
     return validation.validate_period(frames, period, communes, previous=previous, previous_period=before, lang=lang)
 
 
-def _render(staged: Path, notebook: str, parameters: dict, stem: str, title: str) -> None:
-    """Execute one notebook and keep it, its HTML and its PDF in the staged reports folder."""
+def _history(data_dir: Path | str, period: str, cover: Coverage, say: Callable[[str], None]) -> list[pd.DataFrame]:
+    """Indicators of every earlier period present in raw/ that passes validation, computed for the
+    units of `period`: periods before the 2025 reform are re-based onto the new communes."""
+    from pipelines import validation
+
+    tables = []
+    for earlier in [p for p in raw.periods(data_dir) if p < period]:
+        frames = raw.read_period(data_dir, earlier)
+        own = _coverage(earlier, None, frames)
+        if not validation.validate_period(frames, earlier, own.communes).ok:
+            say(f"      kỳ {earlier}: dữ liệu có lỗi, không dùng cho xu hướng (chạy: baocao validate --period {earlier})")
+            continue
+        typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
+        rebased = reference.list_in_force(earlier) != reference.list_in_force(period)
+        if rebased:
+            from pipelines import crosswalk
+
+            province = reference.unit(period, cover.aggregate.code, cover.aggregate.level)["province_code"]
+            typed = crosswalk.rebase(typed, earlier, period, str(province))
+        table = indicators.compute(typed, earlier, cover.communes, [cover.aggregate])
+        tables.append(table.assign(rebased=rebased))
+    return tables
+
+
+def _make_report(notebook: str, parameters: dict, title: str) -> tuple[str, str, bytes]:
+    """Execute one notebook and render it: (executed notebook JSON, HTML, PDF). Runs in a worker."""
+    import nbformat
+
     from pipelines import render
 
     nb = outputs.scrub_run_times(notebooks.execute(notebook, parameters))
-    outputs.write_notebook(nb, staged / "notebooks" / f"{stem}.ipynb")
     html = render.notebook_to_html(nb, title=title)
-    outputs.write_text(staged / f"{stem}.html", html)
-    outputs.write_bytes(staged / f"{stem}.pdf", render.html_to_pdf(html))
+    return nbformat.writes(nb), html, render.html_to_pdf(html)
+
+
+def _make_all(jobs: list[tuple[str, dict, str]]) -> list[tuple[str, str, bytes]]:
+    """Every report of the run: in parallel on a local Dask cluster when there are several."""
+    if len(jobs) == 1:
+        return [_make_report(*jobs[0])]
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=min(len(jobs), 2), threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        return client.gather([client.submit(_make_report, *job, pure=False) for job in jobs])
 
 
 def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
-               say: Callable[[str], None] = print, lang: str = "vi") -> Published:
+               say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None) -> Published:
     period = reference.normalise_period(period)
     say(f"[1/6] Đọc dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
     frames = raw.read_period(data_dir, period)
-    level, code, unit, communes = _scope(period)
+    cover = _coverage(period, scope, frames)
+    agg = cover.aggregate
 
-    say(f"[2/6] Kiểm tra dữ liệu bằng Great Expectations ({len(frames)} biểu, {len(communes)} xã của {unit['name']})")
-    outcome = _validate(period, data_dir, frames, communes, lang)
+    say(f"[2/6] Kiểm tra dữ liệu bằng Great Expectations ({len(frames)} biểu, {len(cover.communes)} xã của {agg.name})")
+    outcome = _validate(period, data_dir, frames, cover.communes, lang)
     if not outcome.ok:
         raise ValidationFailed(outcome.errors)
     for warning in outcome.warnings:
         say(f"      cảnh báo: {warning.message}")
 
-    say(f"[3/6] Tính {len(indicators.catalogue())} chỉ tiêu cho từng xã và toàn {unit['name']}, và xu hướng các kỳ trước")
+    say(f"[3/6] Tính {len(indicators.catalogue())} chỉ tiêu cho từng xã và {agg.name}, và xu hướng các kỳ trước")
     typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
-    table = indicators.compute(typed, period, communes, (level, code, str(unit["name"])))
-    history = pd.concat([*_history(data_dir, period, say), table], ignore_index=True)
+    table = indicators.compute(typed, period, cover.communes, [agg])
+    history = pd.concat([*_history(data_dir, period, cover, say), table.assign(rebased=False)], ignore_index=True)
     trend = trends.trend_table(history, period)
-    breakdown = editions.breakdowns(typed, period, communes, (level, code, str(unit["name"])))
-    public_breakdown = editions.public_edition(breakdown)
+    breakdown = editions.breakdowns(typed, period, cover.communes, (agg.level, agg.code, agg.name))
+    from pipelines import validation
 
     processed = outputs.Staging(Path(data_dir) / "processed" / period)
     reports = outputs.Staging(Path(reports_dir) / period)
-    stem = report_stem(period, level, code)
-    from pipelines import validation
-
     try:
         staged_data = processed.open()
         outputs.write_parquet(table, staged_data / "indicators.parquet")
@@ -126,35 +138,48 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
         # public edition: small sensitive counts suppressed; indicators and trends hold no such counts
         outputs.write_parquet(table, staged_data / "public" / "indicators.parquet")
         outputs.write_parquet(trend, staged_data / "public" / "trends.parquet")
-        outputs.write_parquet(public_breakdown, staged_data / "public" / "breakdowns.parquet")
+        outputs.write_parquet(editions.public_edition(breakdown), staged_data / "public" / "breakdowns.parquet")
         staged = reports.open()
         outputs.write_text(staged / "validation.html", validation.validation_page(outcome, period))
         outputs.write_text(staged / "validation-problems.csv", "\ufeff" + validation.problems_csv(outcome))
         processed.swap_in()  # the notebooks read processed data through pipelines, like an analyst would
 
-        say(f"[4/6] Chạy notebook báo cáo bằng papermill (đơn vị {code}) và xuất HTML (nbconvert), PDF (WeasyPrint)")
-        _render(staged, settings.load("project.yml")["report"]["notebook"],
-                {"period": period, "unit": code, "data_dir": str(data_dir)}, stem,
-                f"Báo cáo trẻ em năm {period} – {unit['name']}")
-        say("[5/6] Danh mục chỉ tiêu: định nghĩa, công thức, mục tiêu, nguồn")
-        _render(staged, settings.load("project.yml")["report"]["catalogue_notebook"], {"period": period},
-                CATALOGUE_STEM, f"Danh mục chỉ tiêu – kỳ {period}")
+        names = ", ".join(name for _, _, name in cover.reports)
+        say(f"[4/6] Chạy notebook bằng papermill, xuất HTML (nbconvert) và PDF (WeasyPrint): {names}")
+        project = settings.load("project.yml")["report"]
+        jobs = [(project["notebook"], {"period": period, "unit": code, "data_dir": str(data_dir)},
+                 f"Báo cáo trẻ em năm {period} – {name}") for _, code, name in cover.reports]
+        jobs.append((project["catalogue_notebook"], {"period": period}, f"Danh mục chỉ tiêu – kỳ {period}"))
+        stems = [report_stem(period, level, code) for level, code, _ in cover.reports] + [CATALOGUE_STEM]
+        for stem, (nb_json, html, pdf) in zip(stems, _make_all(jobs)):
+            outputs.write_text(staged / "notebooks" / f"{stem}.ipynb", nb_json + "\n")
+            outputs.write_text(staged / f"{stem}.html", html)
+            outputs.write_bytes(staged / f"{stem}.pdf", pdf)
+
+        say("[5/6] Mục lục các báo cáo")
+        from pipelines import index
+
+        outputs.write_text(Path(reports_dir) / ".staging-index.html", index.page_html(reports_dir, staged, period))
 
         say(f"[6/6] Công bố vào {reports.final} và {processed.final}")
         reports.publish()
+        (Path(reports_dir) / ".staging-index.html").replace(Path(reports_dir) / "index.html")
         processed.commit()
     except BaseException:
         processed.rollback()
         reports.discard()
+        (Path(reports_dir) / ".staging-index.html").unlink(missing_ok=True)
         raise
     final = reports.final
-    return Published(final / f"{stem}.html", final / f"{stem}.pdf", final / "notebooks" / f"{stem}.ipynb",
-                     final / "validation.html", processed.final / "indicators.parquet")
+    return Published(final / f"{stems[0]}.html", final / f"{stems[0]}.pdf",
+                     tuple(final / f"{s}.html" for s in stems), final / "validation.html",
+                     processed.final / "indicators.parquet")
 
 
 def validate_only(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
-                  say: Callable[[str], None] = print, lang: str = "vi"):
+                  say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None):
     """`baocao validate`: the validation step alone; publishes nothing."""
     period = reference.normalise_period(period)
     say(f"Kiểm tra dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
-    return _validate(period, data_dir, raw.read_period(data_dir, period), _scope(period)[3], lang)
+    frames = raw.read_period(data_dir, period)
+    return _validate(period, data_dir, frames, _coverage(period, scope, frames).communes, lang)

@@ -35,6 +35,7 @@ from pipelines.problems import SEVERITIES, Problem, ValidationOutcome, problems_
 KINDS, RESULT_FORMAT = ("structure", "values"), {"result_format": "COMPLETE"}
 # A cell breaking several rules ("6847": not 5 digits, not an official code) gets the first of these only.
 _RULE_ORDER = ("expect_column_values_to_not_be_null", "expect_column_values_to_match_regex")
+_IN_SET = "expect_column_values_to_be_in_set"
 _TOTAL, _NAME, _GRID = ("expect_multicolumn_total_to_equal_sum_of_parts",
                         "expect_column_pair_values_to_match_official_name", "expect_table_to_have_full_grid")
 
@@ -130,6 +131,46 @@ def unit_label(period: str, communes: pd.DataFrame, unit_name: str | None = None
             else messages.text(lang, "unit_default"))
 
 
+def other_list(code: str, period: str, lang: str = "vi") -> str | None:
+    """What to say of a commune code refused by the code-list rule when it is an official code of the
+    OTHER list of units (the reform of 1 July 2025): in a period under the 2025 list, an old code that
+    list no longer has (`06844` Xã Đồng Tâm, now part of Xã Lục Hồn); in an earlier period, a code that
+    only the 2025 list has. Checked against the whole lists of pipelines.reference, not only the
+    communes of the unit reported on, since a caller may pass only the communes present in the data.
+    A code of the 2025 list outside the communes checked is named as such (the rule's own message would
+    say "not in the list of tỉnh Quảng Ninh" of a Quảng Ninh commune absent from the data). None for a
+    code of the legacy list outside the unit (the rule's own message says so) and for a code in neither
+    list. Codes the new communes kept (06838, 06841, 06856) are in both lists."""
+    from pipelines import crosswalk
+
+    def commune(period_of_list: str) -> pd.Series | None:
+        table = reference.units(period_of_list)
+        hits = table[(table["level"] == "commune") & (table["code"] == code)]
+        return None if hits.empty else hits.iloc[0]
+
+    new_list = reference.list_in_force(period) == "2025"
+    name = lambda n: messages.nfc(n) if lang == "vi" else messages.unit_name(messages.nfc(n), lang)  # noqa: E731
+    in_force = commune(period) if code else None
+    if in_force is not None:  # from 1 July 2025 the communes checked may be only those present: say so
+        return messages.text(lang, "not_reported", value=code, name=name(str(in_force["name"])),
+                             period=period) if new_list else None
+    if not code:
+        return None
+    other = commune(crosswalk.LAST_LEGACY_PERIOD if new_list else crosswalk.FIRST_NEW_PERIOD)
+    if other is None:
+        return None
+    if not new_list:
+        return messages.text(lang, "new_code", value=code, name=name(str(other["name"])),
+                             date=messages.reform_date(lang), period=period)
+    try:
+        became = crosswalk.successor(code)
+    except crosswalk.CrosswalkError:
+        return None
+    successors = messages.text(lang, "and").join(f"{name(n)} ({c})" for c, n in became)
+    return messages.text(lang, "legacy_code", value=code, name=name(str(other["name"])),
+                         date=messages.reform_date(lang), successors=successors)
+
+
 def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else str(value)
 
@@ -209,6 +250,8 @@ def _problems(result: dict, frame: pd.DataFrame, names: dict[str, str], unit: st
             elif "column_B" in kw:  # part above its whole: report the part, show both values
                 detail = messages.text(lang, "above", part=column, value=value, whole=kw["column_A"],
                                        whole_value=_text(hit.get(kw["column_A"])), rule=rule_text)
+            elif rule == _IN_SET and column == "commune_code" and (moved := other_list(value, period, lang)):
+                detail = moved  # a code of the list before / after 1 July 2025: say which unit it is now
             else:
                 detail = messages.text(lang, "cell" if value else "empty", value=value, rule=rule_text)
             out.append(problem(line, column, code, rule, value, severity, f"{place(line, column, code)}: {detail}"))
@@ -229,10 +272,14 @@ def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.D
                     lang: str = "vi", previous_period: str | None = None) -> ValidationOutcome:
     """Validate every form of forms.yml, then the rules across forms and, given `previous` (the text
     frames of the previous period, as `raw.read_period` gives them), the change of every count from the
-    previous period (`previous_period` names it in messages; default: the period before, 2024 → 2023).
-    `communes` (code, name): the official communes of the unit reported on, whose codes fill the
-    suites' `commune_codes` parameter and whose names go into messages; `unit_name` ("Huyện Bình
-    Liêu") names the unit for unknown codes, derived if not given. `lang`: "vi" (default) or "en"."""
+    previous period (`previous_period` names it in messages; default: the period before, 2024 → 2023;
+    a previous period under the list of units before 1 July 2025 is re-based onto the new communes
+    first, `crosscheck.comparable`). `communes` (code, name): the official communes of the unit
+    reported on (from 1 July 2025 possibly only those present in the data), whose codes fill the
+    suites' `commune_codes` parameter (every one must report) and whose names go into messages; a
+    code outside them is also looked up in the whole lists before and after the reform (`other_list`),
+    so an old code in 2025 data names the commune it became. `unit_name` ("Huyện Bình Liêu") names the
+    unit for unknown codes, derived if not given. `lang`: "vi" (default) or "en"."""
     period, lang, problems, results = reference.normalise_period(period), messages.check_lang(lang), [], []
     passed = {}
     for name, form in raw.forms().items():
@@ -249,6 +296,7 @@ def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.D
     problems += crosscheck.cross_form(passed, names, lang, sources)
     if previous:
         before = previous_period or crosscheck.previous_period(period)
+        previous, before = crosscheck.comparable(previous, before, period, names, lang)  # across 1 July 2025
         problems += crosscheck.outliers(passed, previous, before, names, lang, sources)
     return ValidationOutcome(sorted(problems, key=_order), results)
 

@@ -35,3 +35,15 @@ def published(tmp_path_factory):
     done = baocao("run", "--period", "2024", "--data-dir", work / "data", "--reports-dir", work / "reports")
     assert done.returncode == 0, done.stderr
     return work, done
+
+
+@pytest.fixture(scope="session")
+def published_2025(published, tmp_path_factory):
+    """`baocao run --period 2025` in a copy of the folder where 2024 was published."""
+    work = tmp_path_factory.mktemp("e2e-2025")
+    shutil.copytree(published[0] / "data", work / "data")
+    shutil.copytree(published[0] / "reports", work / "reports")
+    shutil.copytree(SAMPLE / "2025", work / "data" / "raw" / "2025")
+    done = baocao("run", "--period", "2025", "--data-dir", work / "data", "--reports-dir", work / "reports")
+    assert done.returncode == 0, done.stderr
+    return work, done
