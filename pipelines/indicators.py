@@ -175,6 +175,7 @@ def compute(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFrame
         aggregates = [Aggregate(*aggregates, tuple(communes["code"]))]
     year = int(period[:4])
     codes = list(communes["code"])
+    codes += sorted({c for agg in aggregates for c in agg.communes} - set(codes))  # communes that did not report
     rows = []
     for ind in catalogue().values():
         num = ind.numerator.sum_by_commune(frames, codes)

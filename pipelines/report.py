@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import pandas as pd
 
 from pipelines import definitions, indicators, reference, settings, trends, vi
 
+SOFTWARE = ["baocao-treem-binhlieu", "great-expectations", "pandas", "papermill", "nbconvert", "matplotlib", "weasyprint",
+            "vietnamadminunits", "fontpkg-noto-serif"]
 COMMUNE_TABLE = ["children_under_16", "ethnic_minority_share", "children_under_6", "children_special_or_difficult",
                  "sponsorship_coverage", "net_enrolment_primary", "net_enrolment_lower_secondary",
                  "national_standard_schools_share"]
@@ -107,10 +110,12 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def header_html(ctx: ReportContext, number: str = "…", date: str = "") -> str:
-    """The header block of Decree 30/2020/NĐ-CP: issuing body and national motto, number, date, title."""
-    body = f"ỦY BAN NHÂN DÂN {ctx.name.upper()}"  # the unit's own name says its level: xã, thị trấn, huyện, tỉnh
-    place = reference.short_name(ctx.name)
+def header_html(ctx: ReportContext, number: str = "…", date: str = "", issuing_body: str = "",
+                place: str = "") -> str:
+    """The header block of Decree 30/2020/NĐ-CP: issuing body and national motto, number, date, title.
+    By default the People's Committee of the unit (its own name says its level) and the unit's place name."""
+    body = issuing_body or f"ỦY BAN NHÂN DÂN {ctx.name.upper()}"
+    place = place or reference.short_name(ctx.name)
     return f"""<header class="official-header">
 <table class="header-block" role="presentation"><tr>
 <td class="issuer"><p class="issuer-name">{_e(body)}</p><p class="doc-number">Số: {_e(number)}/BC-UBND</p></td>
@@ -279,7 +284,9 @@ def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = 
     items = "".join(f"<li><strong>{_e(i.name_vi)}</strong>: {_e(definitions.formula_text(i))}. Nguồn: {_e(i.source)}.</li>"
                     for i in cat.values())
     files = "".join(f"<li><code>{_e(name)}</code>: SHA-256 <code class=\"hash\">{h}</code></li>" for name, h in hashes or [])
+    versions = "".join(f"<li>{_e(package)} {_e(metadata.version(package))}</li>" for package in SOFTWARE)
     return f"""<section><h2>Phụ lục: Phương pháp tính và nguồn số liệu</h2><ul class="definitions">{items}</ul>
 {f'<h3>Tệp số liệu đầu vào</h3><ul>{files}</ul>' if files else ''}
+<h3>Phần mềm</h3><ul>{versions}</ul>
 <p class="note">Số liệu mẫu là số liệu tổng hợp (giả lập), trừ các số liệu cấp huyện năm 2024 lấy từ bài báo đã công bố.</p></section>"""
 

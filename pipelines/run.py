@@ -76,7 +76,7 @@ def _history(data_dir: Path | str, period: str, cover: Coverage, say: Callable[[
 
             province = reference.unit(period, cover.aggregate.code, cover.aggregate.level)["province_code"]
             typed = crosswalk.rebase(typed, earlier, period, str(province))
-        table = indicators.compute(typed, earlier, cover.communes, [cover.aggregate])
+        table = indicators.compute(typed, earlier, cover.communes, cover.aggregates)
         tables.append(table.assign(rebased=rebased))
     return tables
 
@@ -120,7 +120,7 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
 
     say(f"[3/6] Tính {len(indicators.catalogue())} chỉ tiêu cho từng xã và {agg.name}, và xu hướng các kỳ trước")
     typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
-    table = indicators.compute(typed, period, cover.communes, [agg])
+    table = indicators.compute(typed, period, cover.communes, cover.aggregates)
     history = pd.concat([*_history(data_dir, period, cover, say), table.assign(rebased=False)], ignore_index=True)
     trend = trends.trend_table(history, period)
     breakdown = editions.breakdowns(typed, period, cover.communes, (agg.level, agg.code, agg.name))

@@ -41,8 +41,13 @@ class Scope:
 class Coverage:
     """The communes a run computes, the aggregate they add up to, and the units to report on."""
     communes: pd.DataFrame          # code, name
-    aggregate: Aggregate
+    aggregate: Aggregate            # the unit the communes add up to (district, or province after the reform)
     reports: tuple[tuple[str, str, str], ...]  # (level, code, name)
+    above: tuple[Aggregate, ...] = ()  # higher units, partly covered: the province of a legacy district
+
+    @property
+    def aggregates(self) -> list[Aggregate]:
+        return [self.aggregate, *self.above]
 
 
 def default(period: str) -> Scope:
@@ -77,4 +82,9 @@ def coverage(period: str, scope: Scope, reported_codes: list[str]) -> Coverage:
     each = settings.load("project.yml").get("commune_reports", {}).get(reference.list_in_force(period), False)
     if scope.level != "commune" and each:
         reports += [("commune", c, n) for c, n in zip(communes["code"], communes["name"])]
-    return Coverage(communes, aggregate, tuple(reports))
+    above = ()
+    if parent["level"] == "district":  # the province too: commune → district → province, marked incomplete
+        province = reference.unit(period, parent["province_code"], "province")
+        members = reference.communes_of(period, province["code"], "province")["code"]
+        above = (Aggregate("province", str(province["code"]), str(province["name"]), tuple(members)),)
+    return Coverage(communes, aggregate, tuple(reports), above)

@@ -149,3 +149,13 @@ def test_several_aggregates_each_sum_their_own_communes(frames):
     assert value(table, "children_under_16", "198").value == 1000
     province = value(table, "ethnic_minority_share", "22")
     assert (province.level, province.numerator, province.denominator) == ("province", 188, 200)
+
+
+def test_higher_unit_partly_covered_sums_what_reported_and_says_it_is_incomplete(frames):
+    aggregates = [indicators.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
+                  indicators.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06838", "06847", "06862", "07000"))]
+    table = indicators.compute(frames, "2024", COMMUNES, aggregates)
+    province = value(table, "ethnic_minority_share", "22")
+    assert (province.numerator, province.denominator, province.value) == (508, 1000, pytest.approx(50.8))
+    assert (province.communes_expected, province.communes_included, province.complete) == (4, 2, False)
+    assert sorted(table.unit_code.unique()) == ["06838", "06847", "198", "22"]  # no rows for silent communes

@@ -62,6 +62,8 @@ def test_scopes_resolve_by_the_list_in_force():
     assert commune.reports == (("commune", "06838", "Xã Bình Liêu"),)
     legacy = scope.coverage("2024", scope.Scope.parse("district:198"), [])
     assert legacy.aggregate.name == "Huyện Bình Liêu" and len(legacy.communes) == 7
+    assert [(a.level, a.code, a.name) for a in legacy.above] == [("province", "22", "Tỉnh Quảng Ninh")]
+    assert len(legacy.above[0].communes) > 100 and set(legacy.communes["code"]) <= set(legacy.above[0].communes)
     with pytest.raises(ValueError, match="kỳ 2025: cấp huyện không còn từ 01/07/2025"):
         scope.coverage("2025", scope.Scope.parse("district:198"), NEW_COMMUNES)
     with pytest.raises(ValueError, match="phạm vi 'xa:06838' không hợp lệ"):
