@@ -81,18 +81,16 @@ def _history(data_dir: Path | str, period: str, cover: Coverage, say: Callable[[
     return tables
 
 
-def _make_report(notebook: str, parameters: dict, title: str) -> tuple[str, str, bytes]:
-    """Execute one notebook and render it: (executed notebook JSON, HTML, PDF). Runs in a worker."""
-    import nbformat
-
+def _make_report(notebook: str, parameters: dict, title: str) -> tuple:
+    """Execute one notebook and render it: (executed notebook, HTML, PDF). Runs in a worker."""
     from pipelines import render
 
     nb = outputs.scrub_run_times(notebooks.execute(notebook, parameters))
     html = render.notebook_to_html(nb, title=title)
-    return nbformat.writes(nb), html, render.html_to_pdf(html)
+    return nb, html, render.html_to_pdf(html)
 
 
-def _make_all(jobs: list[tuple[str, dict, str]]) -> list[tuple[str, str, bytes]]:
+def _make_all(jobs: list[tuple[str, dict, str]]) -> list[tuple]:
     """Every report of the run: in parallel on a local Dask cluster when there are several."""
     if len(jobs) == 1:
         return [_make_report(*jobs[0])]
@@ -151,8 +149,8 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
                  f"Báo cáo trẻ em năm {period} – {name}") for _, code, name in cover.reports]
         jobs.append((project["catalogue_notebook"], {"period": period}, f"Danh mục chỉ tiêu – kỳ {period}"))
         stems = [report_stem(period, level, code) for level, code, _ in cover.reports] + [CATALOGUE_STEM]
-        for stem, (nb_json, html, pdf) in zip(stems, _make_all(jobs)):
-            outputs.write_text(staged / "notebooks" / f"{stem}.ipynb", nb_json + "\n")
+        for stem, (nb, html, pdf) in zip(stems, _make_all(jobs)):
+            outputs.write_notebook(nb, staged / "notebooks" / f"{stem}.ipynb")
             outputs.write_text(staged / f"{stem}.html", html)
             outputs.write_bytes(staged / f"{stem}.pdf", pdf)
 
