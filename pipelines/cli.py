@@ -15,10 +15,22 @@ EXIT_OK, EXIT_FAILED, EXIT_DATA_ERRORS = 0, 1, 2
 EXIT_WARNINGS = 1
 
 
-def _dirs(command: argparse.ArgumentParser) -> None:
+def _dirs(command: argparse.ArgumentParser, lang: bool = True) -> None:
     command.add_argument("--data-dir", type=Path, default=Path("data"), help="thư mục chứa raw/ và processed/ (mặc định: data)")
     command.add_argument("--reports-dir", type=Path, default=Path("reports"), help="thư mục báo cáo (mặc định: reports)")
-    command.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ thông báo (mặc định: vi)")
+    if lang:
+        command.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ thông báo (mặc định: vi)")
+
+
+def _choices(allowed: tuple[str, ...]):
+    """`vi,en` → ("vi", "en"): a comma-separated list, each item one of `allowed`."""
+    def parse(value: str) -> tuple[str, ...]:
+        items = tuple(item.strip() for item in value.split(",") if item.strip())
+        wrong = [item for item in items if item not in allowed]
+        if not items or wrong:
+            raise argparse.ArgumentTypeError(f"'{value}': chọn một hoặc nhiều trong {', '.join(allowed)}, cách nhau bằng dấu phẩy")
+        return items
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="chạy trọn một kỳ báo cáo: kiểm tra, tính chỉ tiêu, xuất HTML và PDF")
     run.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024")
     run.add_argument("--scope", default=None, help="đơn vị báo cáo: commune:<mã>, district:<mã> (trước 7/2025), province:<mã>")
-    _dirs(run)
+    run.add_argument("--edition", type=_choices(("internal", "public")), default=None,
+                     help="ấn bản: internal (nội bộ, đủ số liệu), public (công khai, ẩn số nhỏ nhạy cảm), "
+                          "hoặc internal,public (mặc định: theo project.yml)")
+    run.add_argument("--lang", type=_choices(("vi", "en")), default=None,
+                     help="ngôn ngữ báo cáo: vi, en hoặc vi,en; thông báo theo ngôn ngữ đầu tiên (mặc định: theo project.yml)")
+    _dirs(run, lang=False)
     validate = commands.add_parser("validate", help="chỉ kiểm tra dữ liệu của một kỳ (0: đạt, 1: có cảnh báo, 2: có lỗi)")
     validate.add_argument("--period", required=True)
     validate.add_argument("--scope", default=None, help="như với run")
@@ -63,8 +80,9 @@ def _run(args) -> int:
     from pipelines import run
 
     try:
-        published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
-                                   scope=_scope(args.scope))
+        published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say,
+                                   lang=(args.lang or ("vi",))[0], scope=_scope(args.scope),
+                                   languages=args.lang, report_editions=args.edition)
     except run.ValidationFailed as failure:
         for problem in failure.problems:
             print(problem.message, file=sys.stderr)

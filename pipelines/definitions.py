@@ -1,66 +1,102 @@
 """The indicator catalogue as a page readers can check: definition, formula, targets, source.
 
 Rendered with every period's reports (reports/<period>/danh-muc-chi-tieu.html) so that each
-published figure can be traced to its definition in Vietnamese. Built from the same catalogue
-entries the computation uses, so the page and the numbers cannot disagree.
+published figure can be traced to its definition, in Vietnamese or (lang="en") in English. Built
+from the same catalogue entries the computation uses, so the page and the numbers cannot disagree.
+The words around the entries are templates in locales/<lang>/catalogue.yml (pipelines.text).
 """
 
 from __future__ import annotations
 
 import html
 
-from pipelines import indicators, raw, trends, vi
+from pipelines import indicators, raw, text, trends, vi
 
-DIRECTION_VI = {"higher": "Càng cao càng tốt", "lower": "Càng thấp càng tốt", None: "–"}
+# The catalogue's unit (indicators.yml `unit`) → its message key: what a reader sees for it.
+UNIT_KEYS = {"trẻ": "catalogue.unit.children", "hồ sơ": "catalogue.unit.case_files", "đồng": "catalogue.unit.dong",
+             "%": "catalogue.unit.percent", "‰": "catalogue.unit.per_mille", "/100.000": "catalogue.unit.per_100000"}
+STATUS = {"vi": trends.STATUS_VI, "en": trends.STATUS_EN}
+OTHER_LANG = {"vi": "en", "en": "vi"}
 
 
 def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def term_text(term: indicators.Term) -> str:
-    """`special_circumstances.children [circumstance: Trẻ em mồ côi cả cha và mẹ, …]`, readable."""
+def in_lang(ind: indicators.Indicator, field: str, lang: str) -> str:
+    """`name`, `definition` or `short` of an entry in `lang` (`short_en` falls back to `name_en`)."""
+    value = getattr(ind, f"{field}_{lang}", None)
+    return value if value else getattr(ind, f"name_{lang}")
+
+
+def unit_text(unit: str, lang: str = "vi") -> str:
+    """A catalogue unit as a reader sees it: `trẻ` (children), `%`, `/100.000` (per 100,000)."""
+    return text.t(lang, UNIT_KEYS[unit]) if unit in UNIT_KEYS else unit
+
+
+def source_text(source: str, lang: str = "vi") -> str:
+    """A source as written in the catalogue, in `lang`: its `catalogue.source.*` message, found by
+    its Vietnamese text (a source without one is shown as written)."""
+    keys = {template: key for key, template in text.messages("vi").items() if key.startswith("catalogue.source.")}
+    return text.t(lang, keys[source]) if source in keys else source
+
+
+def comparison_text(target: indicators.Target, lang: str = "vi") -> str:
+    """`dưới` / `đạt ít nhất` (below / at least)."""
+    return text.t(lang, "catalogue.target.below" if target.comparison == "<" else "catalogue.target.at_least")
+
+
+def term_text(term: indicators.Term, lang: str = "vi") -> str:
+    """`special_circumstances.csv › children (chỉ tính circumstance: Trẻ em mồ côi cả cha và mẹ, …)`."""
     labels = raw.categories()
-    where = "; ".join(f"{column}: " + ", ".join(labels[column][code]["vi"] for code in codes)
+    where = "; ".join(f"{column}: " + ", ".join(labels[column][code][lang] for code in codes)
                       for column, codes in term.where)
-    return f"{raw.forms()[term.form].file} › {term.field}" + (f" (chỉ tính {where})" if where else "")
+    term_name = f"{raw.forms()[term.form].file} › {term.field}"
+    return text.t(lang, "catalogue.formula.where", term=term_name, where=where) if where else term_name
 
 
-def formula_text(ind: indicators.Indicator) -> str:
+def formula_text(ind: indicators.Indicator, lang: str = "vi") -> str:
     if ind.denominator is None:
-        return f"Tổng {term_text(ind.numerator)}"
-    return f"{term_text(ind.numerator)} ÷ {term_text(ind.denominator)} × {vi.number(ind.factor)}"
+        return text.t(lang, "catalogue.formula.sum", term=term_text(ind.numerator, lang))
+    return (f"{term_text(ind.numerator, lang)} ÷ {term_text(ind.denominator, lang)} × "
+            f"{vi.number(ind.factor, 0, lang)}")
 
 
-def target_text(target: indicators.Target, unit: str) -> str:
-    word = "dưới" if target.comparison == "<" else "đạt ít nhất"
-    return f"Năm {target.year}: {word} {vi.value_with_unit(target.value, unit)} ({target.source})"
+def target_text(target: indicators.Target, unit: str, lang: str = "vi") -> str:
+    return text.t(lang, "catalogue.target", year=target.year, comparison=comparison_text(target, lang),
+                  value=vi.value_with_unit(target.value, unit, lang), source=source_text(target.source, lang))
 
 
-def page_html(period: str) -> str:
+def direction_text(direction: str | None, lang: str = "vi") -> str:
+    return text.t(lang, f"catalogue.direction.{direction}") if direction else "–"
+
+
+def page_html(period: str, lang: str = "vi") -> str:
     """One entry per indicator, in catalogue order, as a definition list per indicator."""
+    def label(key: str) -> str:
+        return _e(text.t(lang, f"catalogue.label.{key}"))
+
     entries = []
     for number, ind in enumerate(indicators.catalogue().values(), start=1):
-        targets = "<br>".join(_e(target_text(t, ind.unit)) for t in ind.targets) or "Không có mục tiêu"
+        targets = "<br>".join(_e(target_text(t, ind.unit, lang)) for t in ind.targets) or _e(
+            text.t(lang, "catalogue.no_target"))
         split = ", ".join(ind.disaggregations) or "–"
         entries.append(f"""<section class="indicator" id="{_e(ind.id)}">
-<h3>{number}. {_e(ind.name_vi)}</h3>
+<h3>{number}. {_e(in_lang(ind, "name", lang))}</h3>
 <dl>
-<dt>Mã</dt><dd><code>{_e(ind.id)}</code> ({_e(ind.name_en)})</dd>
-<dt>Định nghĩa</dt><dd>{_e(ind.definition_vi)}</dd>
-<dt>Công thức</dt><dd>{_e(formula_text(ind))}</dd>
-<dt>Đơn vị</dt><dd>{_e(ind.unit)}</dd>
-<dt>Chiều hướng</dt><dd>{_e(DIRECTION_VI[ind.direction])}</dd>
-<dt>Mục tiêu</dt><dd>{targets}</dd>
-<dt>Phân tổ</dt><dd>{_e(split)}</dd>
-<dt>Nguồn</dt><dd>{_e(ind.source)}</dd>
+<dt>{label("code")}</dt><dd><code>{_e(ind.id)}</code> ({_e(in_lang(ind, "name", OTHER_LANG[lang]))})</dd>
+<dt>{label("definition")}</dt><dd>{_e(in_lang(ind, "definition", lang))}</dd>
+<dt>{label("formula")}</dt><dd>{_e(formula_text(ind, lang))}</dd>
+<dt>{label("unit")}</dt><dd>{_e(unit_text(ind.unit, lang))}</dd>
+<dt>{label("direction")}</dt><dd>{_e(direction_text(ind.direction, lang))}</dd>
+<dt>{label("targets")}</dt><dd>{targets}</dd>
+<dt>{label("breakdowns")}</dt><dd>{_e(split)}</dd>
+<dt>{label("source")}</dt><dd>{_e(source_text(ind.source, lang))}</dd>
 </dl></section>""")
-    status = "; ".join(f"{trends.STATUS_VI[k]}" for k in trends.STATUS_VI)
-    return f"""<header><h1 class="doc-title">DANH MỤC CHỈ TIÊU<br><span class="subject">dùng trong báo cáo trẻ em kỳ {_e(period)}</span></h1></header>
-<section><h2>Cách tính chung</h2>
-<p>Mỗi chỉ tiêu bằng tử số chia mẫu số nhân hệ số. Số liệu của huyện, tỉnh bằng tổng tử số chia tổng mẫu số
-của các xã có báo cáo; xã không báo cáo bị loại ra và số liệu được ghi là chưa đầy đủ, không lấy trung bình tỷ lệ các xã.</p>
-<p>Đánh giá tiến độ ({_e(status)}) theo phương pháp của Open SDG: so sánh tốc độ tăng trưởng bình quân năm đã đạt
-(từ kỳ đầu tiên có số liệu) với tốc độ cần có để đạt mục tiêu đúng hạn; đạt từ {vi.number(trends.ON_TRACK_RATIO * 100)} %
-tốc độ cần có là đúng tiến độ.</p></section>
-<section><h2>Các chỉ tiêu</h2>{''.join(entries)}</section>"""
+    statuses = "; ".join(STATUS[lang].values())
+    ratio = vi.percent(trends.ON_TRACK_RATIO * 100, lang=lang)
+    return f"""<header><h1 class="doc-title">{_e(text.t(lang, "catalogue.title"))}<br><span class="subject">{_e(text.t(lang, "catalogue.subtitle", period=period))}</span></h1></header>
+<section><h2>{_e(text.t(lang, "catalogue.method.heading"))}</h2>
+<p>{_e(text.t(lang, "catalogue.method.ratio"))}</p>
+<p>{_e(text.t(lang, "catalogue.method.progress", statuses=statuses, ratio=ratio))}</p></section>
+<section><h2>{_e(text.t(lang, "catalogue.indicators.heading"))}</h2>{''.join(entries)}</section>"""

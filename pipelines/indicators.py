@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipelines import raw, settings
 
-ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "definition_vi", "definition_en", "numerator", "denominator",
+ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "short_en", "definition_vi", "definition_en", "numerator", "denominator",
               "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive"}
 RESULT_COLUMNS = ["period", "level", "unit_code", "unit_name", "indicator_id", "numerator", "denominator",
                   "factor", "value", "unit", "target", "target_year", "target_comparison", "communes_expected",
@@ -60,6 +60,7 @@ class Indicator:
     name_vi: str
     short_vi: str
     name_en: str
+    short_en: str
     definition_vi: str
     definition_en: str
     numerator: Term
@@ -121,7 +122,8 @@ def _indicator(entry: dict) -> Indicator:
     if any(t.comparison not in (">=", "<") for t in targets):
         raise CatalogueError(f"{name}: target comparison must be '>=' or '<'")
     return Indicator(id=name, name_vi=entry["name_vi"], short_vi=entry.get("short_vi", entry["name_vi"]),
-                     name_en=entry["name_en"], definition_vi=entry["definition_vi"],
+                     name_en=entry["name_en"], short_en=entry.get("short_en", entry["name_en"]),
+                     definition_vi=entry["definition_vi"],
                      definition_en=entry["definition_en"],
                      numerator=_term(entry["numerator"], name),
                      denominator=_term(denominator, name) if denominator else None,

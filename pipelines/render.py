@@ -74,11 +74,21 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, lang: str = "vi") ->
     exporter.language_code = lang
     resources = {"baocao_title": title}
     # nbconvert's preprocessors may touch the node; keep the caller's intact.
-    body, _ = exporter.from_notebook_node(nbformat.from_dict(nb), resources=resources)
+    body, _ = exporter.from_notebook_node(_without_empty_outputs(nb), resources=resources)
     # Vietnamese text can arrive composed (NFC) or decomposed (NFD, e.g. typed
     # on macOS or read from some spreadsheets); search, copy-paste and PDF text
     # extraction only behave if it is all one form.
     return unicodedata.normalize("NFC", body)
+
+
+def _without_empty_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without the outputs of sections that have nothing to say for this unit (a commune's
+    fact sheet has no district charts: the section returns ""), so they leave no blank space."""
+    copy = nbformat.from_dict(nb)
+    for cell in copy.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if o.get("data", {}).get("text/html", None) != ""]
+    return copy
 
 
 # --------------------------------------------------------------------------- PDF

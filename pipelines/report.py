@@ -1,27 +1,44 @@
-"""What a report says: the figures of one unit for one period, as Vietnamese HTML fragments.
+"""What a report says: the figures of one unit for one period, as HTML fragments in its language.
 
 The report notebook is thin: it calls `load` and the section functions here and displays what they
 return. Every figure comes from the processed indicator table (numerator, denominator, factor),
-never from text, and is formatted the vi_VN way by pipelines.vi.
+never from text, and is formatted for the report's language by pipelines.vi. Every word is a
+template of pipelines/locales/<lang>/report.yml (pipelines.text): the templates are HTML, and the
+values put into them are escaped (or are figures already wrapped by `ReportContext.show`).
+A commune gets a one-to-two-page fact sheet instead of the full report (pipelines.factsheet).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines import definitions, indicators, reference, settings, trends, vi
+from pipelines import indicators, reference, settings, text, trends, vi
+from pipelines.factsheet import css_class
+# The appendices live in pipelines.sections; the notebook calls them here, with the other parts.
+from pipelines.sections import commune_table_html, data_quality_html, methodology_html  # noqa: F401
 
-SOFTWARE = ["baocao-treem-binhlieu", "great-expectations", "pandas", "papermill", "nbconvert", "matplotlib", "weasyprint",
-            "vietnamadminunits", "fontpkg-noto-serif"]
-COMMUNE_TABLE = ["children_under_16", "ethnic_minority_share", "children_under_6", "children_special_or_difficult",
-                 "sponsorship_coverage", "net_enrolment_primary", "net_enrolment_lower_secondary",
-                 "national_standard_schools_share"]
+EDUCATION = ["net_enrolment_preschool", "net_enrolment_primary", "net_enrolment_lower_secondary",
+             "net_enrolment_upper_secondary", "national_standard_schools_share", "two_sessions_share"]
+EDITIONS = ("internal", "public")
+
+
+def check_edition(edition: str) -> str:
+    if edition not in EDITIONS:
+        raise ValueError(f"ấn bản '{edition}' không có; dùng: {', '.join(EDITIONS)}")
+    return edition
+
+
+# Level words that start a unit's name, and the key of its translation (unit.<level> in report.yml).
+LEVEL_WORDS = {"Thị trấn ": "township", "Xã ": "commune", "Phường ": "ward", "Huyện ": "district",
+               "Thị xã ": "town", "Thành phố ": "city", "Quận ": "urban_district", "Tỉnh ": "province"}
+STATUS_WORDS = {"vi": trends.STATUS_VI, "en": trends.STATUS_EN}
+CHANGE_UNITS = {"%": "percent", "‰": "per_mille", "/100.000": "per_100000", "trẻ": "children", "hồ sơ": "files",
+                "đồng": "money"}
 
 
 class UnitNotInData(ValueError):
@@ -52,6 +69,19 @@ def resolve_unit(unit: object, codes: list[str]) -> str:
     return candidates[0]
 
 
+def unit_name(name: str, lang: str = "vi", lower: bool = False) -> str:
+    """A unit's name in `lang`: the proper name stays, the level word is translated ("Huyện Bình Liêu"
+    → "Bình Liêu District"); `lower` gives the form used inside a sentence ("huyện Bình Liêu")."""
+    for prefix, level in LEVEL_WORDS.items():
+        if name.startswith(prefix):
+            return text.t(lang, f"unit.{level}" + (".lower" if lower else ""), name=name[len(prefix):])
+    return name
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
 @dataclass(frozen=True)
 class ReportContext:
     period: str
@@ -62,6 +92,12 @@ class ReportContext:
     aggregate_code: str      # the district (or province) the communes add up to
     trend: pd.DataFrame      # change on the previous period and progress status (pipelines.trends)
     history: pd.DataFrame    # every indicator of every period up to this one (`rebased` before a reform)
+    lang: str = "vi"          # language of what the reader sees (pipelines.text)
+    edition: str = "internal"  # internal: every count; public: small sensitive counts suppressed
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
 
     def row(self, indicator_id: str, code: str | None = None) -> pd.Series:
         t = self.table
@@ -70,10 +106,45 @@ class ReportContext:
     def value(self, indicator_id: str, code: str | None = None) -> float:
         return float(self.row(indicator_id, code)["value"])
 
+    def t(self, key: str, **values: object) -> str:
+        """The template `key` of the report's language, filled with `values` (pipelines.text)."""
+        return text.t(self.lang, key, **values)
+
+    def fmt(self, value: object, unit: str) -> str:
+        return vi.value_with_unit(value, unit, self.lang)
+
     def show(self, indicator_id: str, code: str | None = None) -> str:
         """The formatted figure as HTML, kept on one line ("95,0 %" never breaks before "%")."""
-        text = vi.value_with_unit(self.value(indicator_id, code), indicators.catalogue()[indicator_id].unit)
-        return f'<span class="figure">{_e(text)}</span>'
+        figure = self.fmt(self.value(indicator_id, code), indicators.catalogue()[indicator_id].unit)
+        return f'<span class="figure">{_e(figure)}</span>'
+
+    def label(self, indicator_id: str, short: bool = False) -> str:
+        """The indicator's name from the catalogue in the report's language; `short`: its short label
+        (short_vi / short_en) where the catalogue has one."""
+        ind = indicators.catalogue()[indicator_id]
+        name = getattr(ind, f"name_{self.lang}")
+        return (getattr(ind, f"short_{self.lang}", None) or name) if short else name
+
+    def unit_name(self, name: str | None = None, lower: bool = False) -> str:
+        return unit_name(self.name if name is None else name, self.lang, lower)
+
+    def status_word(self, status: object) -> str:
+        return "–" if pd.isna(status) else STATUS_WORDS[self.lang].get(status, "–")
+
+    def target(self, indicator_id: str, compact: bool = False) -> str:
+        """`mục tiêu năm 2025: dưới 6,5 %` (compact, for a fact sheet's table: `&lt; 6,5 % (2025)`): the
+        target in force for the period, or ""."""
+        ind = indicators.catalogue()[indicator_id]
+        target = ind.target_for(self.year)
+        if target is None:
+            return ""
+        key = ("target.compact." if compact else "target.") + ("below" if target.comparison == "<" else "at_least")
+        return self.t(key, year=target.year, value=_e(self.fmt(target.value, ind.unit)))
+
+    @property
+    def aggregate(self) -> pd.Series:
+        """The first row of the district (or province) the communes add up to: its name and level."""
+        return self.table[self.table["unit_code"] == self.aggregate_code].iloc[0]
 
     @property
     def communes(self) -> pd.DataFrame:
@@ -81,7 +152,8 @@ class ReportContext:
         return t[t["level"] == "commune"][["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
 
 
-def load(period: object, unit: object, data_dir: Path | str = "data") -> ReportContext:
+def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
+         edition: str = "internal") -> ReportContext:
     """Everything a report on `unit` for `period` needs, read through pipelines."""
     period = reference.normalise_period(period)
     table = read_indicators(data_dir, period)
@@ -91,8 +163,9 @@ def load(period: object, unit: object, data_dir: Path | str = "data") -> ReportC
     aggregate = table[table["level"] != "commune"]["unit_code"].iloc[0]
     trend = pd.read_parquet(processed_path(data_dir, period).with_name("trends.parquet"))
     history = pd.read_parquet(processed_path(data_dir, period).with_name("history.parquet"))
+    check_edition(edition)
     return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend,
-                         history)
+                         history, text.check_lang(lang), edition)
 
 
 def report_date(period: str, date: str = "") -> dt.date:
@@ -101,192 +174,150 @@ def report_date(period: str, date: str = "") -> dt.date:
     return dt.date.fromisoformat(date) if date else reference.period_end(period) + dt.timedelta(days=5)
 
 
-def in_sentence(name: str) -> str:
-    """`Thị trấn Bình Liêu` → `thị trấn Bình Liêu`: the level word in lower case inside a sentence."""
-    return name[:1].lower() + name[1:]
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
 def header_html(ctx: ReportContext, number: str = "…", date: str = "", issuing_body: str = "",
                 place: str = "") -> str:
     """The header block of Decree 30/2020/NĐ-CP: issuing body and national motto, number, date, title.
     By default the People's Committee of the unit (its own name says its level) and the unit's place name."""
-    body = issuing_body or f"ỦY BAN NHÂN DÂN {ctx.name.upper()}"
+    body = _e(issuing_body) if issuing_body else ctx.t("header.issuer", unit=_e(ctx.unit_name().upper()))
     place = place or reference.short_name(ctx.name)
-    return f"""<header class="official-header">
+    subject = ctx.t("header.subject", period=_e(ctx.period), unit=_e(ctx.unit_name(lower=True)))
+    return f"""<header{css_class(ctx, "official-header")}>
 <table class="header-block" role="presentation"><tr>
-<td class="issuer"><p class="issuer-name">{_e(body)}</p><p class="doc-number">Số: {_e(number)}/BC-UBND</p></td>
-<td class="motto"><p class="nation">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</p><p class="motto-line">Độc lập - Tự do - Hạnh phúc</p>
-<p class="date-line"><em>{_e(vi.date_line(place, report_date(ctx.period, date)))}</em></p></td>
+<td class="issuer"><p class="issuer-name">{body}</p><p class="doc-number">{ctx.t("header.number", number=_e(number))}</p></td>
+<td class="motto"><p class="nation">{ctx.t("header.nation")}</p><p class="motto-line">{ctx.t("header.motto")}</p>
+<p class="date-line"><em>{_e(vi.date_line(place, report_date(ctx.period, date), ctx.lang))}</em></p></td>
 </tr></table>
-<h1 class="doc-title">BÁO CÁO<br><span class="subject">Kết quả thực hiện công tác bảo vệ, chăm sóc và giáo dục trẻ em
-năm {_e(ctx.period)} trên địa bàn {_e(in_sentence(ctx.name))}</span></h1>
+<h1 class="doc-title">{ctx.t("header.title")} <br><span class="subject">{subject}</span></h1>
 </header>"""
 
 
 def general_situation_html(ctx: ReportContext) -> str:
     """I. General situation: children by age and ethnicity."""
-    names = list(ctx.communes["unit_name"])
-    if ctx.level == "province":
-        where = f"Trên địa bàn {len(names)} xã có số liệu ({', '.join(names)})"
-    elif ctx.level == "district":
-        where = "Toàn huyện"
-    else:
-        where = f"Trên địa bàn {in_sentence(ctx.name)}"
-    return f"""<section><h2>I. Tình hình chung</h2>
-<p>{where} có <strong>{ctx.show('children_under_16')}</strong> trẻ em dưới 16 tuổi, trong đó trẻ em người dân tộc
-thiểu số là <strong>{ctx.show('children_ethnic_minority')}</strong> trẻ ({ctx.show('ethnic_minority_share')});
-trẻ em dưới 6 tuổi là <strong>{ctx.show('children_under_6')}</strong> trẻ.</p></section>"""
-
-
-def _target_text(indicator_id: str, year: int) -> str:
-    ind = indicators.catalogue()[indicator_id]
-    target = ind.target_for(year)
-    if target is None:
-        return ""
-    word = "dưới" if target.comparison == "<" else "đạt"
-    return f"mục tiêu năm {target.year}: {word} {vi.value_with_unit(target.value, ind.unit)}"
+    names = [ctx.unit_name(n) for n in ctx.communes["unit_name"]]
+    where = ctx.t(f"general.where.{ctx.level}", count=len(names), names=_e(", ".join(names)),
+                  unit=_e(ctx.unit_name(lower=True)))
+    sentence = ctx.t("general.sentence", where=where, children=ctx.show("children_under_16"),
+                     minority=ctx.show("children_ethnic_minority"), share=ctx.show("ethnic_minority_share"),
+                     under6=ctx.show("children_under_6"))
+    return f"""<section{css_class(ctx)}><h2>{ctx.t("general.heading")}</h2>
+<p>{sentence}</p></section>"""
 
 
 def protection_html(ctx: ReportContext) -> str:
     """II.1 Protection, support and sponsorship."""
-    year = int(ctx.period[:4])
-    received = ctx.row("case_files_received")
-    handled = ctx.row("case_files_handled_share")
-    return f"""<section><h2>II. Kết quả thực hiện</h2><h3>1. Công tác bảo vệ, chăm sóc trẻ em</h3>
-<p>Số trẻ em có hoàn cảnh đặc biệt và trẻ em có hoàn cảnh khó khăn là <strong>{ctx.show('children_special_or_difficult')}</strong>
-trẻ, trong đó trẻ em có hoàn cảnh đặc biệt là {ctx.show('children_special_circumstances')} trẻ, chiếm
-{ctx.show('special_circumstances_share')} tổng số trẻ em ({_target_text('special_circumstances_share', year)});
-{ctx.show('special_circumstances_supported_share')} trẻ em có hoàn cảnh đặc biệt được trợ giúp
-({_target_text('special_circumstances_supported_share', year)}).</p>
-<p>Có <strong>{ctx.show('children_sponsored')}</strong> trẻ được các cơ quan, đơn vị nhận đỡ đầu, đạt
-<strong>{ctx.show('sponsorship_coverage')}</strong> số trẻ cần đỡ đầu. Tổng giá trị quà tặng và chế độ chính sách cho trẻ em
-nhân dịp Tết thiếu nhi 1/6 là {ctx.show('childrens_day_support_value')}.</p>
-<p>Tiếp nhận <strong>{vi.number(received['numerator'])}</strong> hồ sơ liên quan đến trẻ em, đã xử lý
-{vi.number(handled['numerator'])} hồ sơ ({ctx.show('case_files_handled_share')}).</p></section>"""
+    circumstances = ctx.t("protection.circumstances", total=ctx.show("children_special_or_difficult"),
+                          special=ctx.show("children_special_circumstances"),
+                          share=ctx.show("special_circumstances_share"),
+                          share_target=ctx.target("special_circumstances_share"),
+                          supported=ctx.show("special_circumstances_supported_share"),
+                          supported_target=ctx.target("special_circumstances_supported_share"))
+    sponsorship = ctx.t("protection.sponsorship", sponsored=ctx.show("children_sponsored"),
+                        coverage=ctx.show("sponsorship_coverage"), gifts=ctx.show("childrens_day_support_value"))
+    received, handled = (_e(vi.number(ctx.row(i)["numerator"], 0, ctx.lang))
+                         for i in ("case_files_received", "case_files_handled_share"))
+    cases = ctx.t("protection.cases", received=received, handled=handled, share=ctx.show("case_files_handled_share"))
+    heading, subheading = ctx.t("protection.heading"), ctx.t("protection.subheading")
+    return f"""<section{css_class(ctx)}><h2>{heading}</h2><h3>{subheading}</h3>
+<p>{circumstances}</p>
+<p>{sponsorship}</p>
+<p>{cases}</p></section>"""
 
 
 def _status(ctx: ReportContext, indicator_id: str) -> str:
-    ind = indicators.catalogue()[indicator_id]
-    target = ind.target_for(int(ctx.period[:4]))
+    target = indicators.catalogue()[indicator_id].target_for(ctx.year)
     value = ctx.value(indicator_id)
     if target is None or pd.isna(value):
         return "–"
-    return "Đạt" if target.met_by(value) else "Chưa đạt"
+    return ctx.t("status.met" if target.met_by(value) else "status.not_met")
 
 
 def education_html(ctx: ReportContext) -> str:
-    """II.2 Education against the targets, as sentences and a table."""
-    year = int(ctx.period[:4])
-    ids = ["net_enrolment_preschool", "net_enrolment_primary", "net_enrolment_lower_secondary",
-           "net_enrolment_upper_secondary", "national_standard_schools_share", "two_sessions_share"]
+    """II.2 Education against the targets, as sentences and (not in a commune's fact sheet) a table."""
+    sentence = ctx.t("education.sentence", primary=ctx.show("net_enrolment_primary"),
+                     lower_secondary=ctx.show("net_enrolment_lower_secondary"),
+                     upper_secondary=ctx.show("net_enrolment_upper_secondary"),
+                     schools=ctx.show("national_standard_schools_share"), two_sessions=ctx.show("two_sessions_share"))
     rows = "".join(
-        f"<tr><th scope=\"row\">{_e(indicators.catalogue()[i].name_vi)}</th><td class=\"num\">{ctx.show(i)}</td>"
-        f"<td>{_e(_target_text(i, year)) or '–'}</td><td>{_status(ctx, i)}</td></tr>" for i in ids)
-    return f"""<section><h3>2. Công tác giáo dục</h3>
-<p>Tỷ lệ đi học đúng độ tuổi cấp tiểu học đạt {ctx.show('net_enrolment_primary')}, cấp trung học cơ sở
-{ctx.show('net_enrolment_lower_secondary')}, cấp trung học phổ thông {ctx.show('net_enrolment_upper_secondary')};
-tỷ lệ trường đạt chuẩn quốc gia {ctx.show('national_standard_schools_share')}; tỷ lệ trẻ mầm non và học sinh tiểu học
-học 2 buổi/ngày {ctx.show('two_sessions_share')}.</p>
-<div class="table-wrap"><table><caption>Chỉ tiêu giáo dục so với mục tiêu</caption>
-<thead><tr><th scope="col">Chỉ tiêu</th><th scope="col">Năm {_e(ctx.period)}</th><th scope="col">Mục tiêu</th>
-<th scope="col">Đánh giá</th></tr></thead><tbody>{rows}</tbody></table></div></section>"""
+        f"<tr><th scope=\"row\">{_e(ctx.label(i))}</th><td class=\"num\">{ctx.show(i)}</td>"
+        f"<td>{ctx.target(i) or '–'}</td><td>{_status(ctx, i)}</td></tr>" for i in EDUCATION)
+    year = ctx.t("table.year", period=_e(ctx.period))
+    table = "" if ctx.level == "commune" else f"""
+<div class="table-wrap"><table><caption>{ctx.t("education.caption")}</caption>
+<thead><tr><th scope="col">{ctx.t("table.indicator")}</th><th scope="col">{year}</th><th scope="col">{ctx.t("table.target")}</th>
+<th scope="col">{ctx.t("table.status")}</th></tr></thead><tbody>{rows}</tbody></table></div>"""
+    return f"""<section{css_class(ctx)}><h3>{ctx.t("education.heading")}</h3>
+<p>{sentence}</p>{table}</section>"""
 
 
-def _change_text(row: pd.Series, unit: str) -> str:
+def change_text(ctx: ReportContext, row: pd.Series, unit: str, with_year: bool = True) -> str:
+    """`+0,1 điểm % so với 2023`: the change on the previous period, or – without one."""
     if pd.isna(row["previous_value"]):
         return "–"
-    change = row["change"]
-    points = "điểm %" if unit == "%" else unit
+    digits = 0 if unit not in ("%", "‰", "/100.000") else 1
+    change = float(vi.round_half_up(row["change"], digits))  # the sign of what is shown: −0,04 is ±0,0
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    return f"{sign}{vi.number(abs(change), 0 if unit not in ('%', '‰', '/100.000') else 1)} {points} so với {row['previous_year']}"
+    points = ctx.t(f"change.unit.{CHANGE_UNITS[unit]}") if unit in CHANGE_UNITS else _e(unit)
+    return ctx.t("change.text" if with_year else "change.compact", sign=sign,
+                 value=_e(vi.number(abs(change), digits, ctx.lang)), unit=points, year=row["previous_year"])
 
 
 def assessment_html(ctx: ReportContext) -> str:
-    """III. Every indicator with a target: value, change on the previous period, target, status."""
-    cat = indicators.catalogue()
-    rows = []
+    """III. Every indicator with a target: value, change on the previous period, target, status.
+    A commune's fact sheet has the compact table: short labels, the previous period named once."""
     own = ctx.trend[ctx.trend["unit_code"] == ctx.code].set_index("indicator_id")
-    for ind in cat.values():
+    compact = ctx.level == "commune"
+    previous = set(own["previous_year"].dropna())
+    once = compact and len(previous) == 1  # every change is on the same period: say it in the header
+    rows = []
+    for ind in indicators.catalogue().values():
         if not ind.targets or ind.id not in own.index:
             continue
         row = own.loc[ind.id]
-        status = trends.STATUS_VI.get(row["status"], "–") if not pd.isna(row["status"]) else "–"
-        rows.append(f"<tr><th scope=\"row\">{_e(ind.name_vi)}</th><td class=\"num\">{ctx.show(ind.id)}</td>"
-                    f"<td>{_e(_change_text(row, ind.unit))}</td><td>{_e(_target_text(ind.id, int(ctx.period[:4])))}</td>"
-                    f"<td class=\"status status-{_e(row['status'])}\">{_e(status)}</td></tr>")
-    return f"""<section><h2>III. Đánh giá so với mục tiêu</h2>
-<p>Tiến độ được đánh giá theo phương pháp của Open SDG: tốc độ thay đổi bình quân năm từ kỳ đầu tiên có số liệu so với
-tốc độ cần có để đạt mục tiêu đúng hạn (xem Danh mục chỉ tiêu).</p>
-<div class="table-wrap"><table><caption>Chỉ tiêu có mục tiêu, năm {_e(ctx.period)}</caption>
-<thead><tr><th scope="col">Chỉ tiêu</th><th scope="col">Năm {_e(ctx.period)}</th><th scope="col">Thay đổi</th>
-<th scope="col">Mục tiêu</th><th scope="col">Đánh giá</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"""
+        rows.append(f"<tr><th scope=\"row\">{_e(ctx.label(ind.id, compact))}</th>"
+                    f"<td class=\"num\">{ctx.show(ind.id)}</td>"
+                    f"<td>{change_text(ctx, row, ind.unit, not once)}</td><td>{ctx.target(ind.id, compact)}</td>"
+                    f"<td class=\"status status-{_e(row['status'])}\">{_e(ctx.status_word(row['status']))}</td></tr>")
+    year = ctx.t("table.year", period=_e(ctx.period))
+    change = ctx.t("table.change_on", year=min(previous)) if once else ctx.t("table.change")
+    if compact:  # the method in one line under the table; no caption, the heading says it
+        intro, caption, note = "", "", f'<p class="note">{ctx.t("factsheet.method")}</p>'
+        rebased = _rebased_periods(ctx)  # a fact sheet has no trend table to carry the re-basing note
+        if rebased:
+            change += "*"
+            note += f'<p class="note">{ctx.t("trend.rebased", periods=", ".join(rebased))}</p>'
+    else:
+        intro = f'<p>{ctx.t("assessment.method")}</p>\n'
+        caption, note = f'<caption>{ctx.t("assessment.caption", period=_e(ctx.period))}</caption>', ""
+    return f"""<section{css_class(ctx)}><h2>{ctx.t("assessment.heading")}</h2>
+{intro}<div class="table-wrap"><table>{caption}
+<thead><tr><th scope="col">{ctx.t("table.indicator")}</th><th scope="col">{year}</th><th scope="col">{change}</th>
+<th scope="col">{ctx.t("table.target")}</th><th scope="col">{ctx.t("table.status")}</th></tr></thead>\
+<tbody>{''.join(rows)}</tbody></table></div>{note}</section>"""
+
+
+def _rebased_periods(ctx: ReportContext) -> list[str]:
+    """Earlier periods whose figures for the unit were re-based onto today's units (2025 reform)."""
+    own = ctx.history[ctx.history["unit_code"] == ctx.code]
+    return sorted(set(own.loc[own["rebased"], "period"]))
 
 
 def trend_html(ctx: ReportContext) -> str:
-    """Key indicators of the unit over every period; periods re-based onto today's units are marked."""
+    """Key indicators of the unit over every period; periods re-based onto today's units are marked.
+    Not in a commune's fact sheet (its table III gives the change on the previous period)."""
+    if ctx.level == "commune":
+        return ""
     own = ctx.history[ctx.history["unit_code"] == ctx.code]
     periods = sorted(set(own["period"]))
-    rebased = set(own.loc[own["rebased"], "period"])
-    cat = indicators.catalogue()
+    rebased = set(_rebased_periods(ctx))
     head = "".join(f'<th scope="col">{_e(p)}{"*" if p in rebased else ""}</th>' for p in periods)
     rows = []
     for indicator_id in settings.load("project.yml")["key_indicators"]:
         values = own[own["indicator_id"] == indicator_id].set_index("period")["value"]
-        cells = "".join(f'<td class="num">{_e(vi.value_with_unit(values.get(p), cat[indicator_id].unit))}</td>'
-                        for p in periods)
-        rows.append(f'<tr><th scope="row">{_e(cat[indicator_id].name_vi)}</th>{cells}</tr>')
-    note = (f'<p class="note">* Số liệu các kỳ {", ".join(sorted(rebased))} được quy đổi theo đơn vị hành chính hiện hành '
-            '(sắp xếp đơn vị hành chính từ 01/07/2025): xã sáp nhập được cộng gộp, xã bị chia được phân bổ theo tỷ lệ '
-            'trong tệp cấu hình đã được rà soát.</p>') if rebased else ""
-    return f"""<section><h3>Xu hướng các chỉ tiêu chủ yếu</h3><div class="table-wrap"><table>
-<caption>{_e(ctx.name)}: chỉ tiêu chủ yếu qua các kỳ</caption>
-<thead><tr><th scope="col">Chỉ tiêu</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{note}</section>"""
-
-
-def commune_table_html(ctx: ReportContext) -> str:
-    """Appendix: every commune of the unit side by side, then the aggregate (ratio of sums)."""
-    cat = indicators.catalogue()
-    head = "".join(f'<th scope="col" title="{_e(cat[i].name_vi)}">{_e(cat[i].short_vi)}</th>' for i in COMMUNE_TABLE)
-    body = []
-    for code, name in [*ctx.communes.itertuples(index=False, name=None), (ctx.aggregate_code, None)]:
-        label = name or ctx.row(COMMUNE_TABLE[0], code)["unit_name"]
-        cls = ' class="total"' if name is None else (' class="current"' if code == ctx.code else "")
-        cells = "".join(f'<td class="num">{ctx.show(i, code)}</td>' for i in COMMUNE_TABLE)
-        body.append(f'<tr{cls}><th scope="row">{_e(label)}</th>{cells}</tr>')
-    return f"""<section><h2>Phụ lục: Số liệu theo xã</h2><div class="table-wrap"><table class="communes">
-<caption>Chỉ tiêu chủ yếu theo xã, năm {_e(ctx.period)}</caption>
-<thead><tr><th scope="col">Đơn vị</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>
-<p class="note">DTTS: dân tộc thiểu số; HCĐB: hoàn cảnh đặc biệt; HCKK: hoàn cảnh khó khăn; THCS: trung học cơ sở.
-Số liệu của {_e(ctx.row(COMMUNE_TABLE[0], ctx.aggregate_code)["unit_name"])} bằng tổng tử số chia tổng mẫu số của các xã,
-không phải trung bình tỷ lệ các xã.</p></section>"""
-
-
-def data_quality_html(ctx: ReportContext, data_dir: Path | str = "data") -> str:
-    """Appendix: the validation warnings of the period (errors never reach a published report)."""
-    path = Path(data_dir) / "processed" / ctx.period / "validation-problems.parquet"
-    problems = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=["severity", "message"])
-    warnings = problems[problems["severity"] == "warning"]["message"]
-    body = ("<ul>" + "".join(f"<li>{_e(m)}</li>" for m in warnings) + "</ul>" if len(warnings) else
-            "<p>Số liệu đầu vào đạt mọi quy tắc kiểm tra; không có cảnh báo.</p>")
-    return f"""<section><h2>Phụ lục: Chất lượng số liệu</h2>
-<p>Số liệu của kỳ {_e(ctx.period)} đã được kiểm tra tự động (Great Expectations) trước khi tính toán. Lỗi chặn việc
-công bố; cảnh báo (ví dụ số liệu thay đổi hơn 50 % so với kỳ trước) được liệt kê dưới đây để đơn vị kiểm tra lại.</p>
-{body}</section>"""
-
-
-def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = None) -> str:
-    """Appendix: how each indicator is defined, and which raw files (by SHA-256) it came from."""
-    cat = indicators.catalogue()
-    items = "".join(f"<li><strong>{_e(i.name_vi)}</strong>: {_e(definitions.formula_text(i))}. Nguồn: {_e(i.source)}.</li>"
-                    for i in cat.values())
-    files = "".join(f"<li><code>{_e(name)}</code>: SHA-256 <code class=\"hash\">{h}</code></li>" for name, h in hashes or [])
-    versions = "".join(f"<li>{_e(package)} {_e(metadata.version(package))}</li>" for package in SOFTWARE)
-    return f"""<section><h2>Phụ lục: Phương pháp tính và nguồn số liệu</h2><ul class="definitions">{items}</ul>
-{f'<h3>Tệp số liệu đầu vào</h3><ul>{files}</ul>' if files else ''}
-<h3>Phần mềm</h3><ul>{versions}</ul>
-<p class="note">Số liệu mẫu là số liệu tổng hợp (giả lập), trừ các số liệu cấp huyện năm 2024 lấy từ bài báo đã công bố.</p></section>"""
-
+        unit = indicators.catalogue()[indicator_id].unit
+        cells = "".join(f'<td class="num">{_e(ctx.fmt(values.get(p), unit))}</td>' for p in periods)
+        rows.append(f'<tr><th scope="row">{_e(ctx.label(indicator_id))}</th>{cells}</tr>')
+    note = f'<p class="note">{ctx.t("trend.rebased", periods=_e(", ".join(sorted(rebased))))}</p>' if rebased else ""
+    return f"""<section><h3>{ctx.t("trend.heading")}</h3><div class="table-wrap"><table>
+<caption>{ctx.t("trend.caption", unit=_e(ctx.unit_name()))}</caption>
+<thead><tr><th scope="col">{ctx.t("table.indicator")}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>\
+{note}</section>"""

@@ -16,7 +16,8 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines import editions, indicators, notebooks, outputs, raw, reference, settings, trends
+from pipelines import editions, indicators, notebooks, outputs, raw, reference, settings, text, trends
+from pipelines.report import EDITIONS, check_edition, unit_name
 from pipelines.scope import Coverage, Scope, coverage, default
 
 LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
@@ -40,8 +41,41 @@ class Published:
     indicators: Path
 
 
-def report_stem(period: str, level: str, code: str) -> str:
-    return f"bao-cao-tre-em-{period}-{LEVEL_SLUG[level]}-{code}"
+def report_stem(period: str, level: str, code: str, lang: str = "vi", edition: str = "internal") -> str:
+    """`bao-cao-tre-em-2024-huyen-198`, with `-cong-khai` for the public edition and `-en` for English."""
+    return f"bao-cao-tre-em-{period}-{LEVEL_SLUG[level]}-{code}" + _variant(lang, edition)
+
+
+def _variant(lang: str, edition: str = "internal") -> str:
+    return ("-cong-khai" if edition == "public" else "") + ("" if lang == "vi" else f"-{lang}")
+
+
+def variants(languages: tuple[str, ...] | None, report_editions: tuple[str, ...] | None) -> list[tuple[str, str]]:
+    """Every (language, edition) to render, in a fixed order; project.yml gives the defaults."""
+    project = settings.load("project.yml")
+    languages = tuple(languages or project["languages"])
+    report_editions = tuple(report_editions or project["editions"])
+    for edition in report_editions:
+        check_edition(edition)
+    ordered_langs = [lang for lang in text.LANGS if lang in {text.check_lang(x) for x in languages}]
+    return [(lang, edition) for lang in ordered_langs for edition in EDITIONS if edition in report_editions]
+
+
+def _jobs(period: str, data_dir: Path | str, cover: Coverage, chosen: list[tuple[str, str]]):
+    """(stem, notebook, parameters, title) of every report of the run, then one catalogue page per language."""
+    project = settings.load("project.yml")["report"]
+    jobs = []
+    for level, code, name in cover.reports:
+        for lang, edition in chosen:
+            title = text.t(lang, "title.report", period=period, name=unit_name(name, lang))
+            title += text.t(lang, "title.public") if edition == "public" else ""
+            jobs.append((report_stem(period, level, code, lang, edition), project["notebook"],
+                         {"period": period, "unit": code, "data_dir": str(data_dir), "lang": lang, "edition": edition},
+                         title))
+    for lang in dict.fromkeys(lang for lang, _ in chosen):
+        jobs.append((CATALOGUE_STEM + _variant(lang), project["catalogue_notebook"], {"period": period, "lang": lang},
+                     text.t(lang, "title.catalogue", period=period)))
+    return jobs
 
 
 def _coverage(period: str, scope: Scope | None, frames: dict[str, pd.DataFrame]) -> Coverage:
@@ -86,7 +120,7 @@ def _make_report(notebook: str, parameters: dict, title: str) -> tuple:
     from pipelines import render
 
     nb = outputs.scrub_run_times(notebooks.execute(notebook, parameters))
-    html = render.notebook_to_html(nb, title=title)
+    html = render.notebook_to_html(nb, title=title, lang=parameters.get("lang", "vi"))
     return nb, html, render.html_to_pdf(html)
 
 
@@ -102,8 +136,13 @@ def _make_all(jobs: list[tuple[str, dict, str]]) -> list[tuple]:
 
 
 def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
-               say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None) -> Published:
+               say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
+               languages: tuple[str, ...] | None = None, report_editions: tuple[str, ...] | None = None) -> Published:
+    """Publish the reports of `period`. `lang` is the language of the messages; `languages` and
+    `report_editions` choose the report variants (default: project.yml), all rendered in this one run
+    so every published file comes from the same processed data."""
     period = reference.normalise_period(period)
+    chosen = variants(languages, report_editions)
     say(f"[1/6] Đọc dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
     frames = raw.read_period(data_dir, period)
     cover = _coverage(period, scope, frames)
@@ -132,7 +171,11 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
         outputs.write_parquet(history, staged_data / "history.parquet")
         outputs.write_parquet(trend, staged_data / "trends.parquet")
         outputs.write_parquet(breakdown, staged_data / "breakdowns.parquet")
-        outputs.write_parquet(validation.problems_frame(outcome), staged_data / "validation-problems.parquet")
+        # the warnings in Vietnamese, and in each other language a report is rendered in
+        for language in dict.fromkeys(["vi", *(language for language, _ in chosen)]):
+            said = outcome if language == lang else _validate(period, data_dir, frames, cover.communes, language)
+            name = "validation-problems" + ("" if language == "vi" else f"-{language}")
+            outputs.write_parquet(validation.problems_frame(said), staged_data / f"{name}.parquet")
         # public edition: small sensitive counts suppressed; indicators and trends hold no such counts
         outputs.write_parquet(table, staged_data / "public" / "indicators.parquet")
         outputs.write_parquet(trend, staged_data / "public" / "trends.parquet")
@@ -143,13 +186,11 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
         processed.swap_in()  # the notebooks read processed data through pipelines, like an analyst would
 
         names = ", ".join(name for _, _, name in cover.reports)
-        say(f"[4/6] Chạy notebook bằng papermill, xuất HTML (nbconvert) và PDF (WeasyPrint): {names}")
-        project = settings.load("project.yml")["report"]
-        jobs = [(project["notebook"], {"period": period, "unit": code, "data_dir": str(data_dir)},
-                 f"Báo cáo trẻ em năm {period} – {name}") for _, code, name in cover.reports]
-        jobs.append((project["catalogue_notebook"], {"period": period}, f"Danh mục chỉ tiêu – kỳ {period}"))
-        stems = [report_stem(period, level, code) for level, code, _ in cover.reports] + [CATALOGUE_STEM]
-        for stem, (nb, html, pdf) in zip(stems, _make_all(jobs)):
+        shown = ", ".join(f"{language}/{edition}" for language, edition in chosen)
+        say(f"[4/6] Chạy notebook bằng papermill, xuất HTML (nbconvert) và PDF (WeasyPrint): {names} ({shown})")
+        jobs = _jobs(period, data_dir, cover, chosen)
+        stems = [stem for stem, *_ in jobs]
+        for stem, (nb, html, pdf) in zip(stems, _make_all([job[1:] for job in jobs])):
             outputs.write_notebook(nb, staged / "notebooks" / f"{stem}.ipynb")
             outputs.write_text(staged / f"{stem}.html", html)
             outputs.write_bytes(staged / f"{stem}.pdf", pdf)

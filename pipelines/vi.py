@@ -1,9 +1,10 @@
-"""Vietnamese (vi_VN) formatting of figures and dates for reports.
+"""Vietnamese (vi_VN) formatting of figures and dates for reports (and English, for `--lang en`).
 
 vi_VN groups thousands with "." and marks decimals with ",": 9.292; 95,0 %; 205.350.000 đồng.
 Babel formats the digits, but it rounds half to even; a report must match a hand calculation, so
 values are rounded half up here (with Decimal) before Babel sees them. Dates are built by hand
 ("ngày 05 tháng 01 năm 2025"): Babel's long format differs from the administrative style.
+With lang="en" the same figures are written the English way: 9,292; 95.0%; 205,350,000 VND.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 MISSING = "–"
 
 
@@ -28,49 +30,57 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value, digits: int = 0) -> str:
-    """9292 → '9.292'; 12.345 with digits=1 → '12,3'."""
+def number(value, digits: int = 0, lang: str = "vi") -> str:
+    """9292 → '9.292'; 12.345 with digits=1 → '12,3' (English: '9,292'; '12.3')."""
     if _missing(value):
         return MISSING
     if digits == 0:
-        return format_decimal(int(round_half_up(value, 0)), locale=LOCALE)
+        return format_decimal(int(round_half_up(value, 0)), locale=LOCALES[lang])
     pattern = "#,##0." + "0" * digits
-    return format_decimal(round_half_up(value, digits), format=pattern, locale=LOCALE)
+    return format_decimal(round_half_up(value, digits), format=pattern, locale=LOCALES[lang])
 
 
-def percent(value, digits: int = 1) -> str:
+def percent(value, digits: int = 1, lang: str = "vi") -> str:
     """A value on the 0–100 scale: 94.96 → '95,0 %'; an exact whole value stays whole: 100 → '100 %'.
 
-    A plain space before %, so a text search for "95,0 %" finds it in the HTML and the PDF.
+    A plain space before % in Vietnamese, so a text search for "95,0 %" finds it in the HTML and
+    the PDF; none in English ('95.0%').
     """
     if _missing(value):
         return MISSING
-    return f"{number(value, 0 if float(value).is_integer() else digits)} %"
+    return number(value, 0 if float(value).is_integer() else digits, lang) + (" %" if lang == "vi" else "%")
 
 
-def per_mille(value, digits: int = 1) -> str:
+def per_mille(value, digits: int = 1, lang: str = "vi") -> str:
     """Rates per 1.000: 15.2 → '15,2 ‰'."""
-    return MISSING if _missing(value) else f"{number(value, digits)} ‰"
+    return MISSING if _missing(value) else f"{number(value, digits, lang)} ‰"
 
 
-def money(value) -> str:
-    """205350000 → '205.350.000 đồng'."""
-    return MISSING if _missing(value) else f"{number(value)} đồng"
+def money(value, lang: str = "vi") -> str:
+    """205350000 → '205.350.000 đồng' (English: '205,350,000 VND')."""
+    return MISSING if _missing(value) else f"{number(value, 0, lang)} " + ("đồng" if lang == "vi" else "VND")
 
 
-def value_with_unit(value, unit: str) -> str:
+def value_with_unit(value, unit: str, lang: str = "vi") -> str:
     """Format an indicator value by its catalogue unit: %, ‰, per 100.000, đồng, or a count."""
     if unit == "%":
-        return percent(value)
+        return percent(value, lang=lang)
     if unit == "‰":
-        return per_mille(value)
+        return per_mille(value, lang=lang)
     if unit == "đồng":
-        return money(value)
+        return money(value, lang)
     if unit == "/100.000":
-        return f"{number(value, 1)} / 100.000"
-    return number(value)
+        return f"{number(value, 1, lang)} / {number(100000, 0, lang)}"
+    return number(value, 0, lang)
 
 
-def date_line(place: str, day: dt.date) -> str:
-    """'Bình Liêu, ngày 05 tháng 01 năm 2025': day and month below 10 take a leading zero."""
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
+
+
+def date_line(place: str, day: dt.date, lang: str = "vi") -> str:
+    """'Bình Liêu, ngày 05 tháng 01 năm 2025': day and month below 10 take a leading zero
+    (English: 'Bình Liêu, 5 January 2025')."""
+    if lang == "en":
+        return f"{place}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
     return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"

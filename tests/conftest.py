@@ -30,9 +30,11 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory):
-    """`baocao run --period 2024` on a copy of the sample; returns (workdir, completed process)."""
+    """`baocao run --period 2024` on a copy of the sample; returns (workdir, completed process).
+    Run from the work folder with relative paths, as a scheduled job would, so that a second run
+    from another folder can be compared with it byte for byte."""
     work = copy_sample(tmp_path_factory.mktemp("e2e"))
-    done = baocao("run", "--period", "2024", "--data-dir", work / "data", "--reports-dir", work / "reports")
+    done = baocao("run", "--period", "2024", "--data-dir", "data", "--reports-dir", "reports", cwd=work)
     assert done.returncode == 0, done.stderr
     return work, done
 

@@ -27,10 +27,17 @@ def test_issuing_body_follows_the_scope(published_2025):
     assert "Trên địa bàn 3 xã có số liệu (Xã Bình Liêu, Xã Hoành Mô, Xã Lục Hồn)" in province
 
 
-def test_commune_report_shows_2022_to_2025_trend_marked_rebased(published_2025):
+def test_province_report_shows_2022_to_2025_trend_marked_rebased(published_2025):
+    work, _ = published_2025
+    text = " ".join(html_text(work / "reports" / "2025" / "bao-cao-tre-em-2025-tinh-22.html").split())
+    assert "Tỉnh Quảng Ninh: chỉ tiêu chủ yếu qua các kỳ Chỉ tiêu 2022* 2023* 2024* 2025" in text
+    assert "* Số liệu các kỳ 2022, 2023, 2024 được quy đổi theo đơn vị hành chính hiện hành" in text
+
+
+def test_commune_fact_sheet_marks_its_change_on_a_rebased_year(published_2025):
     work, _ = published_2025
     text = " ".join(html_text(work / "reports" / "2025" / "bao-cao-tre-em-2025-xa-06838.html").split())
-    assert "Xã Bình Liêu: chỉ tiêu chủ yếu qua các kỳ Chỉ tiêu 2022* 2023* 2024* 2025" in text
+    assert "Chỉ tiêu Năm 2025 So với 2024* Mục tiêu Đánh giá" in text
     assert "* Số liệu các kỳ 2022, 2023, 2024 được quy đổi theo đơn vị hành chính hiện hành" in text
 
 

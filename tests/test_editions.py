@@ -1,0 +1,120 @@
+"""Report variants a run publishes: internal and public editions, Vietnamese and English, and the
+one-to-two-page fact sheet of each commune (the same notebook with a commune as the unit)."""
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from conftest import baocao, copy_sample
+from pipelines import notebooks, run, vi
+from test_end_to_end import COMMUNES, html_text
+
+FACT_SHEET = "bao-cao-tre-em-2024-xa-06847"
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    """One commune, both editions, both languages, in one run."""
+    work = copy_sample(tmp_path_factory.mktemp("variants"))
+    done = baocao("run", "--period", "2024", "--scope", "commune:06847", "--edition", "internal,public",
+                  "--lang", "vi,en", "--data-dir", work / "data", "--reports-dir", work / "reports")
+    assert done.returncode == 0, done.stderr
+    return work, done
+
+
+def test_variants_are_ordered_and_default_to_project_settings():
+    assert run.variants(None, None) == [("vi", "internal")]
+    assert run.variants(("en", "vi"), ("public", "internal")) == [
+        ("vi", "internal"), ("vi", "public"), ("en", "internal"), ("en", "public")]
+    with pytest.raises(ValueError, match="ấn bản 'secret' không có; dùng: internal, public"):
+        run.variants(None, ("secret",))
+
+
+def test_a_run_publishes_every_requested_variant(variants):
+    work, done = variants
+    names = sorted(p.name for p in (work / "reports" / "2024").glob("*.pdf"))
+    assert names == [f"{FACT_SHEET}-cong-khai-en.pdf", f"{FACT_SHEET}-cong-khai.pdf", f"{FACT_SHEET}-en.pdf",
+                     f"{FACT_SHEET}.pdf", "danh-muc-chi-tieu-en.pdf", "danh-muc-chi-tieu.pdf"]
+    assert "Xã Đồng Văn (vi/internal, vi/public, en/internal, en/public)" in done.stdout
+    processed = work / "data" / "processed" / "2024"
+    assert (processed / "validation-problems-en.parquet").is_file()
+    index = (work / "reports" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="2024/{FACT_SHEET}-cong-khai-en.html">Children&#x27;s report 2024 – ' in index
+
+
+def test_english_report_is_marked_english_and_writes_numbers_the_english_way(variants):
+    work, _ = variants
+    folder = work / "reports" / "2024"
+    table = pd.read_parquet(work / "data" / "processed" / "2024" / "indicators.parquet")
+    own = table[table.unit_code == "06847"].set_index("indicator_id")["value"]
+    english = (folder / f"{FACT_SHEET}-en.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and '<html lang="vi">' in (folder / f"{FACT_SHEET}.html").read_text("utf-8")
+    text = " ".join(html_text(folder / f"{FACT_SHEET}-en.html").split())
+    vietnamese = " ".join(html_text(folder / f"{FACT_SHEET}.html").split())
+    share = own["ethnic_minority_share"]
+    assert vi.percent(share, lang="en") in text and vi.percent(share) in vietnamese
+    assert vi.percent(share, lang="en") == f"{share:.1f}%" and vi.percent(share) == f"{share:.1f} %".replace(".", ",")
+    for word in ("Tình hình chung", "Đánh giá", "Nơi nhận", "trẻ em"):
+        assert word not in text and word in vietnamese
+
+
+def test_each_edition_says_which_it_is(variants):
+    work, _ = variants
+    folder = work / "reports" / "2024"
+    assert "Bản nội bộ:" in html_text(folder / f"{FACT_SHEET}.html")
+    assert "Bản công khai:" in html_text(folder / f"{FACT_SHEET}-cong-khai.html")
+    assert "Public edition:" in html_text(folder / f"{FACT_SHEET}-cong-khai-en.html")
+    assert "Internal edition:" in html_text(folder / f"{FACT_SHEET}-en.html")
+
+
+def test_every_commune_fact_sheet_fits_two_pages_and_the_district_report_does_not(published):
+    work, _ = published
+    folder = work / "reports" / "2024"
+    pages = {code: len(PdfReader(folder / f"bao-cao-tre-em-2024-xa-{code}.pdf").pages) for code in COMMUNES}
+    assert all(1 <= n <= 2 for n in pages.values()), pages
+    assert len(PdfReader(folder / "bao-cao-tre-em-2024-huyen-198.pdf").pages) > 2
+
+
+def _breakdown(soup, caption_start):
+    """A breakdown table of the report as {(row label, column label): cell text}."""
+    table = next(t for t in soup.find_all("table", class_="breakdown") if t.caption.get_text().startswith(caption_start))
+    columns = [th.get_text(" ", strip=True) for th in table.thead.find_all("th")][1:]
+    return {(tr.th.get_text(" ", strip=True), column): td.get_text(strip=True)
+            for tr in table.tbody.find_all("tr") for column, td in zip(columns, tr.find_all("td"))}
+
+
+@pytest.mark.parametrize("edition", ["internal", "public"])
+def test_breakdown_appendix_shows_the_counts_of_its_edition(published, edition):
+    """The notebook run through papermill on the published 2024 data, as each edition."""
+    work, _ = published
+    nb = notebooks.execute("01-children-report.ipynb", {"period": "2024", "unit": "198", "edition": edition,
+                                                        "data_dir": str(work / "data")})
+    soup = BeautifulSoup("".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])),
+                         "html.parser")
+    cells = _breakdown(soup, "Trẻ em có hoàn cảnh đặc biệt")
+    folder = work / "data" / "processed" / "2024"
+    internal = pd.read_parquet(folder / "breakdowns.parquet").set_index(["unit_code", "code"])["count"]
+    public = pd.read_parquet(folder / "public" / "breakdowns.parquet").set_index(["unit_code", "code"])["display"]
+    # thị trấn Bình Liêu (06838): 1–4 children in conflict with the law, a sensitive group
+    assert 1 <= internal[("06838", "conflict_with_law")] <= 4 and public[("06838", "conflict_with_law")] == "< 5"
+    shown = cells[("Trẻ em vi phạm pháp luật", "Bình Liêu")]
+    assert shown == (str(internal[("06838", "conflict_with_law")]) if edition == "internal" else "< 5")
+    assert cells[("Trẻ em khuyết tật", "Tổng")] == vi.number(internal[("198", "disabled")])
+    hidden = [key for key, text in cells.items() if text in ("< 5", "x")]
+    assert (len(hidden) > 0) == (edition == "public")
+
+
+def test_pdf_bookmarks_follow_the_headings(published):
+    work, _ = published
+    reader = PdfReader(work / "reports" / "2024" / "bao-cao-tre-em-2024-huyen-198.pdf")
+    top = reader.outline
+    assert top[0].title.startswith("BÁO CÁO Kết quả thực hiện công tác bảo vệ")
+    chapters = [(item.title, reader.get_destination_page_number(item) + 1) for item in top[1]
+                if not isinstance(item, list)]
+    titles = [title for title, _ in chapters]
+    assert titles[:4] == ["I. Tình hình chung", "II. Kết quả thực hiện", "III. Đánh giá so với mục tiêu",
+                          "IV. Các xã cần quan tâm"]
+    assert "Phụ lục: Trẻ em và hồ sơ theo nhóm, theo xã" in titles
+    pages = [page for _, page in chapters]
+    assert pages == sorted(pages) and pages[0] == 1 and pages[-1] <= len(reader.pages)
