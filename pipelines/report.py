@@ -132,7 +132,7 @@ class ReportContext:
         return "–" if pd.isna(status) else STATUS_WORDS[self.lang].get(status, "–")
 
     def target(self, indicator_id: str, compact: bool = False) -> str:
-        """`mục tiêu năm 2025: dưới 6,5 %` (compact, for a fact sheet's table: `&lt; 6,5 % (2025)`): the
+        """`mục tiêu năm 2025: dưới 6,5 %` (compact, for a fact sheet's table: `dưới 6,5 % (2025)`): the
         target in force for the period, or ""."""
         ind = indicators.catalogue()[indicator_id]
         target = ind.target_for(self.year)

@@ -68,12 +68,14 @@ def test_each_edition_says_which_it_is(variants):
     assert "Internal edition:" in html_text(folder / f"{FACT_SHEET}-en.html")
 
 
-def test_every_commune_fact_sheet_fits_two_pages_and_the_district_report_does_not(published):
-    work, _ = published
-    folder = work / "reports" / "2024"
-    pages = {code: len(PdfReader(folder / f"bao-cao-tre-em-2024-xa-{code}.pdf").pages) for code in COMMUNES}
+def test_every_commune_fact_sheet_fits_two_pages_and_the_district_report_does_not(published_2025):
+    work, _ = published_2025
+    sheets = [*(f"2024/bao-cao-tre-em-2024-xa-{code}" for code in COMMUNES),
+              *(f"2025/bao-cao-tre-em-2025-xa-{code}" for code in ("06838", "06841", "06856"))]
+    pages = {sheet: len(PdfReader(work / "reports" / f"{sheet}.pdf").pages) for sheet in sheets}
     assert all(1 <= n <= 2 for n in pages.values()), pages
-    assert len(PdfReader(folder / "bao-cao-tre-em-2024-huyen-198.pdf").pages) > 2
+    assert len(PdfReader(work / "reports" / "2024" / "bao-cao-tre-em-2024-huyen-198.pdf").pages) > 2
+    assert len(PdfReader(work / "reports" / "2025" / "bao-cao-tre-em-2025-tinh-22.pdf").pages) > 2
 
 
 def _breakdown(soup, caption_start):

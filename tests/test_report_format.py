@@ -15,10 +15,12 @@ from pypdf import PdfReader
 from pipelines import vi
 
 STEM = "bao-cao-tre-em-2024-huyen-198"
+FACT_SHEET = "bao-cao-tre-em-2024-xa-06847"
+BOTH = pytest.mark.parametrize("stem", [STEM, FACT_SHEET])  # the district report and a commune's fact sheet
 
 
-def _soup(work):
-    return BeautifulSoup((work / "reports" / "2024" / f"{STEM}.html").read_text(encoding="utf-8"), "html.parser")
+def _soup(work, stem=STEM):
+    return BeautifulSoup((work / "reports" / "2024" / f"{stem}.html").read_text(encoding="utf-8"), "html.parser")
 
 
 def test_header_block_follows_decree_30(published):
@@ -67,18 +69,20 @@ def test_narrative_figures_equal_the_processed_data(published):
         assert sentence in text, sentence
 
 
-def test_every_chart_has_alt_text_in_words(published):
+@pytest.mark.parametrize("stem, charts", [(STEM, 4), (FACT_SHEET, 1)])
+def test_every_chart_has_alt_text_in_words(published, stem, charts):
     work, _ = published
-    images = _soup(work).find_all("img")
-    assert len(images) >= 4
+    images = _soup(work, stem).find_all("img")
+    assert len(images) == charts
     for image in images:
         assert image["src"].startswith("data:image/png;base64,")
         assert len(image.get("alt", "")) > 40 and image["alt"] != "Biểu đồ"
 
 
-def test_every_pdf_font_is_embedded_and_no_glyph_is_missing(published):
+@BOTH
+def test_every_pdf_font_is_embedded_and_no_glyph_is_missing(published, stem):
     work, _ = published
-    pdf = work / "reports" / "2024" / f"{STEM}.pdf"
+    pdf = work / "reports" / "2024" / f"{stem}.pdf"
     reader = PdfReader(pdf)
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -91,14 +95,15 @@ def test_every_pdf_font_is_embedded_and_no_glyph_is_missing(published):
     import fontpkg_noto_serif
 
     cmap = TTFont(fontpkg_noto_serif.ROOT / "files" / "NotoSerif[wdth,wght].ttf").getBestCmap()
-    text = _soup(work).get_text()
+    text = _soup(work, stem).get_text()
     assert sorted({c for c in text if not c.isspace() and ord(c) not in cmap}) == []
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) not installed; .ci/run installs it")
-def test_pdffonts_reports_every_font_embedded(published):
+@BOTH
+def test_pdffonts_reports_every_font_embedded(published, stem):
     work, _ = published
-    out = subprocess.run(["pdffonts", work / "reports" / "2024" / f"{STEM}.pdf"], capture_output=True, text=True,
+    out = subprocess.run(["pdffonts", work / "reports" / "2024" / f"{stem}.pdf"], capture_output=True, text=True,
                          check=True).stdout.splitlines()[2:]
     assert out and all(re.split(r"\s+", line.strip())[-5] == "yes" for line in out), out
 
@@ -108,9 +113,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed; .ci/run installs it")
 @pytest.mark.parametrize("width", [390, 1280])
-def test_html_fits_phone_and_desktop_widths_without_horizontal_overflow(published, tmp_path, width):
+@BOTH
+def test_html_fits_phone_and_desktop_widths_without_horizontal_overflow(published, tmp_path, width, stem):
     work, _ = published
-    page = (work / "reports" / "2024" / f"{STEM}.html").resolve()
+    page = (work / "reports" / "2024" / f"{stem}.html").resolve()
     common = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
               "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
               f"--window-size={width},900"]
