@@ -13,6 +13,8 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_DATA_ERRORS = 0, 1, 2
 EXIT_WARNINGS = 1
+# Parameters of the report notebook that say who issues the document, set per run with --param.
+REPORT_PARAMETERS = ("issuing_body", "place", "number", "report_date", "signer", "signer_title", "recipients")
 
 
 def _dirs(command: argparse.ArgumentParser, lang: bool = True) -> None:
@@ -44,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                           "hoặc internal,public (mặc định: theo project.yml)")
     run.add_argument("--lang", type=_choices(("vi", "en")), default=None,
                      help="ngôn ngữ báo cáo: vi, en hoặc vi,en; thông báo theo ngôn ngữ đầu tiên (mặc định: theo project.yml)")
+    run.add_argument("--param", action="append", default=[], metavar="TÊN=GIÁ_TRỊ",
+                     help="tham số văn bản của báo cáo chính (không áp cho phiếu từng xã): "
+                          + ", ".join(REPORT_PARAMETERS) + "; ví dụ --param number=12 --param signer='Hoàng Văn A'")
     _dirs(run, lang=False)
     validate = commands.add_parser("validate", help="chỉ kiểm tra dữ liệu của một kỳ (0: đạt, 1: có cảnh báo, 2: có lỗi)")
     validate.add_argument("--period", required=True)
@@ -70,6 +75,17 @@ def _fail(reason: object, status: int) -> int:
     return status
 
 
+def _parameters(pairs: list[str]) -> dict[str, str]:
+    """`number=12` → {"number": "12"}; only the document parameters of REPORT_PARAMETERS."""
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name.strip() not in REPORT_PARAMETERS:
+            raise ValueError(f"--param '{pair}' không hợp lệ: dùng TÊN=GIÁ_TRỊ với TÊN là {', '.join(REPORT_PARAMETERS)}")
+        found[name.strip()] = value.strip()
+    return found
+
+
 def _scope(text: str | None):
     from pipelines.scope import Scope
 
@@ -82,7 +98,8 @@ def _run(args) -> int:
     try:
         published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say,
                                    lang=(args.lang or ("vi",))[0], scope=_scope(args.scope),
-                                   languages=args.lang, report_editions=args.edition)
+                                   languages=args.lang, report_editions=args.edition,
+                                   parameters=_parameters(args.param))
     except run.ValidationFailed as failure:
         for problem in failure.problems:
             print(problem.message, file=sys.stderr)

@@ -61,17 +61,21 @@ def variants(languages: tuple[str, ...] | None, report_editions: tuple[str, ...]
     return [(lang, edition) for lang in ordered_langs for edition in EDITIONS if edition in report_editions]
 
 
-def _jobs(period: str, data_dir: Path | str, cover: Coverage, chosen: list[tuple[str, str]]):
-    """(stem, notebook, parameters, title) of every report of the run, then one catalogue page per language."""
+def _jobs(period: str, data_dir: Path | str, cover: Coverage, chosen: list[tuple[str, str]],
+          parameters: dict[str, str]):
+    """(stem, notebook, parameters, title) of every report of the run, then one catalogue page per
+    language. `parameters` (number, signer, …) belong to the scope's own report: each commune's
+    fact sheet is issued by its own People's Committee and keeps the notebook's defaults."""
     project = settings.load("project.yml")["report"]
     jobs = []
-    for level, code, name in cover.reports:
+    for n, (level, code, name) in enumerate(cover.reports):
         for lang, edition in chosen:
             title = text.t(lang, "title.report", period=period, name=unit_name(name, lang))
             title += text.t(lang, "title.public") if edition == "public" else ""
+            own = parameters if n == 0 else {}
             jobs.append((report_stem(period, level, code, lang, edition), project["notebook"],
-                         {"period": period, "unit": code, "data_dir": str(data_dir), "lang": lang, "edition": edition},
-                         title))
+                         {"period": period, "unit": code, "data_dir": str(data_dir), "lang": lang, "edition": edition,
+                          **own}, title))
     for lang in dict.fromkeys(lang for lang, _ in chosen):
         jobs.append((CATALOGUE_STEM + _variant(lang), project["catalogue_notebook"], {"period": period, "lang": lang},
                      text.t(lang, "title.catalogue", period=period)))
@@ -137,10 +141,12 @@ def _make_all(jobs: list[tuple[str, dict, str]]) -> list[tuple]:
 
 def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
                say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
-               languages: tuple[str, ...] | None = None, report_editions: tuple[str, ...] | None = None) -> Published:
+               languages: tuple[str, ...] | None = None, report_editions: tuple[str, ...] | None = None,
+               parameters: dict[str, str] | None = None) -> Published:
     """Publish the reports of `period`. `lang` is the language of the messages; `languages` and
     `report_editions` choose the report variants (default: project.yml), all rendered in this one run
-    so every published file comes from the same processed data."""
+    so every published file comes from the same processed data; `parameters` are the document
+    parameters of the scope's own report (number, signer, date…; see notebooks/01)."""
     period = reference.normalise_period(period)
     chosen = variants(languages, report_editions)
     say(f"[1/6] Đọc dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
@@ -188,7 +194,7 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
         names = ", ".join(name for _, _, name in cover.reports)
         shown = ", ".join(f"{language}/{edition}" for language, edition in chosen)
         say(f"[4/6] Chạy notebook bằng papermill, xuất HTML (nbconvert) và PDF (WeasyPrint): {names} ({shown})")
-        jobs = _jobs(period, data_dir, cover, chosen)
+        jobs = _jobs(period, data_dir, cover, chosen, parameters or {})
         stems = [stem for stem, *_ in jobs]
         for stem, (nb, html, pdf) in zip(stems, _make_all([job[1:] for job in jobs])):
             outputs.write_notebook(nb, staged / "notebooks" / f"{stem}.ipynb")

@@ -18,7 +18,8 @@ def variants(tmp_path_factory):
     """One commune, both editions, both languages, in one run."""
     work = copy_sample(tmp_path_factory.mktemp("variants"))
     done = baocao("run", "--period", "2024", "--scope", "commune:06847", "--edition", "internal,public",
-                  "--lang", "vi,en", "--data-dir", work / "data", "--reports-dir", work / "reports")
+                  "--lang", "vi,en", "--param", "number=12", "--param", "signer=Hoàng Văn An",
+                  "--data-dir", work / "data", "--reports-dir", work / "reports")
     assert done.returncode == 0, done.stderr
     return work, done
 
@@ -57,6 +58,24 @@ def test_english_report_is_marked_english_and_writes_numbers_the_english_way(var
     assert vi.percent(share, lang="en") == f"{share:.1f}%" and vi.percent(share) == f"{share:.1f} %".replace(".", ",")
     for word in ("Tình hình chung", "Đánh giá", "Nơi nhận", "trẻ em"):
         assert word not in text and word in vietnamese
+
+
+def test_document_parameters_reach_the_report_of_the_scope(variants):
+    work, _ = variants
+    text = " ".join(html_text(work / "reports" / "2024" / f"{FACT_SHEET}.html").split())
+    assert "ỦY BAN NHÂN DÂN XÃ ĐỒNG VĂN Số: 12/BC-UBND" in text
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Hoàng Văn An" in text
+    english = " ".join(html_text(work / "reports" / "2024" / f"{FACT_SHEET}-en.html").split())
+    assert "No.: 12/BC-UBND" in english and "Hoàng Văn An" in english
+
+
+def test_an_unknown_document_parameter_is_refused_before_anything_runs(tmp_path):
+    done = baocao("run", "--period", "2024", "--param", "signature=X", "--data-dir", tmp_path / "data",
+                  "--reports-dir", tmp_path / "reports")
+    assert done.returncode == 1
+    assert done.stderr.strip() == ("LỖI: --param 'signature=X' không hợp lệ: dùng TÊN=GIÁ_TRỊ với TÊN là issuing_body, "
+                                   "place, number, report_date, signer, signer_title, recipients")
+    assert not (tmp_path / "reports").exists()
 
 
 def test_each_edition_says_which_it_is(variants):
