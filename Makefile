@@ -21,6 +21,7 @@ report: $(STAMP)
 	@for period in $(PERIODS); do $(BIN)/baocao run --period $$period || exit $$?; done
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -30,7 +31,7 @@ lab: $(STAMP)
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet '.[test]' setuptools wheel
-	( head -2 requirements.lock; .lock-venv/bin/pip freeze --exclude baocao-treem-binhlieu | sort -f ) > requirements.lock.new
+	( head -2 requirements.lock; .lock-venv/bin/pip freeze --exclude baocao-treem | sort -f ) > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 clean-venv:

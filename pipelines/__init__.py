@@ -1,9 +1,14 @@
 """Reproducible reports on children (care, protection, education) for Vietnamese local government.
 
-All logic lives in this package; notebooks only call it. Modules, one job each:
-reference (administrative units by period), raw (reads raw forms), validation (Great
-Expectations), indicators (catalogue and computation), outputs (writes processed data and
-reports), report (what a report says), render (HTML and PDF), run (one period end to end), cli.
-"""
+All logic lives in this package; notebooks only call it. Subpackages follow the flow of a period,
+and each uses only the ones listed before it (an import-linter contract in pyproject.toml):
 
-__version__ = "0.1.0"
+- core: settings, the forms contract, the processed-data catalogue, words (locales) and number formats, writers
+- units: reporting periods, administrative units by period, scopes, the 2025 crosswalk
+- intake: reading raw forms, ingesting commune workbooks, Excel templates
+- validate: Great Expectations suites and cross-form checks, problems and their messages
+- indicators: the indicator catalogue, computation, trends and progress, public editions
+- report: what a report says (context, sections, charts), notebook execution, HTML and PDF
+- publish: one period end to end (all-or-nothing publication) and the index page
+- cli: the `baocao` command on top
+"""

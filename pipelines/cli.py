@@ -87,13 +87,13 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
 
 
 def _scope(text: str | None):
-    from pipelines.scope import Scope
+    from pipelines.units.scope import Scope
 
     return Scope.parse(text) if text else None
 
 
 def _run(args) -> int:
-    from pipelines import run
+    from pipelines.publish import run
 
     try:
         published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say,
@@ -109,7 +109,7 @@ def _run(args) -> int:
 
 
 def _validate(args) -> int:
-    from pipelines import run
+    from pipelines.publish import run
 
     outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
                                 scope=_scope(args.scope))
@@ -121,7 +121,7 @@ def _validate(args) -> int:
 
 
 def _template(args) -> int:
-    from pipelines import template
+    from pipelines.intake import template
 
     path = template.write_template(args.period, args.unit, args.out)
     _say(f"Đã tạo biểu mẫu: {path}")
@@ -129,11 +129,11 @@ def _template(args) -> int:
 
 
 def _ingest(args) -> int:
-    from pipelines import intake
+    from pipelines.intake import ingest
 
     try:
-        result = intake.ingest(args.period, args.files, args.data_dir, say=_say, lang=args.lang)
-    except intake.IntakeRefused as refused:
+        result = ingest.ingest(args.period, args.files, args.data_dir, say=_say, lang=args.lang)
+    except ingest.IntakeRefused as refused:
         return _fail(refused, EXIT_DATA_ERRORS)
     _say(f"Xong: {result}")
     return EXIT_OK
@@ -141,7 +141,7 @@ def _ingest(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from pipelines.raw import RawDataError
+    from pipelines.intake.raw import RawDataError
 
     command = {"run": _run, "validate": _validate, "template": _template, "ingest": _ingest}[args.command]
     try:

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pytest
 
-from pipelines import charts, definitions, report
+from pipelines.report import charts, context, definitions
 
 @pytest.fixture(scope="module")
 def data_dir(published):
@@ -30,12 +30,12 @@ def _alt(figure: str) -> str:
 
 @pytest.fixture(scope="module")
 def district_en(data_dir):
-    return report.load("2024", "198", data_dir, "en")
+    return context.load("2024", "198", data_dir, "en")
 
 
 @pytest.fixture(scope="module")
 def commune_vi(data_dir):
-    return report.load("2024", "06847", data_dir, "vi")
+    return context.load("2024", "06847", data_dir, "vi")
 
 
 def test_english_alt_text_of_the_education_chart(district_en, data_dir):
@@ -88,9 +88,9 @@ def test_vietnamese_catalogue_page_keeps_its_words():
 
 
 def test_every_source_and_unit_of_the_catalogue_has_its_words():
-    from pipelines import indicators
+    from pipelines.indicators import catalogue
 
-    for ind in indicators.catalogue().values():
+    for ind in catalogue.entries().values():
         for source in [ind.source, *(t.source for t in ind.targets)]:
             assert definitions.source_text(source, "vi") == source
             assert definitions.source_text(source, "en") != source, f"{ind.id}: no English for source {source!r}"

@@ -12,7 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import crosscheck, crosswalk, raw, reference, settings, validation
+from pipelines.core import settings
+from pipelines.intake import raw
+from pipelines.units import crosswalk, reference
+from pipelines.validate import crosscheck, validation
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BINH_LIEU = ["06838", "06841", "06844", "06847", "06853", "06856", "06859"]
@@ -128,7 +131,7 @@ def test_rebased_2024_figures_are_the_hand_computed_sums(rebased, rebased_frames
     special = rebased["special_circumstances"]
     assert special.loc[("06838", "difficult"), "children"] == 50 + 32 + 24  # 34 × 0.7 = 23.8 → 24
     assert special.loc[("06838", "disabled"), "children_supported"] == 15 + 8 + 13  # 18 × 0.7 = 12.6 → 13
-    for name, frame in rebased_frames.items():  # the forms' columns exactly, so indicators.compute works unchanged
+    for name, frame in rebased_frames.items():  # the forms' columns exactly, so compute.indicators works unchanged
         assert list(frame.columns) == list(raw.forms()[name].columns), name
         assert all(str(frame[c].dtype) == "Int64" for c in raw.forms()[name].counts), name
 

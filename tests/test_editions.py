@@ -7,7 +7,9 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import baocao, copy_sample
-from pipelines import notebooks, run, vi
+from pipelines.core import formats
+from pipelines.publish import run
+from pipelines.report import notebooks
 from test_end_to_end import COMMUNES, html_text
 
 FACT_SHEET = "bao-cao-tre-em-2024-xa-06847"
@@ -54,8 +56,8 @@ def test_english_report_is_marked_english_and_writes_numbers_the_english_way(var
     text = " ".join(html_text(folder / f"{FACT_SHEET}-en.html").split())
     vietnamese = " ".join(html_text(folder / f"{FACT_SHEET}.html").split())
     share = own["ethnic_minority_share"]
-    assert vi.percent(share, lang="en") in text and vi.percent(share) in vietnamese
-    assert vi.percent(share, lang="en") == f"{share:.1f}%" and vi.percent(share) == f"{share:.1f} %".replace(".", ",")
+    assert formats.percent(share, lang="en") in text and formats.percent(share) in vietnamese
+    assert formats.percent(share, lang="en") == f"{share:.1f}%" and formats.percent(share) == f"{share:.1f} %".replace(".", ",")
     for word in ("Tình hình chung", "Đánh giá", "Nơi nhận", "trẻ em"):
         assert word not in text and word in vietnamese
 
@@ -121,7 +123,7 @@ def test_breakdown_appendix_shows_the_counts_of_its_edition(published, edition):
     assert 1 <= internal[("06838", "conflict_with_law")] <= 4 and public[("06838", "conflict_with_law")] == "< 5"
     shown = cells[("Trẻ em vi phạm pháp luật", "Bình Liêu")]
     assert shown == (str(internal[("06838", "conflict_with_law")]) if edition == "internal" else "< 5")
-    assert cells[("Trẻ em khuyết tật", "Tổng")] == vi.number(internal[("198", "disabled")])
+    assert cells[("Trẻ em khuyết tật", "Tổng")] == formats.number(internal[("198", "disabled")])
     hidden = [key for key, text in cells.items() if text in ("< 5", "x")]
     assert (len(hidden) > 0) == (edition == "public")
 

@@ -14,11 +14,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import indicators, raw, reference, validation
+from pipelines.indicators import catalogue, compute
+from pipelines.intake import raw
+from pipelines.units import reference
+from pipelines.validate import gx, validation
 
 COMMUNES = pd.DataFrame({"code": ["06838", "06847"], "name": ["Thị trấn Bình Liêu", "Xã Đồng Văn"]})
 DISTRICT = ("district", "198", "Huyện Bình Liêu")
-EXPECTATIONS = Path(validation.__file__).parent / "expectations"
+EXPECTATIONS = Path(validation.__file__).parent.parent / "expectations"
 DATA = Path(__file__).resolve().parents[1] / "data"
 NEW_FORMS = ("health", "early_childhood")
 NEW_INDICATORS = ("birth_registration_under_5", "full_vaccination_under_1", "underweight_under_5", "stunting_under_5",
@@ -61,7 +64,7 @@ def frames():
 
 @pytest.fixture(scope="module")
 def table(frames):
-    return indicators.compute(frames, "2024", COMMUNES, DISTRICT)
+    return compute.indicators(frames, "2024", COMMUNES, DISTRICT)
 
 
 def row(table, indicator_id, code):
@@ -71,8 +74,8 @@ def row(table, indicator_id, code):
 
 
 def test_the_catalogue_holds_every_new_entry_with_its_targets():
-    catalogue = indicators.catalogue()
-    assert set(NEW_INDICATORS) <= set(catalogue)
+    entries = catalogue.entries()
+    assert set(NEW_INDICATORS) <= set(entries)
     expected = {  # (unit, factor, direction, 2025 target, 2030 target, comparison): Decision 23/QĐ-TTg
         "birth_registration_under_5": ("%", 100, "higher", 98.5, 100, ">="),
         "full_vaccination_under_1": ("%", 100, "higher", 97, 98, ">="),
@@ -85,7 +88,7 @@ def test_the_catalogue_holds_every_new_entry_with_its_targets():
         "kindergarten_age_5": ("%", 100, "higher", 99.1, 99.3, ">="),
     }
     for key, (unit, factor, direction, by_2025, by_2030, comparison) in expected.items():
-        ind = catalogue[key]
+        ind = entries[key]
         assert (ind.unit, ind.factor, ind.direction, ind.sensitive) == (unit, factor, direction, False), key
         assert [(t.year, t.value, t.comparison, t.source) for t in ind.targets] == [
             (2025, by_2025, comparison, "Quyết định 23/QĐ-TTg"), (2030, by_2030, comparison, "Quyết định 23/QĐ-TTg")]
@@ -130,16 +133,16 @@ def test_rates_keep_their_parts_and_sum_before_dividing(table):
 
 
 def test_targets_for_2024_are_the_2025_ones_and_read_the_right_way(table):
-    catalogue = indicators.catalogue()
+    entries = catalogue.entries()
     u5 = row(table, "under_5_mortality", "198")
     assert (u5.target, u5.target_year, u5.target_comparison) == (18.5, 2025, "<")
-    target = catalogue["under_5_mortality"].target_for(2024)
+    target = entries["under_5_mortality"].target_for(2024)
     assert target.met_by(u5.value) and not target.met_by(row(table, "under_5_mortality", "06838").value)  # 18,75
-    assert not catalogue["stunting_under_5"].target_for(2024).met_by(17.0)  # a ceiling: exactly 17 % is not below
-    kindergarten = catalogue["kindergarten_age_5"].target_for(2024)
+    assert not entries["stunting_under_5"].target_for(2024).met_by(17.0)  # a ceiling: exactly 17 % is not below
+    kindergarten = entries["kindergarten_age_5"].target_for(2024)
     assert kindergarten.met_by(row(table, "kindergarten_age_5", "198").value)  # 99,15 % >= 99,1 %
     assert not kindergarten.met_by(row(table, "kindergarten_age_5", "06838").value)  # 98,72 %
-    assert catalogue["child_injuries"].target_for(2026).value == 500
+    assert entries["child_injuries"].target_for(2026).value == 500
 
 
 # The committed 2024 sample --------------------------------------------------------------------------
@@ -150,7 +153,7 @@ def sample_2024():
     communes = reference.communes_of("2024", "198", "district")[["code", "name"]]
     text = raw.read_period(DATA, "2024")
     typed = {name: raw.typed(name, frame) for name, frame in text.items()}
-    return text, communes, indicators.compute(typed, "2024", communes, DISTRICT)
+    return text, communes, compute.indicators(typed, "2024", communes, DISTRICT)
 
 
 def test_2024_district_values_are_plausible(sample_2024):
@@ -198,7 +201,7 @@ def suite(name: str) -> dict:
 def test_health_suites_load_into_gx_objects(name):
     from great_expectations.expectations.expectation import Expectation
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-    validation._gx()  # registers any custom expectation types the suites use
+    gx.load()  # registers any custom expectation types the suites use
     spec = suite(name)
     assert spec["name"] == name and spec["meta"]["form"] == name.split(".")[0] and spec["expectations"]
     for entry in spec["expectations"]:

@@ -5,8 +5,10 @@ import math
 import pandas as pd
 import pytest
 
-from pipelines import indicators, raw
-from pipelines.indicators import CatalogueError
+from pipelines.indicators import catalogue, compute
+from pipelines.intake import raw
+from pipelines.units import scope
+from pipelines.indicators.catalogue import CatalogueError
 
 COMMUNES = pd.DataFrame({"code": ["06838", "06847"], "name": ["Thị trấn Bình Liêu", "Xã Đồng Văn"]})
 DISTRICT = ("district", "198", "Huyện Bình Liêu")
@@ -53,7 +55,7 @@ def frames():
 
 @pytest.fixture(scope="module")
 def table(frames):
-    return indicators.compute(frames, "2024", COMMUNES, DISTRICT)
+    return compute.indicators(frames, "2024", COMMUNES, DISTRICT)
 
 
 def value(table, indicator_id, code):
@@ -97,16 +99,16 @@ def test_zero_denominator_gives_no_value_and_is_left_out_of_nothing(table):
 def test_targets_follow_the_period(table):
     row = value(table, "special_circumstances_share", "198")
     assert (row.target, row.target_year, row.target_comparison) == (6.5, 2025, "<")
-    share = indicators.catalogue()["special_circumstances_share"]
+    share = catalogue.entries()["special_circumstances_share"]
     assert share.target_for(2026).value == 6.0
     assert share.target_for(2031).year == 2030
     assert value(table, "net_enrolment_primary", "198").target == pytest.approx(99.9)
 
 
 def test_every_catalogue_entry_is_computed_for_every_unit(table):
-    assert sorted(set(table.indicator_id)) == sorted(indicators.catalogue())
-    assert len(table) == len(indicators.catalogue()) * 3
-    assert list(table.columns) == indicators.RESULT_COLUMNS
+    assert sorted(set(table.indicator_id)) == sorted(catalogue.entries())
+    assert len(table) == len(catalogue.entries()) * 3
+    assert list(table.columns) == catalogue.RESULT_COLUMNS
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -121,19 +123,19 @@ def test_bad_catalogue_entries_are_refused_not_skipped(entry, message):
     good = {"id": "x", "name_vi": "x", "name_en": "x", "definition_vi": "x", "definition_en": "x", "numerator": {"form": "population", "field": "children_under_16"},
             "factor": 1, "unit": "trẻ", "source": "x"}
     with pytest.raises(CatalogueError, match=message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):
-        indicators._indicator({**good, **entry})
+        catalogue._indicator({**good, **entry})
 
 
 def test_entry_without_a_definition_is_refused():
     entry = {"id": "x", "name_vi": "x", "name_en": "x", "definition_en": "x", "factor": 1, "unit": "trẻ", "source": "x",
              "numerator": {"form": "population", "field": "children_under_16"}}
     with pytest.raises(CatalogueError, match=r"x: missing \['definition_vi'\]"):
-        indicators._indicator(entry)
+        catalogue._indicator(entry)
 
 
 def test_commune_that_did_not_report_is_left_out_and_the_aggregate_marked_incomplete(frames):
     three = pd.concat([COMMUNES, pd.DataFrame({"code": ["06859"], "name": ["Xã Húc Động"]})], ignore_index=True)
-    table = indicators.compute(frames, "2024", three, DISTRICT)  # 06859 has no rows in any form
+    table = compute.indicators(frames, "2024", three, DISTRICT)  # 06859 has no rows in any form
     silent = value(table, "ethnic_minority_share", "06859")
     assert pd.isna(silent.numerator) and math.isnan(silent.value) and not silent.complete
     district = value(table, "ethnic_minority_share", "198")
@@ -143,18 +145,18 @@ def test_commune_that_did_not_report_is_left_out_and_the_aggregate_marked_incomp
 
 
 def test_several_aggregates_each_sum_their_own_communes(frames):
-    aggregates = [indicators.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
-                  indicators.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06847",))]
-    table = indicators.compute(frames, "2024", COMMUNES, aggregates)
+    aggregates = [scope.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
+                  scope.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06847",))]
+    table = compute.indicators(frames, "2024", COMMUNES, aggregates)
     assert value(table, "children_under_16", "198").value == 1000
     province = value(table, "ethnic_minority_share", "22")
     assert (province.level, province.numerator, province.denominator) == ("province", 188, 200)
 
 
 def test_higher_unit_partly_covered_sums_what_reported_and_says_it_is_incomplete(frames):
-    aggregates = [indicators.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
-                  indicators.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06838", "06847", "06862", "07000"))]
-    table = indicators.compute(frames, "2024", COMMUNES, aggregates)
+    aggregates = [scope.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
+                  scope.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06838", "06847", "06862", "07000"))]
+    table = compute.indicators(frames, "2024", COMMUNES, aggregates)
     province = value(table, "ethnic_minority_share", "22")
     assert (province.numerator, province.denominator, province.value) == (508, 1000, pytest.approx(50.8))
     assert (province.communes_expected, province.communes_included, province.complete) == (4, 2, False)

@@ -4,7 +4,7 @@ import nbformat
 import pandas as pd
 
 from conftest import tree_bytes
-from pipelines import outputs
+from pipelines.core import outputs
 
 
 def _publish(final, files):

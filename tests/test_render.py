@@ -22,7 +22,7 @@ from fontTools.ttLib import TTFont
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-from pipelines.render import html_to_pdf, notebook_to_html
+from pipelines.report.render import html_to_pdf, notebook_to_html
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE, baocao
-from pipelines import scope
+from pipelines.units import scope
 from test_end_to_end import html_text
 
 NEW_COMMUNES = ["06838", "06841", "06856"]

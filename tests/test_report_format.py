@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from pipelines import vi
+from pipelines.core import formats
 
 STEM = "bao-cao-tre-em-2024-huyen-198"
 FACT_SHEET = "bao-cao-tre-em-2024-xa-06847"
@@ -56,14 +56,14 @@ def test_narrative_figures_equal_the_processed_data(published):
     district = table[table.unit_code == "198"].set_index("indicator_id")["value"]
     text = " ".join(_soup(work).get_text(" ").split()).replace("( ", "(").replace(" )", ")")
     expected = [
-        f"có {vi.number(district['children_under_16'])} trẻ em dưới 16 tuổi",
-        f"là {vi.number(district['children_ethnic_minority'])} trẻ ({vi.percent(district['ethnic_minority_share'])})",
-        f"trẻ em dưới 6 tuổi là {vi.number(district['children_under_6'])} trẻ",
-        f"khó khăn là {vi.number(district['children_special_or_difficult'])} trẻ",
-        f"Có {vi.number(district['children_sponsored'])} trẻ được các cơ quan, đơn vị nhận đỡ đầu, đạt "
-        f"{vi.percent(district['sponsorship_coverage'])}",
-        f"Tết thiếu nhi 1/6 là {vi.money(district['childrens_day_support_value'])}",
-        f"cấp tiểu học đạt {vi.percent(district['net_enrolment_primary'])}",
+        f"có {formats.number(district['children_under_16'])} trẻ em dưới 16 tuổi",
+        f"là {formats.number(district['children_ethnic_minority'])} trẻ ({formats.percent(district['ethnic_minority_share'])})",
+        f"trẻ em dưới 6 tuổi là {formats.number(district['children_under_6'])} trẻ",
+        f"khó khăn là {formats.number(district['children_special_or_difficult'])} trẻ",
+        f"Có {formats.number(district['children_sponsored'])} trẻ được các cơ quan, đơn vị nhận đỡ đầu, đạt "
+        f"{formats.percent(district['sponsorship_coverage'])}",
+        f"Tết thiếu nhi 1/6 là {formats.money(district['childrens_day_support_value'])}",
+        f"cấp tiểu học đạt {formats.percent(district['net_enrolment_primary'])}",
     ]
     for sentence in expected:
         assert sentence in text, sentence

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from pipelines import factsheet, report, sections, text
+from pipelines.core import text
+from pipelines.report import context, factsheet, narrative, sections
+from pipelines.units import reference
 
 DATA = None  # the data folder of the sample run, set by _sample_run
 VI_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
@@ -23,9 +25,9 @@ def _processed(period: str):
     return DATA / "processed" / period
 
 
-def _ctx(period: str, unit: str, lang: str) -> report.ReportContext:
+def _ctx(period: str, unit: str, lang: str) -> context.ReportContext:
     _processed(period)
-    return report.load(period, unit, DATA, lang)
+    return context.load(period, unit, DATA, lang)
 
 
 def _text(fragment: str) -> str:
@@ -33,23 +35,23 @@ def _text(fragment: str) -> str:
     return words.replace("( ", "(").replace(" )", ")")
 
 
-def _sections(ctx: report.ReportContext) -> list[str]:
-    return [report.header_html(ctx), report.general_situation_html(ctx), report.protection_html(ctx),
-            report.education_html(ctx), sections.health_html(ctx), report.assessment_html(ctx),
-            report.trend_html(ctx), sections.attention_html(ctx), sections.closing_html(ctx),
-            report.commune_table_html(ctx), report.data_quality_html(ctx, DATA),
-            report.methodology_html(ctx, [("population.csv", "0" * 64)])]
+def _sections(ctx: context.ReportContext) -> list[str]:
+    return [narrative.header_html(ctx), narrative.general_situation_html(ctx), narrative.protection_html(ctx),
+            narrative.education_html(ctx), sections.health_html(ctx), narrative.assessment_html(ctx),
+            narrative.trend_html(ctx), sections.attention_html(ctx), sections.closing_html(ctx),
+            sections.commune_table_html(ctx), sections.data_quality_html(ctx, DATA),
+            sections.methodology_html(ctx, [("population.csv", "0" * 64)])]
 
 
 # --- unit names and sections ------------------------------------------------------------------
 
 def test_unit_names_keep_the_proper_name_and_translate_the_level_word():
-    assert report.unit_name("Huyện Bình Liêu", "en") == "Bình Liêu District"
-    assert report.unit_name("Xã Đồng Văn", "en") == "Đồng Văn Commune"
-    assert report.unit_name("Thị trấn Bình Liêu", "en") == "Bình Liêu Township"
-    assert report.unit_name("Tỉnh Quảng Ninh", "en") == "Quảng Ninh Province"
-    assert report.unit_name("Xã Đồng Văn", "vi") == "Xã Đồng Văn"
-    assert report.unit_name("Thị trấn Bình Liêu", "vi", lower=True) == "thị trấn Bình Liêu"
+    assert context.unit_name("Huyện Bình Liêu", "en") == "Bình Liêu District"
+    assert context.unit_name("Xã Đồng Văn", "en") == "Đồng Văn Commune"
+    assert context.unit_name("Thị trấn Bình Liêu", "en") == "Bình Liêu Township"
+    assert context.unit_name("Tỉnh Quảng Ninh", "en") == "Quảng Ninh Province"
+    assert context.unit_name("Xã Đồng Văn", "vi") == "Xã Đồng Văn"
+    assert context.unit_name("Thị trấn Bình Liêu", "vi", lower=True) == "thị trấn Bình Liêu"
 
 
 @pytest.mark.parametrize("n, expected", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"),
@@ -62,21 +64,21 @@ def test_english_ordinals(n, expected):
 # --- district report, both languages -----------------------------------------------------------
 
 def test_general_situation_figures_are_written_the_way_of_each_language():
-    vi = _text(report.general_situation_html(_ctx("2024", "198", "vi")))
-    en = _text(report.general_situation_html(_ctx("2024", "198", "en")))
+    vi = _text(narrative.general_situation_html(_ctx("2024", "198", "vi")))
+    en = _text(narrative.general_situation_html(_ctx("2024", "198", "en")))
     assert "Toàn huyện có 9.292 trẻ em dưới 16 tuổi" in vi and "(95,0 %)" in vi and "2.973" in vi
     assert "In the district there are 9,292 children under 16" in en and "(95.0%)" in en and "2,973" in en
 
 
 def test_english_header_follows_the_decree_30_layout():
-    header = _text(report.header_html(_ctx("2024", "198", "en")))
+    header = _text(narrative.header_html(_ctx("2024", "198", "en")))
     assert header == ("PEOPLE'S COMMITTEE OF BÌNH LIÊU DISTRICT No.: …/BC-UBND SOCIALIST REPUBLIC OF VIET NAM "
                       "Independence - Freedom - Happiness Bình Liêu, 5 January 2025 REPORT Results of the protection, "
                       "care and education of children in Bình Liêu District in 2024")
 
 
 def test_vietnamese_header_is_unchanged():
-    header = _text(report.header_html(_ctx("2024", "198", "vi")))
+    header = _text(narrative.header_html(_ctx("2024", "198", "vi")))
     assert header.startswith("ỦY BAN NHÂN DÂN HUYỆN BÌNH LIÊU Số: …/BC-UBND CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
                              "Độc lập - Tự do - Hạnh phúc Bình Liêu, ngày 05 tháng 01 năm 2025 BÁO CÁO")
 
@@ -91,8 +93,8 @@ def test_an_empty_signer_title_is_the_chairperson(lang, title, signed, to):
 
 def test_money_and_progress_status_in_english():
     ctx = _ctx("2024", "198", "en")
-    assert "205,350,000 VND" in _text(report.protection_html(ctx))
-    assessment = _text(report.assessment_html(ctx))
+    assert "205,350,000 VND" in _text(narrative.protection_html(ctx))
+    assessment = _text(narrative.assessment_html(ctx))
     assert "Indicators with a target, 2024" in assessment and ("Off track" in assessment or "On track" in assessment)
 
 
@@ -100,7 +102,7 @@ def test_money_and_progress_status_in_english():
 def test_english_sections_have_no_vietnamese_but_names(period, unit):
     ctx = _ctx(period, unit, "en")
     words = _text("".join(_sections(ctx)))
-    names = {report.reference.short_name(n) for n in ctx.table["unit_name"].unique()}
+    names = {reference.short_name(n) for n in ctx.table["unit_name"].unique()}
     for name in sorted(names | {n.upper() for n in names}, key=len, reverse=True):
         words = words.replace(name, "")
     assert VI_LETTERS.findall(words) == [], words
@@ -141,9 +143,9 @@ def test_a_rank_in_the_better_half_is_counted_from_the_other_end():
 
 def test_a_fact_sheet_has_no_commune_table_no_trend_table_no_education_table():
     ctx = _ctx("2024", "06847", "vi")
-    assert report.commune_table_html(ctx) == "" and report.trend_html(ctx) == ""
-    assert "<table" not in report.education_html(ctx) and "99,1 %" in report.education_html(ctx)
-    assert 'class="factsheet"' in report.assessment_html(ctx) and "So với 2023" in report.assessment_html(ctx)
+    assert sections.commune_table_html(ctx) == "" and narrative.trend_html(ctx) == ""
+    assert "<table" not in narrative.education_html(ctx) and "99,1 %" in narrative.education_html(ctx)
+    assert 'class="factsheet"' in narrative.assessment_html(ctx) and "So với 2023" in narrative.assessment_html(ctx)
 
 
 def test_a_fact_sheet_lists_only_the_warnings_about_its_commune():
@@ -157,7 +159,7 @@ def test_a_fact_sheet_lists_only_the_warnings_about_its_commune():
 
 
 def test_a_fact_sheet_points_to_the_catalogue_and_the_district_report():
-    method = _text(report.methodology_html(_ctx("2024", "06847", "vi"), [("population.csv", "0" * 64)]))
+    method = _text(sections.methodology_html(_ctx("2024", "06847", "vi"), [("population.csv", "0" * 64)]))
     assert "Danh mục chỉ tiêu kỳ 2024" in method and "huyện Bình Liêu" in method and "0" * 64 not in method
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import crosswalk
-from pipelines.raw import categories, forms
-from pipelines.reference import communes_of
-from pipelines.sample import LEGACY_PERIODS, PERIODS, allocate, build_sample, csv_bytes, sample_units, write_sample
+from pipelines.units import crosswalk
+from pipelines.intake.raw import categories, forms
+from pipelines.units.reference import communes_of
+from samplegen.sample import LEGACY_PERIODS, PERIODS, allocate, build_sample, csv_bytes, sample_units, write_sample
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 KEY_TEXT = {"commune_code": str, "commune_name": str, "sex": str, "circumstance": str,
@@ -54,7 +54,7 @@ def test_committed_files_are_exactly_what_the_module_builds(period):
     for name, form in forms().items():
         assert list(built[name].columns) == list(form.columns)
         committed_bytes = (RAW / period / form.file).read_bytes()
-        assert committed_bytes == csv_bytes(built[name]), f"{period}/{form.file} differs: run python -m pipelines.sample data"
+        assert committed_bytes == csv_bytes(built[name]), f"{period}/{form.file} differs: run python -m samplegen.sample data"
         assert not committed_bytes.startswith(b"\xef\xbb\xbf") and b"\r" not in committed_bytes
 
 

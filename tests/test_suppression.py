@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pipelines import suppression
+from pipelines.indicators import suppression
 
 COLUMNS = ["orphaned", "trafficked", "violence", "difficult"]
 SENSITIVE = ["trafficked", "violence"]

@@ -7,7 +7,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from pipelines import cli, raw, reference, tcvn3, template
+from pipelines import cli
+from pipelines.intake import raw, tcvn3, template
+from pipelines.units import reference
 
 
 @pytest.fixture(scope="module")

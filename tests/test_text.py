@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines import text
+from pipelines.core import text
 
 VI_FILES = sorted((text.LOCALES / "vi").glob("*.yml"))
 

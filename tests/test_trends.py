@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from pipelines import trends
-from pipelines.indicators import Target
+from pipelines.indicators import trends
+from pipelines.indicators.catalogue import Target
 
 AT_LEAST_99 = Target(2030, 99.0, ">=", "test")
 BELOW_15 = Target(2030, 15.0, "<", "test")

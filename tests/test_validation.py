@@ -19,7 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import cli, crosscheck, raw, reference, validation
+from pipelines import cli
+from pipelines.intake import raw
+from pipelines.units import reference
+from pipelines.validate import gx, crosscheck, validation
 
 PERIOD = "2024"
 COMMUNES = pd.DataFrame({"code": ["06838", "06847"], "name": ["Thị trấn Bình Liêu", "Xã Đồng Văn"]})
@@ -394,7 +397,7 @@ def test_change_from_previous_period(valid_frames):
     assert crosscheck.config()["outliers"] == {"threshold": 0.5, "min_previous": 10, "severity": "warning"}
 
 
-# The committed sample (written by pipelines/sample.py), copied and broken ------------------------------
+# The committed sample (written by samplegen/sample.py), copied and broken ------------------------------
 
 
 def sample_copy(tmp_path: Path, periods=(PERIOD,)) -> Path:
@@ -477,7 +480,7 @@ def test_one_structure_and_one_values_suite_per_form():
 @pytest.mark.parametrize("name", [f"{form}.{kind}" for form in raw.forms() for kind in validation.KINDS])
 def test_every_expectation_loads_into_a_gx_object(name):
     """Each entry is built on its own: GX's ExpectationSuite would log and drop a bad one."""
-    validation._gx()  # registers our own expectation types
+    gx.load()  # registers our own expectation types
     from great_expectations.expectations.expectation import Expectation
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
     spec = suite(name)
@@ -496,15 +499,15 @@ def test_every_rule_has_an_english_text(name):
 
 
 def test_our_expectations_are_registered_with_gx():
-    validation._gx()
+    gx.load()
     from great_expectations.expectations.registry import get_expectation_impl
     for kind in ("expect_multicolumn_total_to_equal_sum_of_parts", "expect_column_pair_values_to_match_official_name",
                  "expect_table_to_have_full_grid"):
-        assert get_expectation_impl(kind).__module__ == "pipelines.gx_custom"
+        assert get_expectation_impl(kind).__module__ == "pipelines.validate.gx_custom"
 
 
 def test_gx_drops_unknown_types_silently_so_we_build_entries_one_by_one():
-    gx = validation._gx()[0]
+    gx = gx.load()[0]
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
     unknown = {"type": "expect_column_values_to_be_positive", "kwargs": {"column": "x"}}
     assert gx.ExpectationSuite(name="unknown", expectations=[unknown]).expectations == []  # only a log line

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from pipelines import raw, tcvn3
-from pipelines.template import HEADINGS, fixed_times
+from pipelines.intake import raw, tcvn3
+from pipelines.intake.template import HEADINGS, fixed_times
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "raw" / "2024"

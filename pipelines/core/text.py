@@ -1,0 +1,55 @@
+"""The words of a report in each language, looked up by key from the message files.
+
+Reports are written in Vietnamese first; `--lang en` renders the same notebook in English. Every
+sentence, heading, caption and label a reader sees is a template in `pipelines/locales/<lang>/*.yml`
+(one file per part of the report, merged), filled with figures already formatted for that language.
+Indicator and category names come from the catalogue (`name_vi`/`name_en`), not from these files.
+A key missing in one language, or a template whose placeholders differ between languages, is a
+defect that tests/test_text.py catches before a report is rendered half-translated.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from pathlib import Path
+
+import yaml
+
+LANGS = ("vi", "en")
+LOCALES = Path(__file__).parent.parent / "locales"
+
+
+class UnknownLanguage(ValueError):
+    """A language with no message files."""
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise UnknownLanguage(f"ngôn ngữ '{lang}' không hỗ trợ; dùng: {', '.join(LANGS)}")
+    return lang
+
+
+@functools.cache
+def messages(lang: str) -> dict[str, str]:
+    """Every template of `lang`: the files of locales/<lang>/ merged; a key defined twice is an error."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / check_lang(lang)).glob("*.yml")):
+        for key, template in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"{path.name}: khóa '{key}' đã có trong tệp khác")
+            merged[key] = str(template)
+    return merged
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The template `key` in `lang`, filled with `values`."""
+    try:
+        template = messages(lang)[key]
+    except KeyError:
+        raise KeyError(f"pipelines/locales/{lang}: thiếu khóa '{key}'") from None
+    return template.format(**values)

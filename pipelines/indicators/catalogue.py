@@ -1,0 +1,145 @@
+"""The indicator catalogue (config/indicators.yml): what each figure is, its formula and targets.
+
+Every figure in a report is numerator / denominator × factor, with both parts sums of raw counts.
+Communes are computed from their own rows; an aggregate unit (district, province) sums the
+numerators and the denominators of its communes and divides once: a mean of commune rates would
+weigh a commune of 300 children like one of 3.000.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from pipelines.core import settings
+from pipelines.intake import raw
+
+ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "short_en", "definition_vi", "definition_en", "numerator", "denominator",
+              "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive"}
+RESULT_COLUMNS = ["period", "level", "unit_code", "unit_name", "indicator_id", "numerator", "denominator",
+                  "factor", "value", "unit", "target", "target_year", "target_comparison", "communes_expected",
+                  "communes_included", "complete"]
+
+
+class CatalogueError(ValueError):
+    """An entry of the catalogue that does not make sense against the forms."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A sum of one raw field over the rows whose breakdown codes are in `where`."""
+    form: str
+    field: str
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def sum_by_commune(self, frames: dict[str, pd.DataFrame], codes: list[str]) -> pd.Series:
+        """Sum per commune code; <NA> for a commune with no rows in the form (did not report)."""
+        rows = frames[self.form]
+        reported = set(rows["commune_code"])
+        for column, wanted in self.where:
+            rows = rows[rows[column].isin(wanted)]
+        sums = rows.groupby("commune_code", sort=True)[self.field].sum()
+        return pd.Series([int(sums.get(c, 0)) if c in reported else pd.NA for c in codes], index=codes, dtype="Int64")
+
+
+@dataclass(frozen=True)
+class Target:
+    year: int
+    value: float
+    comparison: str  # ">=" (at least) or "<" (below)
+    source: str
+
+    def met_by(self, value: float) -> bool:
+        return value >= self.value if self.comparison == ">=" else value < self.value
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name_vi: str
+    short_vi: str
+    name_en: str
+    short_en: str
+    definition_vi: str
+    definition_en: str
+    numerator: Term
+    denominator: Term | None
+    factor: int
+    unit: str
+    disaggregations: tuple[str, ...]
+    direction: str | None
+    targets: tuple[Target, ...]
+    source: str
+    sensitive: bool
+
+    def target_for(self, year: int) -> Target | None:
+        """The nearest target not yet past (the 2025 one in 2024, the 2030 one from 2026)."""
+        ahead = [t for t in self.targets if t.year >= year]
+        return min(ahead, key=lambda t: t.year) if ahead else (self.targets[-1] if self.targets else None)
+
+
+def _term(spec: dict, entry: str) -> Term:
+    forms, categories = raw.forms(), raw.categories()
+    if set(spec) - {"form", "field", "where"} or spec.get("form") not in forms:
+        raise CatalogueError(f"{entry}: term {spec} must name a form of forms.yml with form/field/where")
+    form = forms[spec["form"]]
+    if spec.get("field") not in form.counts:
+        raise CatalogueError(f"{entry}: {spec['form']} has no count column '{spec.get('field')}'")
+    where = []
+    for column, wanted in sorted((spec.get("where") or {}).items()):
+        known = categories.get(column, {})
+        if column not in form.text or not known:
+            raise CatalogueError(f"{entry}: {spec['form']} has no breakdown column '{column}'")
+        if isinstance(wanted, dict):
+            codes = [code for code, attrs in known.items() if all(attrs.get(k) == v for k, v in wanted.items())]
+        else:
+            codes = [wanted] if isinstance(wanted, str) else list(wanted)
+        unknown = [c for c in codes if c not in known]
+        if unknown or not codes:
+            raise CatalogueError(f"{entry}: codes {unknown or wanted} are not codes of '{column}'")
+        where.append((column, tuple(codes)))
+    return Term(spec["form"], spec["field"], tuple(where))
+
+
+def _indicator(entry: dict) -> Indicator:
+    name = entry.get("id", "?")
+    missing = {"id", "name_vi", "name_en", "definition_vi", "definition_en", "numerator", "factor", "unit",
+               "source"} - set(entry)
+    if missing or set(entry) - ENTRY_KEYS:
+        raise CatalogueError(f"{name}: missing {sorted(missing)} or unknown keys {sorted(set(entry) - ENTRY_KEYS)}")
+    denominator = entry.get("denominator")
+    if (denominator is None) != (entry["factor"] == 1 and entry["unit"] not in ("%", "‰")):
+        raise CatalogueError(f"{name}: a count has no denominator and factor 1; a rate has both")
+    form = raw.forms().get(entry["numerator"].get("form"))
+    bad = [d for d in entry.get("disaggregations") or [] if form is None or d not in form.text]
+    if bad:
+        raise CatalogueError(f"{name}: cannot be split by {bad}: not breakdown columns of its form")
+    if entry.get("direction") not in (None, "higher", "lower"):
+        raise CatalogueError(f"{name}: direction must be higher or lower")
+    targets = tuple(Target(int(t["year"]), float(t["value"]), t["comparison"], t["source"])
+                    for t in entry.get("targets") or [])
+    if any(t.comparison not in (">=", "<") for t in targets):
+        raise CatalogueError(f"{name}: target comparison must be '>=' or '<'")
+    return Indicator(id=name, name_vi=entry["name_vi"], short_vi=entry.get("short_vi", entry["name_vi"]),
+                     name_en=entry["name_en"], short_en=entry.get("short_en", entry["name_en"]),
+                     definition_vi=entry["definition_vi"],
+                     definition_en=entry["definition_en"],
+                     numerator=_term(entry["numerator"], name),
+                     denominator=_term(denominator, name) if denominator else None,
+                     factor=int(entry["factor"]), unit=entry["unit"],
+                     disaggregations=tuple(entry.get("disaggregations") or ()), direction=entry.get("direction"),
+                     targets=targets, source=entry["source"], sensitive=bool(entry.get("sensitive", False)))
+
+
+@lru_cache(maxsize=1)
+def entries() -> dict[str, Indicator]:
+    """Every catalogue entry, checked against the forms; a bad entry raises, never skipped."""
+    indicators = [_indicator(e) for e in settings.load("indicators.yml")]
+    ids = [i.id for i in indicators]
+    if len(set(ids)) != len(ids):
+        raise CatalogueError(f"duplicate indicator ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return {i.id: i for i in indicators}
+
+

@@ -1,0 +1,51 @@
+"""reports/index.html: every published report of every period, with links to HTML and PDF.
+
+Rebuilt at the end of each run from what is on disk (the period being published is read from its
+staging folder), sorted by period and file name, so the page is the same whenever the reports are.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from pipelines.units import reference
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def _reports(folder: Path) -> list[tuple[str, str]]:
+    """(file stem, title) of every HTML report in a period folder that has its PDF beside it."""
+    found = []
+    for page in sorted(folder.glob("*.html")):
+        if page.with_suffix(".pdf").is_file():
+            match = _TITLE.search(page.read_text(encoding="utf-8"))
+            found.append((page.stem, html.unescape(match.group(1).strip()) if match else page.stem))
+    return found
+
+
+def page_html(reports_dir: Path | str, staged: Path, period: str) -> str:
+    periods = {}
+    for folder in sorted(Path(reports_dir).iterdir()):
+        try:
+            name = reference.normalise_period(folder.name)
+        except ValueError:
+            continue  # index.html, staging folders
+        if folder.is_dir() and name != period:
+            periods[name] = folder
+    periods[period] = staged
+    sections = []
+    for name in sorted(periods, reverse=True):
+        items = "".join(
+            f'<li><a href="{name}/{stem}.html">{html.escape(title)}</a> '
+            f'(<a href="{name}/{stem}.pdf">PDF</a>)</li>' for stem, title in _reports(periods[name]))
+        sections.append(f'<section><h2>Kỳ {html.escape(name)}</h2><ul>{items}</ul>'
+                        f'<p><a href="{name}/validation.html">Kết quả kiểm tra dữ liệu</a></p></section>')
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Báo cáo trẻ em – mục lục</title>
+<style>body{{font-family:"Noto Serif","Times New Roman",serif;max-width:46rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}
+a{{color:#1f3b5c}}li{{margin:.3em 0}}</style></head>
+<body><main><h1>Báo cáo trẻ em – mục lục các kỳ</h1>{''.join(sections)}</main></body></html>
+"""

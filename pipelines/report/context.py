@@ -1,0 +1,174 @@
+"""What every report reads: the processed figures of one unit for one period, in its language.
+
+`load` reads the processed tables (pipelines.core.catalog names them) and returns a
+`ReportContext`; the section modules (narrative, sections, factsheet, charts) only format what it
+holds. Every figure comes from the processed indicator table (numerator, denominator, factor),
+never from text, and is formatted for the report's language by pipelines.core.formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.core import formats, text
+from pipelines.indicators import catalogue, trends
+from pipelines.units import reference
+
+EDITIONS = ("internal", "public")
+
+
+def check_edition(edition: str) -> str:
+    if edition not in EDITIONS:
+        raise ValueError(f"ấn bản '{edition}' không có; dùng: {', '.join(EDITIONS)}")
+    return edition
+
+
+# Level words that start a unit's name, and the key of its translation (unit.<level> in report.yml).
+LEVEL_WORDS = {"Thị trấn ": "township", "Xã ": "commune", "Phường ": "ward", "Huyện ": "district",
+               "Thị xã ": "town", "Thành phố ": "city", "Quận ": "urban_district", "Tỉnh ": "province"}
+STATUS_WORDS = {"vi": trends.STATUS_VI, "en": trends.STATUS_EN}
+
+
+class UnitNotInData(ValueError):
+    """The unit asked for is not covered by the period's processed data."""
+
+
+def processed_path(data_dir: Path | str, period: str) -> Path:
+    return Path(data_dir) / "processed" / period / "indicators.parquet"
+
+
+def read_indicators(data_dir: Path | str, period: str) -> pd.DataFrame:
+    path = processed_path(data_dir, period)
+    if not path.is_file():
+        raise FileNotFoundError(f"chưa có số liệu đã xử lý cho kỳ {period} ({path}); chạy: baocao run --period {period}")
+    return pd.read_parquet(path)
+
+
+def resolve_unit(unit: object, codes: list[str]) -> str:
+    """The unit code as text. papermill's `-p unit 06847` arrives as the int 6847: pad it to a
+    province (2), district (3) or commune (5) code and keep the one the period's data covers."""
+    text = str(unit).strip()
+    if text in codes:
+        return text
+    candidates = sorted({text.zfill(width) for width in (2, 3, 5)} & set(codes)) if text.isdigit() else []
+    if len(candidates) != 1:
+        raise UnitNotInData(f"đơn vị '{text}' không có trong số liệu của kỳ này; các mã có: {', '.join(sorted(codes))}"
+                            + (" (mã mơ hồ: truyền dưới dạng chuỗi, ví dụ -r unit 06847)" if candidates else ""))
+    return candidates[0]
+
+
+def unit_name(name: str, lang: str = "vi", lower: bool = False) -> str:
+    """A unit's name in `lang`: the proper name stays, the level word is translated ("Huyện Bình Liêu"
+    → "Bình Liêu District"); `lower` gives the form used inside a sentence ("huyện Bình Liêu")."""
+    for prefix, level in LEVEL_WORDS.items():
+        if name.startswith(prefix):
+            return text.t(lang, f"unit.{level}" + (".lower" if lower else ""), name=name[len(prefix):])
+    return name
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    period: str
+    level: str
+    code: str
+    name: str
+    table: pd.DataFrame       # every indicator of every unit of the period
+    aggregate_code: str      # the district (or province) the communes add up to
+    trend: pd.DataFrame      # change on the previous period and progress status (pipelines.trends)
+    history: pd.DataFrame    # every indicator of every period up to this one (`rebased` before a reform)
+    lang: str = "vi"          # language of what the reader sees (pipelines.text)
+    edition: str = "internal"  # internal: every count; public: small sensitive counts suppressed
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    def row(self, indicator_id: str, code: str | None = None) -> pd.Series:
+        t = self.table
+        return t[(t["indicator_id"] == indicator_id) & (t["unit_code"] == (code or self.code))].iloc[0]
+
+    def value(self, indicator_id: str, code: str | None = None) -> float:
+        return float(self.row(indicator_id, code)["value"])
+
+    def t(self, key: str, **values: object) -> str:
+        """The template `key` of the report's language, filled with `values` (pipelines.text)."""
+        return text.t(self.lang, key, **values)
+
+    def fmt(self, value: object, unit: str) -> str:
+        return formats.value_with_unit(value, unit, self.lang)
+
+    def show(self, indicator_id: str, code: str | None = None) -> str:
+        """The formatted figure as HTML, kept on one line ("95,0 %" never breaks before "%")."""
+        figure = self.fmt(self.value(indicator_id, code), catalogue.entries()[indicator_id].unit)
+        return f'<span class="figure">{_e(figure)}</span>'
+
+    def label(self, indicator_id: str, short: bool = False) -> str:
+        """The indicator's name from the catalogue in the report's language; `short`: its short label
+        (short_vi / short_en) where the catalogue has one."""
+        ind = catalogue.entries()[indicator_id]
+        name = getattr(ind, f"name_{self.lang}")
+        return (getattr(ind, f"short_{self.lang}", None) or name) if short else name
+
+    def unit_name(self, name: str | None = None, lower: bool = False) -> str:
+        return unit_name(self.name if name is None else name, self.lang, lower)
+
+    def status_word(self, status: object) -> str:
+        return "–" if pd.isna(status) else STATUS_WORDS[self.lang].get(status, "–")
+
+    def target(self, indicator_id: str, compact: bool = False) -> str:
+        """`mục tiêu năm 2025: dưới 6,5 %` (compact, for a fact sheet's table: `dưới 6,5 % (2025)`): the
+        target in force for the period, or ""."""
+        ind = catalogue.entries()[indicator_id]
+        target = ind.target_for(self.year)
+        if target is None:
+            return ""
+        key = ("target.compact." if compact else "target.") + ("below" if target.comparison == "<" else "at_least")
+        return self.t(key, year=target.year, value=_e(self.fmt(target.value, ind.unit)))
+
+    @property
+    def aggregate(self) -> pd.Series:
+        """The first row of the district (or province) the communes add up to: its name and level."""
+        return self.table[self.table["unit_code"] == self.aggregate_code].iloc[0]
+
+    @property
+    def communes(self) -> pd.DataFrame:
+        t = self.table
+        return t[t["level"] == "commune"][["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
+
+
+def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
+         edition: str = "internal") -> ReportContext:
+    """Everything a report on `unit` for `period` needs, read through pipelines."""
+    period = reference.normalise_period(period)
+    table = read_indicators(data_dir, period)
+    codes = sorted(set(table["unit_code"]))
+    code = resolve_unit(unit, codes)
+    own = table[table["unit_code"] == code].iloc[0]
+    aggregate = table[table["level"] != "commune"]["unit_code"].iloc[0]
+    trend = pd.read_parquet(processed_path(data_dir, period).with_name("trends.parquet"))
+    history = pd.read_parquet(processed_path(data_dir, period).with_name("history.parquet"))
+    check_edition(edition)
+    return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend,
+                         history, text.check_lang(lang), edition)
+
+
+def report_date(period: str, date: str = "") -> dt.date:
+    """The date on the report: given as YYYY-MM-DD, or by default the 5th day after the period
+    ends (a fixed date, so the same inputs always give the same report)."""
+    return dt.date.fromisoformat(date) if date else reference.period_end(period) + dt.timedelta(days=5)
+
+
+def css_class(ctx: ReportContext, *names: str) -> str:
+    """The class attribute of a part of the report: `names`, plus "factsheet" in a commune's fact
+    sheet (report.css sets it smaller so that it fits two pages); "" without any."""
+    names = (*names, "factsheet") if ctx.level == "commune" else names
+    return f' class="{" ".join(names)}"' if names else ""

@@ -1,0 +1,183 @@
+"""Rules across forms and across periods, configured in config/validation.yml.
+
+GX suites check one form of one period (`expectations/`); these compare a form with another form of
+the same period (`cross_form`), or each count with the same commune's value in the previous period
+(`outliers`: a change of more than the threshold is a warning, as DHIS2's outlier checks do). Both
+run on forms that passed their own suites, so every count is a whole number.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.core import settings
+from pipelines.intake import raw
+from pipelines.units import reference
+from pipelines.validate import messages
+from pipelines.validate.problems import SEVERITIES, Problem
+
+
+def config() -> dict:
+    spec = settings.load("validation.yml")
+    for rule in [spec["outliers"], *spec.get("cross_form", [])]:
+        if rule.get("severity", "error") not in SEVERITIES:
+            raise ValueError(f"config/validation.yml: mức '{rule['severity']}' không hợp lệ (dùng error hoặc warning)")
+    return spec
+
+
+def previous_period(period: str, data_dir: Path | str | None = None) -> str | None:
+    """The latest earlier period of the same kind (2024 → 2023; 2025-H1 → 2024-H2; 2024-Q3 → 2024-Q2).
+    With `data_dir`, the latest such period whose folder is present under `raw/` (None if none)."""
+    period = reference.normalise_period(period)
+    kind = re.sub(r"\d", "9", period)
+    if data_dir is None:
+        year, _, part = period.partition("-")
+        if not part:
+            return str(int(year) - 1)
+        count, index = (2 if part[0] == "H" else 4), int(part[1])
+        return f"{year}-{part[0]}{index - 1}" if index > 1 else f"{int(year) - 1}-{part[0]}{count}"
+    folder = Path(data_dir) / "raw"
+    earlier = [p.name for p in folder.iterdir() if p.is_dir() and re.sub(r"\d", "9", p.name) == kind
+               and re.fullmatch(r"\d{4}(-[HQ]\d)?", p.name)
+               and reference.period_end(p.name) < reference.period_end(period)]
+    return max(earlier, key=reference.period_end) if earlier else None
+
+
+def previous_frames(data_dir: Path | str, period: str) -> tuple[str | None, dict[str, pd.DataFrame] | None]:
+    """The previous period present under `data_dir/raw/` and its forms as text frames, for
+    `validation.validate_period(..., previous=frames, previous_period=name)`. A form whose file is
+    missing or unreadable there is left out (its counts are then not compared); (None, None) if there
+    is no earlier period."""
+    before = previous_period(period, data_dir)
+    if before is None:
+        return None, None
+    frames = {}
+    for name, form in raw.forms().items():
+        try:
+            frames[name] = raw.read_form(raw.period_dir(data_dir, before) / form.file)
+        except raw.RawDataError:
+            continue
+    return before, frames
+
+
+def comparable(previous: dict[str, pd.DataFrame], period_before: str, period: str, names: dict[str, str],
+               lang: str) -> tuple[dict[str, pd.DataFrame], str]:
+    """The previous period's forms on the units of `period`, and how messages name that period.
+
+    Across the reform of 1 July 2025 the same code can name different units (06838 was Thị trấn Bình
+    Liêu, is now Xã Bình Liêu, which also takes in Húc Động and part of Vô Ngại), so comparing code by
+    code would warn about every merged commune. The old period is re-based onto the new communes
+    (`crosswalk.rebase`, by the provinces of the communes reported) and named "2024 (số liệu quy đổi
+    ...)". Only forms whose counts are all whole numbers >= 0 are re-based; a form or province that
+    cannot be (unknown code, divided commune without reviewed shares) is left out: this check only
+    warns, it never blocks a period."""
+    if reference.list_in_force(period_before) == reference.list_in_force(period):
+        return previous, period_before
+    label = messages.text(lang, "rebased", period=period_before, date=messages.reform_date(lang))
+    if reference.list_in_force(period) != "2025":
+        return {}, label
+    from pipelines.units import crosswalk
+
+    usable = {}
+    for name, frame in previous.items():
+        form = raw.forms().get(name)
+        if form is None or not set(form.columns) <= set(frame.columns) or frame["commune_code"].isna().any():
+            continue
+        counts = frame[list(form.counts)].apply(pd.to_numeric, errors="coerce")
+        if not (counts.notna() & (counts >= 0) & (counts % 1 == 0)).all().all():
+            continue
+        usable[name] = raw.typed(name, frame)
+    table = reference.units(period)
+    provinces = sorted(set(table[(table["level"] == "commune") & table["code"].isin(list(names))]["province_code"]))
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for province in provinces:
+        codes = set(crosswalk.conversion(province)["legacy_code"])
+        subset = {n: f[f["commune_code"].isin(codes)] for n, f in usable.items()}
+        if not any(len(f) for f in subset.values()):
+            continue
+        try:
+            rebased = crosswalk.rebase(subset, period_before, period, province)
+        except crosswalk.CrosswalkError:
+            continue
+        for name, frame in rebased.items():
+            parts.setdefault(name, []).append(frame)
+    return {n: pd.concat(f, ignore_index=True).astype("string") for n, f in parts.items()}, label
+
+
+def _counts(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = pd.to_numeric(out[column], errors="coerce")
+    return out
+
+
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def outliers(frames: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame], period_before: str,
+             names: dict[str, str], lang: str, sources: dict[str, tuple[str, str | None]]) -> list[Problem]:
+    """One warning per count whose change from the previous period is above the threshold."""
+    spec, out = config()["outliers"], []
+    threshold, minimum = float(spec["threshold"]), float(spec["min_previous"])
+    severity = spec.get("severity", "warning")
+    for name, frame in frames.items():
+        form, before = raw.forms()[name], previous.get(name)
+        if before is None or not set(form.key) <= set(before.columns):
+            continue
+        file, sheet = sources[name]
+        columns = [c for c in form.counts if c in before.columns]
+        old = _counts(before, columns).drop_duplicates(list(form.key)).set_index(list(form.key))
+        old_text = before.drop_duplicates(list(form.key)).set_index(list(form.key))
+        now = _counts(frame, columns)
+        for line, row in now.iterrows():
+            key = tuple(_text(frame.at[line, k]) for k in form.key)
+            if key not in old.index:
+                continue
+            for column in columns:
+                prev, value = old.at[key, column], row[column]
+                if pd.isna(prev) or pd.isna(value) or prev < minimum or abs(value - prev) / prev <= threshold:
+                    continue
+                code = _text(frame.at[line, "commune_code"])
+                label = messages.commune(code, names.get(code), lang)
+                place = messages.where(lang, file, sheet, int(line), column, label)
+                shown = _text(frame.at[line, column])
+                out.append(Problem(file, int(line), column, code or None, names.get(code),
+                                   "change_from_previous_period", shown, severity, messages.message(
+                                       lang, "outlier", place, value=shown, previous=_text(old_text.at[key, column]),
+                                       change=messages.percent_change((value - prev) / prev, lang),
+                                       previous_period=period_before), sheet))
+    return out
+
+
+def cross_form(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str,
+               sources: dict[str, tuple[str, str | None]]) -> list[Problem]:
+    """The `cross_form` rules of config/validation.yml, on forms that are both present and valid."""
+    out = []
+    for rule in config().get("cross_form", []):
+        other = rule["other"]
+        if rule["form"] not in frames or other["form"] not in frames or rule["form"] not in sources:
+            continue
+        frame, file, sheet = frames[rule["form"]], *sources[rule["form"]]
+        totals = _counts(frames[other["form"]], [other["column"]]).groupby("commune_code")[other["column"]].sum()
+        picked = _counts(frame, [rule["column"]])
+        for column, value in (rule.get("where") or {}).items():
+            picked = picked[picked[column] == value]
+        for line, row in picked.iterrows():
+            code, value = _text(row["commune_code"]), row[rule["column"]]
+            total = totals.get(code, 0)
+            if value == total or (rule["compare"] == "<=" and value <= total):
+                continue
+            place = messages.where(lang, file, sheet, int(line), rule["column"],
+                                   messages.commune(code, names.get(code), lang))
+            shown = _text(frame.at[line, rule["column"]])
+            out.append(Problem(file, int(line), rule["column"], code or None, names.get(code), rule["id"], shown,
+                               rule.get("severity", "error"), messages.message(
+                                   lang, "cross_form", place, value=shown, rule=messages.rule_text(rule, lang),
+                                   other_column=other["column"],
+                                   other_value=str(int(total))), sheet))
+    return out

@@ -1,0 +1,87 @@
+"""The validation page for `reports/<period>/validation.html`, rendered by Great Expectations."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from pipelines.validate.problems import ValidationOutcome
+
+_SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def validation_page(outcome: ValidationOutcome, period: str) -> str:
+    """The HTML page for `reports/<period>/`: GX's `ValidationResultsPageRenderer` renders each suite
+    result, after two GX tables of ours (status per suite, the errors and warnings in Vietnamese). GX's page
+    template pulls Bootstrap, jQuery and Font Awesome from CDNs, stamps its logo URL with the clock and
+    gives blocks random ids: we swap in an offline template with inline CSS and fixed ids."""
+    from pipelines.validate.gx import load
+    gx = load()[0]
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
+    from great_expectations.render import RenderedDocumentContent, RenderedSectionContent, RenderedTableContent
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+    from jinja2 import ChoiceLoader, DictLoader
+
+    view = DefaultJinjaPageView()
+    view.env.loader = ChoiceLoader([DictLoader({"page.j2": _PAGE}), view.env.loader])
+    # GX appends a uuid4 to collapse ids; the id before it is already unique on the page.
+    view.env.filters["generate_html_element_uuid"] = lambda prefix=None: f"{prefix or ''}0"
+
+    def table(title: str, header: list[str], rows: list[list[Any]]) -> RenderedSectionContent:
+        cells = [[html.escape(_text(c)) for c in row] for row in rows]
+        return RenderedSectionContent(content_blocks=[RenderedTableContent(
+            header=f"<h4>{html.escape(title)}</h4>", header_row=header, table=cells or [["—"] * len(header)],
+            styling={"classes": ["col-12"], "body": {"classes": ["table", "table-sm"]}})])
+
+    status, ran = [], {(form, name) for form, name, _res in outcome.results}
+    for form, name, res in outcome.results:
+        stats = res["statistics"]
+        status.append([form, name, "Đạt" if res["success"] else "Không đạt",
+                       f"{stats['successful_expectations']}/{stats['evaluated_expectations']}"])
+        if name.endswith(".structure") and (form, f"{form}.values") not in ran:
+            status.append([form, f"{form}.values", "Không chạy: cấu trúc chưa đạt", ""])
+    sections = [table(f"Tình trạng các bộ quy tắc, kỳ {period}", ["Biểu", "Bộ quy tắc", "Kết quả", "Đạt"], status),
+                table(f"Danh sách lỗi và cảnh báo ({len(outcome.errors)} lỗi, {len(outcome.warnings)} cảnh báo)",
+                      ["Mức", "Tệp", "Dòng", "Thông báo"],
+                      [[_SEVERITY_VI.get(p.severity, p.severity), p.file, p.line, p.message]
+                       for p in outcome.problems])]
+    schema, renderer = ExpectationSuiteValidationResultSchema(), ValidationResultsPageRenderer()
+    for _form, _suite, res in outcome.results:
+        sections += renderer.render(schema.load(res)).sections
+    document = RenderedDocumentContent(sections=sections, renderer_type="ValidationResultsPageRenderer",
+                                       page_title=f"Kiểm tra dữ liệu thô kỳ {period}")
+    verdict = ("CHƯA ĐẠT: sửa các lỗi dưới đây rồi chạy lại." if not outcome.ok else
+               f"đạt các quy tắc bắt buộc; có {len(outcome.warnings)} cảnh báo cần kiểm tra lại." if outcome.problems
+               else "đạt mọi quy tắc kiểm tra.")
+    page = view.render(document, period=period, verdict=f"Dữ liệu {verdict}", gx_version=gx.__version__)
+    # GX links each suite name to its page in a Data Docs site, which we don't build.
+    return re.sub(r'<a href="(?:\.\./)+expectations/[^"]*" >([^<]*)</a>', r"\1", page)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="vi"><head>
+<meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ page_title }}</title>
+<style>
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; margin: 1.5rem 2rem; color: #222; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; width: 100%; } th { background: #f0f0f0; }
+th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; font-size: .9rem; }
+.ge-section { border-top: 2px solid #888; margin-top: 1rem; padding-top: .5rem; } .alert { background: #eef; }
+.text-success { color: #17723a; } .text-danger { color: #b00020; } .fas, .fa { font-style: normal; }
+.fa-check-circle::before, .fa-check::before { content: "\\2714"; } .fa-times::before { content: "\\2718"; }
+a[data-toggle="collapse"] { display: none; } .collapse { display: block; } /* no Bootstrap JS offline: show all */
+</style></head><body>
+<h1>{{ page_title }}</h1><p><b>{{ verdict }}</b></p>
+<p>Kết quả do Great Expectations {{ gx_version }} tạo từ các bộ quy tắc trong pipelines/expectations/.</p>
+{% for section in sections %}{% set section_loop = loop -%}
+{% include 'section.j2' %}
+{% endfor %}
+</body>
+</html>
+"""
