@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# `make report` publishes the last legacy period (Bình Liêu district) and the first period after the
+# `make report` publishes the last legacy period (the district of data/baocao.yml) and the first period after the
 # 2025 reorganisation (province and new communes); `make report PERIODS=2023` for others.
 PERIODS ?= 2024 2025
 STAMP  := $(VENV)/.installed

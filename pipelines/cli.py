@@ -35,12 +35,32 @@ def _choices(allowed: tuple[str, ...]):
     return parse
 
 
+def _period(value: str):
+    """`--period 2024`: parsed once here into a Period (pipelines.units.period)."""
+    from pipelines.units.period import Period, PeriodError
+
+    try:
+        return Period.parse(value)
+    except PeriodError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _scope_arg(value: str):
+    """`--scope district:198`: parsed once here into a Scope (pipelines.units.scope)."""
+    from pipelines.units.scope import Scope
+
+    try:
+        return Scope.parse(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baocao", description="Báo cáo trẻ em: kiểm tra, tính chỉ tiêu, xuất báo cáo")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="chạy trọn một kỳ báo cáo: kiểm tra, tính chỉ tiêu, xuất HTML và PDF")
-    run.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2024")
-    run.add_argument("--scope", default=None, help="đơn vị báo cáo: commune:<mã>, district:<mã> (trước 7/2025), province:<mã>")
+    run.add_argument("--period", required=True, type=_period, help="kỳ báo cáo, ví dụ 2024, 2024-H1, 2024-Q3")
+    run.add_argument("--scope", default=None, type=_scope_arg, help="đơn vị báo cáo: commune:<mã>, district:<mã> (trước 7/2025), province:<mã>")
     run.add_argument("--edition", type=_choices(("internal", "public")), default=None,
                      help="ấn bản: internal (nội bộ, đủ số liệu), public (công khai, ẩn số nhỏ nhạy cảm), "
                           "hoặc internal,public (mặc định: theo project.yml)")
@@ -51,18 +71,23 @@ def _parser() -> argparse.ArgumentParser:
                           + ", ".join(REPORT_PARAMETERS) + "; ví dụ --param number=12 --param signer='Hoàng Văn A'")
     _dirs(run, lang=False)
     validate = commands.add_parser("validate", help="chỉ kiểm tra dữ liệu của một kỳ (0: đạt, 1: có cảnh báo, 2: có lỗi)")
-    validate.add_argument("--period", required=True)
-    validate.add_argument("--scope", default=None, help="như với run")
+    validate.add_argument("--period", required=True, type=_period)
+    validate.add_argument("--scope", default=None, type=_scope_arg, help="như với run")
     _dirs(validate)
     template = commands.add_parser("template", help="tạo biểu mẫu Excel cho một xã")
-    template.add_argument("--period", required=True)
+    template.add_argument("--period", required=True, type=_period)
     template.add_argument("--unit", required=True, help="mã xã, ví dụ 06847")
     template.add_argument("--out", type=Path, default=None, help="tệp .xlsx (mặc định: bieu-mau-<kỳ>-<mã>.xlsx)")
     _dirs(template)
     ingest = commands.add_parser("ingest", help="nhận tệp Excel/CSV của xã vào data/raw/<kỳ>/")
-    ingest.add_argument("--period", required=True)
+    ingest.add_argument("--period", required=True, type=_period)
     ingest.add_argument("files", nargs="+", type=Path)
     _dirs(ingest)
+    init = commands.add_parser("init", help="bắt đầu một nơi triển khai mới: tệp cấu hình baocao.yml và thư mục dữ liệu")
+    init.add_argument("--scope", required=True, type=_scope_arg, help="đơn vị báo cáo mặc định, ví dụ district:<mã huyện>")
+    init.add_argument("--period", type=_period, default=None,
+                      help="kỳ báo cáo đầu tiên: tạo thư mục raw/<kỳ>/ trống (mặc định: năm nay)")
+    init.add_argument("--data-dir", type=Path, default=Path("data"), help="thư mục dữ liệu mới (mặc định: data)")
     return parser
 
 
@@ -86,18 +111,12 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
     return found
 
 
-def _scope(text: str | None):
-    from pipelines.units.scope import Scope
-
-    return Scope.parse(text) if text else None
-
-
 def _run(args) -> int:
     from pipelines.publish import run
 
     try:
         published = run.run_period(args.period, args.data_dir, args.reports_dir, say=_say,
-                                   lang=(args.lang or ("vi",))[0], scope=_scope(args.scope),
+                                   lang=(args.lang or ("vi",))[0], scope=args.scope,
                                    languages=args.lang, report_editions=args.edition,
                                    parameters=_parameters(args.param))
     except run.ValidationFailed as failure:
@@ -112,7 +131,7 @@ def _validate(args) -> int:
     from pipelines.publish import run
 
     outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
-                                scope=_scope(args.scope))
+                                scope=args.scope)
     for problem in outcome.problems:
         print(problem.message, file=sys.stderr if problem.severity == "error" else sys.stdout)
     if not outcome.ok:
@@ -139,11 +158,19 @@ def _ingest(args) -> int:
     return EXIT_OK
 
 
+def _init(args) -> int:
+    from pipelines.publish import setup
+
+    for line in setup.init(args.scope, args.data_dir, args.period):
+        _say(line)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from pipelines.intake.raw import RawDataError
 
-    command = {"run": _run, "validate": _validate, "template": _template, "ingest": _ingest}[args.command]
+    command = {"run": _run, "validate": _validate, "template": _template, "ingest": _ingest, "init": _init}[args.command]
     try:
         return command(args)
     except RawDataError as error:

@@ -2,11 +2,14 @@
 the processed data of the 2024 sample run (the `published` fixture)."""
 
 import html
+import json
 import re
+from pathlib import Path
 from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pytest
 
+from conftest import REPO
 from pipelines.report import charts, context, definitions
 
 @pytest.fixture(scope="module")
@@ -53,8 +56,15 @@ def test_english_captions_of_district_charts(district_en, data_dir):
     assert "<figcaption>Figure 4. Key indicators of Bình Liêu" in charts.trends_against_targets(district_en)
 
 
-def test_commune_standing_only_for_a_commune(district_en):
-    assert charts.commune_standing(district_en) == ""
+def _notebook_code(name: str) -> str:
+    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    return "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                     for c in cells if c["cell_type"] == "code")
+
+
+def test_commune_standing_only_for_a_commune():
+    assert "charts.commune_standing(ctx)" in _notebook_code("04-commune-factsheet.ipynb")
+    assert "commune_standing" not in _notebook_code("01-children-report.ipynb")
 
 
 def test_commune_standing_lists_the_commune_against_its_district(commune_vi, data_dir):
@@ -69,10 +79,10 @@ def test_commune_standing_lists_the_commune_against_its_district(commune_vi, dat
     assert figure == charts.commune_standing(commune_vi)  # the same PNG bytes every time
 
 
-def test_a_commune_fact_sheet_has_no_district_charts(commune_vi):
-    assert charts.education_against_targets(commune_vi) == ""
-    assert charts.communes_compared(commune_vi, "net_enrolment_lower_secondary") == ""
-    assert charts.trends_against_targets(commune_vi) == ""
+def test_a_commune_fact_sheet_has_no_district_charts():
+    code = _notebook_code("04-commune-factsheet.ipynb")
+    for chart in ("education_against_targets", "communes_compared", "trends_against_targets"):
+        assert chart not in code and f"charts.{chart}(ctx" in _notebook_code("01-children-report.ipynb")
 
 
 def test_english_catalogue_page():
@@ -84,7 +94,14 @@ def test_english_catalogue_page():
 
 def test_vietnamese_catalogue_page_keeps_its_words():
     page = definitions.page_html("2024")
-    assert "<dt>Định nghĩa</dt>" in page and "Năm 2030: đạt ít nhất 99,9 %" in page and "đạt từ 95 %" in page
+    assert "<dt>Định nghĩa</dt>" in page and "Năm 2025: dưới 6,5 %" in page and "đạt từ 95 %" in page
+    assert "99,9 %" not in page  # without a deployment: national targets only
+
+
+def test_catalogue_page_shows_the_deployments_own_targets_with_their_units():
+    page = definitions.page_html("2024", "vi", str(REPO / "data"))
+    assert ("Năm 2030: đạt ít nhất 99,9 % (Kế hoạch của huyện Bình Liêu) – áp dụng cho Huyện Bình Liêu (198) "
+            "và các xã thuộc đơn vị đó") in page
 
 
 def test_every_source_and_unit_of_the_catalogue_has_its_words():

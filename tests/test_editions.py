@@ -1,29 +1,20 @@
 """Report variants a run publishes: internal and public editions, Vietnamese and English, and the
 one-to-two-page fact sheet of each commune (the same notebook with a commune as the unit)."""
 
+import nbformat
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import baocao, copy_sample
+from conftest import NUMBER, SIGNER, baocao_here
 from pipelines.core import formats
 from pipelines.publish import run
 from pipelines.report import notebooks
-from test_end_to_end import COMMUNES, html_text
+from test_end_to_end import COMMUNES, FACT_SHEET, STEM, html_text
 
-FACT_SHEET = "bao-cao-tre-em-2024-xa-06847"
-
-
-@pytest.fixture(scope="module")
-def variants(tmp_path_factory):
-    """One commune, both editions, both languages, in one run."""
-    work = copy_sample(tmp_path_factory.mktemp("variants"))
-    done = baocao("run", "--period", "2024", "--scope", "commune:06847", "--edition", "internal,public",
-                  "--lang", "vi,en", "--param", "number=12", "--param", "signer=Hoàng Văn An",
-                  "--data-dir", work / "data", "--reports-dir", work / "reports")
-    assert done.returncode == 0, done.stderr
-    return work, done
+# Variants are read from the shared `published_variants` run (tests/conftest.py): commune 06847,
+# --lang vi,en --edition internal,public. Document parameters from `published`, the district run.
 
 
 def test_variants_are_ordered_and_default_to_project_settings():
@@ -34,8 +25,8 @@ def test_variants_are_ordered_and_default_to_project_settings():
         run.variants(None, ("secret",))
 
 
-def test_a_run_publishes_every_requested_variant(variants):
-    work, done = variants
+def test_a_run_publishes_every_requested_variant(published_variants):
+    work, done = published_variants
     names = sorted(p.name for p in (work / "reports" / "2024").glob("*.pdf"))
     assert names == [f"{FACT_SHEET}-cong-khai-en.pdf", f"{FACT_SHEET}-cong-khai.pdf", f"{FACT_SHEET}-en.pdf",
                      f"{FACT_SHEET}.pdf", "danh-muc-chi-tieu-en.pdf", "danh-muc-chi-tieu.pdf"]
@@ -46,8 +37,8 @@ def test_a_run_publishes_every_requested_variant(variants):
     assert f'<a href="2024/{FACT_SHEET}-cong-khai-en.html">Children&#x27;s report 2024 – ' in index
 
 
-def test_english_report_is_marked_english_and_writes_numbers_the_english_way(variants):
-    work, _ = variants
+def test_english_report_is_marked_english_and_writes_numbers_the_english_way(published_variants):
+    work, _ = published_variants
     folder = work / "reports" / "2024"
     table = pd.read_parquet(work / "data" / "processed" / "2024" / "indicators.parquet")
     own = table[table.unit_code == "06847"].set_index("indicator_id")["value"]
@@ -62,26 +53,59 @@ def test_english_report_is_marked_english_and_writes_numbers_the_english_way(var
         assert word not in text and word in vietnamese
 
 
-def test_document_parameters_reach_the_report_of_the_scope(variants):
-    work, _ = variants
-    text = " ".join(html_text(work / "reports" / "2024" / f"{FACT_SHEET}.html").split())
-    assert "ỦY BAN NHÂN DÂN XÃ ĐỒNG VĂN Số: 12/BC-UBND" in text
-    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Hoàng Văn An" in text
-    english = " ".join(html_text(work / "reports" / "2024" / f"{FACT_SHEET}-en.html").split())
-    assert "No.: 12/BC-UBND" in english and "Hoàng Văn An" in english
+def test_document_parameters_reach_the_report_of_the_scope(published):
+    """--param number=12 --param signer=… of the `published` run reach the scope's own report (the
+    district's) and none of the communes' fact sheets, which keep the notebook's defaults."""
+    work, _ = published
+    text = " ".join(html_text(work / "reports" / "2024" / f"{STEM}.html").split())
+    assert f"ỦY BAN NHÂN DÂN HUYỆN BÌNH LIÊU Số: {NUMBER}/BC-UBND" in text
+    assert f"TM. ỦY BAN NHÂN DÂN CHỦ TỊCH {SIGNER}" in text
+    for code in COMMUNES:
+        sheet = " ".join(html_text(work / "reports" / "2024" / f"bao-cao-tre-em-2024-xa-{code}.html").split())
+        assert "Số: …/BC-UBND" in sheet and SIGNER not in sheet, code
 
 
-def test_an_unknown_document_parameter_is_refused_before_anything_runs(tmp_path):
-    done = baocao("run", "--period", "2024", "--param", "signature=X", "--data-dir", tmp_path / "data",
-                  "--reports-dir", tmp_path / "reports")
+def test_document_parameters_go_to_every_variant_of_the_scope_s_own_report_only():
+    """What a run asks papermill for: the parameters in all four variants of the scope's own
+    report, in none of the fact sheets nor in the catalogue pages."""
+    from pipelines.units.period import Period
+    from pipelines.units.scope import Scope, coverage
+
+    period = Period.parse("2024")
+    cover = coverage(period, Scope.parse("district:198"), [], True)
+    jobs = run._jobs(period, "data", cover, run.variants(("vi", "en"), ("internal", "public")),
+                     {"number": NUMBER, "signer": SIGNER})
+    assert len(jobs) == (1 + len(COMMUNES)) * 4 + 2
+    given = sorted(stem for stem, _, parameters, _ in jobs if parameters.get("number") == NUMBER
+                   and parameters.get("signer") == SIGNER)
+    assert given == sorted(f"{STEM}{variant}" for variant in ("", "-cong-khai", "-en", "-cong-khai-en"))
+    assert all("number" not in parameters and "signer" not in parameters
+               for stem, _, parameters, _ in jobs if stem not in given)
+
+
+def test_document_parameters_reach_the_english_report(published):
+    """The parameters a run gives the scope's own report (here a commune's fact sheet, as with
+    --scope commune:06847), in English: the notebook as papermill runs it in a run, on the published
+    data (no PDF: the words are the point)."""
+    work, _ = published
+    nb = notebooks.execute("01-children-report.ipynb", {"period": "2024", "unit": "06847", "lang": "en",
+                                                        "edition": "internal", "data_dir": str(work / "data"),
+                                                        "number": NUMBER, "signer": SIGNER})
+    english = " ".join(BeautifulSoup(_html_outputs(nb), "html.parser").get_text(" ").split())
+    assert f"No.: {NUMBER}/BC-UBND" in english and SIGNER in english
+
+
+def test_an_unknown_document_parameter_is_refused_before_anything_runs(tmp_path, capsys):
+    done = baocao_here(capsys, "run", "--period", "2024", "--param", "signature=X", "--data-dir", tmp_path / "data",
+                       "--reports-dir", tmp_path / "reports")
     assert done.returncode == 1
     assert done.stderr.strip() == ("LỖI: --param 'signature=X' không hợp lệ: dùng TÊN=GIÁ_TRỊ với TÊN là issuing_body, "
                                    "place, number, report_date, signer, signer_title, recipients")
     assert not (tmp_path / "reports").exists()
 
 
-def test_each_edition_says_which_it_is(variants):
-    work, _ = variants
+def test_each_edition_says_which_it_is(published_variants):
+    work, _ = published_variants
     folder = work / "reports" / "2024"
     assert "Bản nội bộ:" in html_text(folder / f"{FACT_SHEET}.html")
     assert "Bản công khai:" in html_text(folder / f"{FACT_SHEET}-cong-khai.html")
@@ -107,14 +131,21 @@ def _breakdown(soup, caption_start):
             for tr in table.tbody.find_all("tr") for column, td in zip(columns, tr.find_all("td"))}
 
 
+def _html_outputs(nb):
+    return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+
+
 @pytest.mark.parametrize("edition", ["internal", "public"])
 def test_breakdown_appendix_shows_the_counts_of_its_edition(published, edition):
-    """The notebook run through papermill on the published 2024 data, as each edition."""
+    """The district report's notebook run through papermill on the published 2024 data, as each
+    edition: the internal one as the `published` run executed it, the public one here."""
     work, _ = published
-    nb = notebooks.execute("01-children-report.ipynb", {"period": "2024", "unit": "198", "edition": edition,
-                                                        "data_dir": str(work / "data")})
-    soup = BeautifulSoup("".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])),
-                         "html.parser")
+    if edition == "internal":
+        nb = nbformat.read(work / "reports" / "2024" / "notebooks" / f"{STEM}.ipynb", as_version=4)
+    else:
+        nb = notebooks.execute("01-children-report.ipynb", {"period": "2024", "unit": "198", "edition": edition,
+                                                            "data_dir": str(work / "data")})
+    soup = BeautifulSoup(_html_outputs(nb), "html.parser")
     cells = _breakdown(soup, "Trẻ em có hoàn cảnh đặc biệt")
     folder = work / "data" / "processed" / "2024"
     internal = pd.read_parquet(folder / "breakdowns.parquet").set_index(["unit_code", "code"])["count"]

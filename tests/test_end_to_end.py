@@ -10,11 +10,12 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import REPO, baocao, copy_sample, tree_bytes
+from conftest import REPO, tree_bytes
 
 STEM = "bao-cao-tre-em-2024-huyen-198"
 COMMUNES = ["06838", "06841", "06844", "06847", "06853", "06856", "06859"]  # Bình Liêu's 7 units before 2025
 SEED_FIGURES = ["9.292", "8.824", "95,0 %", "2.973", "407", "47", "100 %"]
+FACT_SHEET = "bao-cao-tre-em-2024-xa-06847"
 
 
 def html_text(path):
@@ -82,25 +83,40 @@ def test_processed_indicators_match_the_seed(published):
     assert sorted(table[table.level == "commune"].unit_code.unique()) == COMMUNES
 
 
-def test_same_inputs_give_byte_identical_outputs(published, tmp_path):
-    work, _ = published  # run from its folder with relative paths, like this second run
-    again = copy_sample(tmp_path)
-    second = baocao("run", "--period", "2024", "--data-dir", "data", "--reports-dir", "reports", cwd=again)
-    assert second.returncode == 0, second.stderr
-    assert tree_bytes(work / "reports" / "2024") == tree_bytes(again / "reports" / "2024")
-    assert tree_bytes(work / "data" / "processed") == tree_bytes(again / "data" / "processed")
+def test_same_inputs_give_byte_identical_outputs(published, published_variants):
+    """The second real run is `published_variants`: the same sample, copied to another folder and run
+    from there with relative paths like `published`, for one commune's fact sheet (in four variants)
+    instead of the district. A commune scope covers the same communes (those of its district), so it
+    computes the same processed data, and the commune's fact sheet is the same notebook with the same
+    parameters whether it is the scope's own report or one of the district's fact sheets. So every file
+    both runs publish must have the same bytes: the fact sheet (HTML, PDF, executed notebook), the
+    catalogue page, the validation page and CSV, and all processed data. What differs is by design:
+    the files only one run makes (the district's reports; the other variants and the English
+    validation problems) and index.html, which lists the run's reports."""
+    first, second = published[0], published_variants[0]
+    reports = tree_bytes(first / "reports" / "2024"), tree_bytes(second / "reports" / "2024")
+    common = sorted(set(reports[0]) & set(reports[1]))
+    assert common == sorted([f"{stem}.{ext}" for stem in (FACT_SHEET, "danh-muc-chi-tieu") for ext in ("html", "pdf")]
+                            + [f"notebooks/{stem}.ipynb" for stem in (FACT_SHEET, "danh-muc-chi-tieu")]
+                            + ["validation.html", "validation-problems.csv"])
+    for name in common:
+        assert reports[0][name] == reports[1][name], name
+    processed = tree_bytes(first / "data" / "processed"), tree_bytes(second / "data" / "processed")
+    assert sorted(processed[1]) == sorted([*processed[0], "2024/validation-problems-en.parquet"])
+    assert processed[0] == {name: processed[1][name] for name in processed[0]}
 
 
 def test_report_notebook_runs_from_papermill_command_line_with_numeric_looking_codes(published, tmp_path):
     work, _ = published
     out = tmp_path / "out.ipynb"
-    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "01-children-report.ipynb", out,
+    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "04-commune-factsheet.ipynb", out,
                            "-p", "period", "2024", "-p", "unit", "06847", "-p", "data_dir", work / "data",
                            "-k", "python3", "--cwd", tmp_path], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
     assert '"unit": 6847' in text or "unit = 6847" in text  # papermill really passed an int
-    assert "ỦY BAN NHÂN DÂN XÃ ĐỒNG VĂN" in text
+    # the header's two lines, as the HTML output is stored in the notebook's JSON (quotes escaped)
+    assert 'ỦY BAN NHÂN DÂN</span><br><span class=\\"line\\">XÃ ĐỒNG VĂN</span>' in text
     assert '<span class=\\"figure\\">1.301</span></strong> trẻ em dưới 16 tuổi' in text
 
 
@@ -112,7 +128,7 @@ def test_catalogue_page_is_published_with_every_indicator(published):
     for ind in catalogue.entries().values():
         assert ind.name_vi in text, ind.id
     assert "Năm 2025: dưới 6,5 % (Quyết định 23/QĐ-TTg)" in text
-    assert "Năm 2030: đạt ít nhất 99,9 % (Kế hoạch của huyện Bình Liêu)" in text
+    assert "Năm 2030: đạt ít nhất 99,9 % (Kế hoạch của huyện Bình Liêu) – áp dụng cho Huyện Bình Liêu (198)" in text
     assert (work / "reports" / "2024" / "danh-muc-chi-tieu.pdf").read_bytes().startswith(b"%PDF-")
 
 
@@ -123,7 +139,7 @@ def test_report_assesses_progress_and_lists_data_quality(published):
     assert "Phụ lục: Chất lượng số liệu" in flat
     trend = pd.read_parquet(work / "data" / "processed" / "2024" / "trends.parquet")
     primary = trend[(trend.unit_code == "198") & (trend.indicator_id == "net_enrolment_primary")].iloc[0]
-    assert (primary.previous_year, primary.base_year) == (2023, 2022)
+    assert (primary.previous_period, primary.base_period) == ("2023", "2022")
     assert primary.status in ("on_track", "off_track", "achieved")
 
 

@@ -1,10 +1,13 @@
-"""A failed run publishes nothing and loses nothing: raw files and published reports keep their bytes."""
+"""A failed run publishes nothing and loses nothing: raw files and published reports keep their bytes.
+
+Each run stops at reading or validating the data, before any report is rendered, so it goes through
+the command line in this process (`baocao_here`), not a new one."""
 
 import shutil
 
 import pytest
 
-from conftest import baocao, tree_bytes
+from conftest import baocao_here, tree_bytes
 
 
 @pytest.fixture
@@ -16,8 +19,12 @@ def work(published, tmp_path):
     return tmp_path
 
 
-def _run(work, period="2024"):
-    return baocao("run", "--period", period, "--data-dir", work / "data", "--reports-dir", work / "reports")
+@pytest.fixture
+def run(work, capsys):
+    def _run(period="2024"):
+        return baocao_here(capsys, "run", "--period", period, "--data-dir", work / "data",
+                           "--reports-dir", work / "reports")
+    return _run
 
 
 def _replace_line(path, line, old, new):
@@ -27,14 +34,14 @@ def _replace_line(path, line, old, new):
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def test_negative_count_stops_the_run_with_an_actionable_message(work):
+def test_negative_count_stops_the_run_with_an_actionable_message(work, run):
     population = work / "data" / "raw" / "2024" / "population.csv"
     _replace_line(population, 8, "06847,Xã Đồng Văn,M,668,", "06847,Xã Đồng Văn,M,-3,")
     raw_before = tree_bytes(work / "data" / "raw")
     published_before = tree_bytes(work / "reports")
     processed_before = tree_bytes(work / "data" / "processed")
 
-    done = _run(work)
+    done = run()
 
     assert done.returncode == 2
     assert done.stderr.splitlines()[0] == (
@@ -46,7 +53,7 @@ def test_negative_count_stops_the_run_with_an_actionable_message(work):
     assert tree_bytes(work / "data" / "processed") == processed_before
 
 
-def test_part_above_whole_names_file_column_and_commune(work):
+def test_part_above_whole_names_file_column_and_commune(work, run):
     education = work / "data" / "raw" / "2024" / "education.csv"
     line = education.read_text(encoding="utf-8").split("\n")[1]  # Thị trấn Bình Liêu, preschool
     fields = line.split(",")
@@ -54,7 +61,7 @@ def test_part_above_whole_names_file_column_and_commune(work):
     _replace_line(education, 2, line, ",".join(fields))
     published_before = tree_bytes(work / "reports")
 
-    done = _run(work)
+    done = run()
 
     assert done.returncode == 2
     assert done.stderr.splitlines()[0].startswith(
@@ -63,18 +70,18 @@ def test_part_above_whole_names_file_column_and_commune(work):
     assert tree_bytes(work / "reports") == published_before
 
 
-def test_missing_raw_file_is_a_data_error(work):
+def test_missing_raw_file_is_a_data_error(work, run):
     (work / "data" / "raw" / "2024" / "support.csv").unlink()
     published_before = tree_bytes(work / "reports")
-    done = _run(work)
+    done = run()
     assert done.returncode == 2
     assert "support.csv" in done.stderr and "LỖI" in done.stderr
     assert tree_bytes(work / "reports") == published_before
 
 
-def test_unknown_period_fails_with_reason_and_touches_nothing(work):
+def test_unknown_period_fails_with_reason_and_touches_nothing(work, run):
     published_before = tree_bytes(work / "reports")
-    done = _run(work, period="2019")
+    done = run(period="2019")
     assert done.returncode == 2
     assert done.stderr.strip().endswith(f"không có dữ liệu thô cho kỳ 2019: thiếu thư mục {work / 'data' / 'raw' / '2019'}")
     assert tree_bytes(work / "reports") == published_before

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipelines.units.period import Period
 from pipelines.indicators import catalogue, compute
 from pipelines.intake import raw
 from pipelines.units import reference
@@ -64,7 +65,7 @@ def frames():
 
 @pytest.fixture(scope="module")
 def table(frames):
-    return compute.indicators(frames, "2024", COMMUNES, DISTRICT)
+    return compute.indicators(frames, Period.parse("2024"), COMMUNES, DISTRICT)
 
 
 def row(table, indicator_id, code):
@@ -153,7 +154,7 @@ def sample_2024():
     communes = reference.communes_of("2024", "198", "district")[["code", "name"]]
     text = raw.read_period(DATA, "2024")
     typed = {name: raw.typed(name, frame) for name, frame in text.items()}
-    return text, communes, compute.indicators(typed, "2024", communes, DISTRICT)
+    return text, communes, compute.indicators(typed, Period.parse("2024"), communes, DISTRICT)
 
 
 def test_2024_district_values_are_plausible(sample_2024):

@@ -5,6 +5,9 @@ import math
 import pandas as pd
 import pytest
 
+from pipelines.core.deployment import LocalTarget
+from pipelines.indicators import targets
+from pipelines.units.period import Period
 from pipelines.indicators import catalogue, compute
 from pipelines.intake import raw
 from pipelines.units import scope
@@ -55,7 +58,7 @@ def frames():
 
 @pytest.fixture(scope="module")
 def table(frames):
-    return compute.indicators(frames, "2024", COMMUNES, DISTRICT)
+    return compute.indicators(frames, Period.parse("2024"), COMMUNES, DISTRICT)
 
 
 def value(table, indicator_id, code):
@@ -102,7 +105,23 @@ def test_targets_follow_the_period(table):
     share = catalogue.entries()["special_circumstances_share"]
     assert share.target_for(2026).value == 6.0
     assert share.target_for(2031).year == 2030
-    assert value(table, "net_enrolment_primary", "198").target == pytest.approx(99.9)
+    assert pd.isna(value(table, "net_enrolment_primary", "198").target)  # no national target: a local plan's
+
+
+def test_local_plan_targets_apply_to_the_unit_named_and_its_communes_only(frames):
+    plan = (LocalTarget("net_enrolment_primary", 2030, 99.9, ">=", "Kế hoạch số 12/KH-UBND", ("district:198",)),
+            LocalTarget("special_circumstances_share", 2025, 5.0, "<", "Kế hoạch số 12/KH-UBND", ("commune:06847",)))
+    aggregates = [scope.Aggregate("district", "198", "Huyện X", ("06838", "06847")),
+                  scope.Aggregate("province", "22", "Tỉnh Y", ("06838", "06847", "06841"))]
+    table = compute.indicators(frames, Period.parse("2024"), COMMUNES, aggregates, plan)
+    primary = {code: value(table, "net_enrolment_primary", code).target for code in ("198", "06838", "06847", "22")}
+    assert primary["198"] == primary["06838"] == primary["06847"] == pytest.approx(99.9) and pd.isna(primary["22"])
+    # the commune's own plan replaces the national 2025 target (6,5 %); its neighbour keeps the national one
+    assert value(table, "special_circumstances_share", "06847").target == pytest.approx(5.0)
+    assert value(table, "special_circumstances_share", "06838").target == pytest.approx(6.5)
+    with pytest.raises(targets.UnknownIndicator, match="'no_such_rate': không có trong danh mục"):
+        compute.indicators(frames, Period.parse("2024"), COMMUNES, aggregates,
+                           (LocalTarget("no_such_rate", 2030, 1, ">=", "x", ("district:198",)),))
 
 
 def test_every_catalogue_entry_is_computed_for_every_unit(table):
@@ -135,7 +154,7 @@ def test_entry_without_a_definition_is_refused():
 
 def test_commune_that_did_not_report_is_left_out_and_the_aggregate_marked_incomplete(frames):
     three = pd.concat([COMMUNES, pd.DataFrame({"code": ["06859"], "name": ["Xã Húc Động"]})], ignore_index=True)
-    table = compute.indicators(frames, "2024", three, DISTRICT)  # 06859 has no rows in any form
+    table = compute.indicators(frames, Period.parse("2024"), three, DISTRICT)  # 06859 has no rows in any form
     silent = value(table, "ethnic_minority_share", "06859")
     assert pd.isna(silent.numerator) and math.isnan(silent.value) and not silent.complete
     district = value(table, "ethnic_minority_share", "198")
@@ -147,7 +166,7 @@ def test_commune_that_did_not_report_is_left_out_and_the_aggregate_marked_incomp
 def test_several_aggregates_each_sum_their_own_communes(frames):
     aggregates = [scope.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
                   scope.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06847",))]
-    table = compute.indicators(frames, "2024", COMMUNES, aggregates)
+    table = compute.indicators(frames, Period.parse("2024"), COMMUNES, aggregates)
     assert value(table, "children_under_16", "198").value == 1000
     province = value(table, "ethnic_minority_share", "22")
     assert (province.level, province.numerator, province.denominator) == ("province", 188, 200)
@@ -156,7 +175,7 @@ def test_several_aggregates_each_sum_their_own_communes(frames):
 def test_higher_unit_partly_covered_sums_what_reported_and_says_it_is_incomplete(frames):
     aggregates = [scope.Aggregate("district", "198", "Huyện Bình Liêu", ("06838", "06847")),
                   scope.Aggregate("province", "22", "Tỉnh Quảng Ninh", ("06838", "06847", "06862", "07000"))]
-    table = compute.indicators(frames, "2024", COMMUNES, aggregates)
+    table = compute.indicators(frames, Period.parse("2024"), COMMUNES, aggregates)
     province = value(table, "ethnic_minority_share", "22")
     assert (province.numerator, province.denominator, province.value) == (508, 1000, pytest.approx(50.8))
     assert (province.communes_expected, province.communes_included, province.complete) == (4, 2, False)

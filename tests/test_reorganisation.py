@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE, baocao
+from conftest import SAMPLE, baocao_here
+from pipelines.units.period import Period
 from pipelines.units import scope
 from test_end_to_end import html_text
 
@@ -62,24 +63,24 @@ def test_index_lists_every_period(published_2025):
 
 
 def test_scopes_resolve_by_the_list_in_force():
-    province = scope.coverage("2025", scope.Scope.parse("province:22"), NEW_COMMUNES)
+    province = scope.coverage(Period.parse("2025"), scope.Scope.parse("province:22"), NEW_COMMUNES, commune_reports=True)
     assert (province.aggregate.level, province.aggregate.name) == ("province", "Tỉnh Quảng Ninh")
     assert [code for _, code, _ in province.reports] == ["22", *NEW_COMMUNES]
-    commune = scope.coverage("2025", scope.Scope.parse("commune:06838"), NEW_COMMUNES)
+    commune = scope.coverage(Period.parse("2025"), scope.Scope.parse("commune:06838"), NEW_COMMUNES)
     assert commune.reports == (("commune", "06838", "Xã Bình Liêu"),)
-    legacy = scope.coverage("2024", scope.Scope.parse("district:198"), [])
+    legacy = scope.coverage(Period.parse("2024"), scope.Scope.parse("district:198"), [])
     assert legacy.aggregate.name == "Huyện Bình Liêu" and len(legacy.communes) == 7
     assert [(a.level, a.code, a.name) for a in legacy.above] == [("province", "22", "Tỉnh Quảng Ninh")]
     assert len(legacy.above[0].communes) > 100 and set(legacy.communes["code"]) <= set(legacy.above[0].communes)
     with pytest.raises(ValueError, match="kỳ 2025: cấp huyện không còn từ 01/07/2025"):
-        scope.coverage("2025", scope.Scope.parse("district:198"), NEW_COMMUNES)
+        scope.coverage(Period.parse("2025"), scope.Scope.parse("district:198"), NEW_COMMUNES)
     with pytest.raises(ValueError, match="phạm vi 'xa:06838' không hợp lệ"):
         scope.Scope.parse("xa:06838")
 
 
-def test_district_scope_after_the_reform_fails_with_the_reason(published_2025):
+def test_district_scope_after_the_reform_fails_with_the_reason(published_2025, capsys):
     work, _ = published_2025
-    done = baocao("run", "--period", "2025", "--scope", "district:198", "--data-dir", work / "data",
-                  "--reports-dir", work / "reports")
+    done = baocao_here(capsys, "run", "--period", "2025", "--scope", "district:198", "--data-dir", work / "data",
+                       "--reports-dir", work / "reports")
     assert done.returncode == 1
     assert done.stderr.strip().endswith("LỖI: kỳ 2025: cấp huyện không còn từ 01/07/2025; dùng province:<mã tỉnh> hoặc commune:<mã xã>")

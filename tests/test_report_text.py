@@ -2,15 +2,20 @@
 and English, and the commune fact sheet, checked against the processed 2024 and 2025 data of the
 sample run (the `published_2025` fixture, which holds both periods)."""
 
+import json
 import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
 from pipelines.core import text
 from pipelines.report import context, factsheet, narrative, sections
+from pipelines.report.header import header_html
 from pipelines.units import reference
 
+REPO = Path(__file__).resolve().parent.parent
 DATA = None  # the data folder of the sample run, set by _sample_run
 VI_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
 
@@ -36,11 +41,24 @@ def _text(fragment: str) -> str:
 
 
 def _sections(ctx: context.ReportContext) -> list[str]:
-    return [narrative.header_html(ctx), narrative.general_situation_html(ctx), narrative.protection_html(ctx),
+    """What notebook 01 shows of a district or province, or notebook 04 of a commune (text only)."""
+    if ctx.level == "commune":
+        return [header_html(ctx), narrative.general_situation_html(ctx), narrative.protection_html(ctx),
+                factsheet.education_html(ctx), factsheet.health_html(ctx), factsheet.assessment_html(ctx),
+                factsheet.attention_html(ctx), sections.closing_html(ctx),
+                factsheet.data_quality_html(ctx, sections.validation_warnings(ctx, DATA)), factsheet.methodology_html(ctx)]
+    return [header_html(ctx), narrative.general_situation_html(ctx), narrative.protection_html(ctx),
             narrative.education_html(ctx), sections.health_html(ctx), narrative.assessment_html(ctx),
             narrative.trend_html(ctx), sections.attention_html(ctx), sections.closing_html(ctx),
             sections.commune_table_html(ctx), sections.data_quality_html(ctx, DATA),
             sections.methodology_html(ctx, [("population.csv", "0" * 64)])]
+
+
+def _notebook_code(name: str) -> str:
+    """The code cells of a notebook of notebooks/, as one text."""
+    cells = json.loads((REPO / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    return "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                     for c in cells if c["cell_type"] == "code")
 
 
 # --- unit names and sections ------------------------------------------------------------------
@@ -71,14 +89,14 @@ def test_general_situation_figures_are_written_the_way_of_each_language():
 
 
 def test_english_header_follows_the_decree_30_layout():
-    header = _text(narrative.header_html(_ctx("2024", "198", "en")))
+    header = _text(header_html(_ctx("2024", "198", "en")))
     assert header == ("PEOPLE'S COMMITTEE OF BÌNH LIÊU DISTRICT No.: …/BC-UBND SOCIALIST REPUBLIC OF VIET NAM "
                       "Independence - Freedom - Happiness Bình Liêu, 5 January 2025 REPORT Results of the protection, "
                       "care and education of children in Bình Liêu District in 2024")
 
 
 def test_vietnamese_header_is_unchanged():
-    header = _text(narrative.header_html(_ctx("2024", "198", "vi")))
+    header = _text(header_html(_ctx("2024", "198", "vi")))
     assert header.startswith("ỦY BAN NHÂN DÂN HUYỆN BÌNH LIÊU Số: …/BC-UBND CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
                              "Độc lập - Tự do - Hạnh phúc Bình Liêu, ngày 05 tháng 01 năm 2025 BÁO CÁO")
 
@@ -125,11 +143,11 @@ def test_the_attention_table_names_the_commune_rank_computed_by_hand():
     assert (position, count) == (2, 7)
     high, _ = _rank_by_hand("2024", "06847", "under_5_mortality", lower_is_better=True)
     rows = {tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
-            for tr in BeautifulSoup(sections.attention_html(ctx), "html.parser").tbody.find_all("tr")}
+            for tr in BeautifulSoup(factsheet.attention_html(ctx), "html.parser").tbody.find_all("tr")}
     assert rows["Tỷ lệ đi học đúng độ tuổi cấp trung học phổ thông"] == ["71,4 %", f"thấp thứ {position}", "75,2 %"]
     assert rows["Tử vong dưới 5 tuổi"][1] == ("cao nhất" if high == 1 else f"cao thứ {high}")
-    assert "Thứ hạng trong 7 xã" in sections.attention_html(ctx) and "Huyện Bình Liêu" in sections.attention_html(ctx)
-    english = _text(sections.attention_html(_ctx("2024", "06847", "en")))
+    assert "Thứ hạng trong 7 xã" in factsheet.attention_html(ctx) and "Huyện Bình Liêu" in factsheet.attention_html(ctx)
+    english = _text(factsheet.attention_html(_ctx("2024", "06847", "en")))
     assert "2nd lowest" in english and "Place among 7 communes" in english and "Bình Liêu District" in english
 
 
@@ -143,9 +161,30 @@ def test_a_rank_in_the_better_half_is_counted_from_the_other_end():
 
 def test_a_fact_sheet_has_no_commune_table_no_trend_table_no_education_table():
     ctx = _ctx("2024", "06847", "vi")
-    assert sections.commune_table_html(ctx) == "" and narrative.trend_html(ctx) == ""
-    assert "<table" not in narrative.education_html(ctx) and "99,1 %" in narrative.education_html(ctx)
-    assert 'class="factsheet"' in narrative.assessment_html(ctx) and "So với 2023" in narrative.assessment_html(ctx)
+    code = _notebook_code("04-commune-factsheet.ipynb")
+    for full_report_only in ("commune_table_html", "trend_html", "breakdown_html", "narrative.education_html",
+                             "narrative.assessment_html", "sections.attention_html", "sections.methodology_html"):
+        assert full_report_only not in code, full_report_only
+    assert "<table" not in factsheet.education_html(ctx) and "99,1 %" in factsheet.education_html(ctx)
+    assert 'class="factsheet"' in factsheet.assessment_html(ctx) and "So với 2023" in factsheet.assessment_html(ctx)
+
+
+def test_the_full_report_notebook_calls_no_fact_sheet_section():
+    assert "factsheet." not in _notebook_code("01-children-report.ipynb")
+
+
+def test_a_fact_sheet_is_refused_for_a_district():
+    with pytest.raises(factsheet.NotACommune, match="01-children-report"):
+        factsheet.load("2024", "198", DATA)
+
+
+def test_names_and_messages_from_the_data_are_escaped():
+    ctx = _ctx("2024", "06847", "vi")
+    warnings = pd.DataFrame({"severity": ["warning"], "commune_code": ["06847"], "message": ["<script>x</script> & (06847)"]})
+    shown = factsheet.data_quality_html(ctx, warnings)
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; (06847)" in shown and "<script>" not in shown
+    closing = sections.closing_html(ctx, signer="Nguyễn <Văn> A", recipients="UBND <huyện>;Lưu: VT")
+    assert "Nguyễn &lt;Văn&gt; A" in closing and "- UBND &lt;huyện&gt;;" in closing
 
 
 def test_a_fact_sheet_lists_only_the_warnings_about_its_commune():
@@ -159,7 +198,7 @@ def test_a_fact_sheet_lists_only_the_warnings_about_its_commune():
 
 
 def test_a_fact_sheet_points_to_the_catalogue_and_the_district_report():
-    method = _text(sections.methodology_html(_ctx("2024", "06847", "vi"), [("population.csv", "0" * 64)]))
+    method = _text(factsheet.methodology_html(_ctx("2024", "06847", "vi")))
     assert "Danh mục chỉ tiêu kỳ 2024" in method and "huyện Bình Liêu" in method and "0" * 64 not in method
 
 
@@ -168,4 +207,4 @@ def test_a_2025_commune_reports_to_the_province():
     assert ctx.aggregate["level"] == "province"
     closing = _text(sections.closing_html(ctx))
     assert "UBND tỉnh (b/c)" in closing and "CHỦ TỊCH" in closing
-    assert "Tỉnh Quảng Ninh" in sections.attention_html(ctx)
+    assert "Tỉnh Quảng Ninh" in factsheet.attention_html(ctx)

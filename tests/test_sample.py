@@ -54,7 +54,7 @@ def test_committed_files_are_exactly_what_the_module_builds(period):
     for name, form in forms().items():
         assert list(built[name].columns) == list(form.columns)
         committed_bytes = (RAW / period / form.file).read_bytes()
-        assert committed_bytes == csv_bytes(built[name]), f"{period}/{form.file} differs: run python -m samplegen.sample data"
+        assert committed_bytes == csv_bytes(built[name]), f"{period}/{form.file} differs: run python -m samplegen data"
         assert not committed_bytes.startswith(b"\xef\xbb\xbf") and b"\r" not in committed_bytes
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from pipelines.indicators import trends
 from pipelines.indicators.catalogue import Target
+from pipelines.units.period import Period
 
 AT_LEAST_99 = Target(2030, 99.0, ">=", "test")
 BELOW_15 = Target(2030, 15.0, "<", "test")
@@ -44,10 +45,11 @@ def test_trend_table_gives_change_on_previous_period():
     history = pd.DataFrame({
         "period": ["2022", "2023", "2024"], "level": ["district"] * 3, "unit_code": ["198"] * 3,
         "unit_name": ["Huyện Bình Liêu"] * 3, "indicator_id": ["net_enrolment_primary"] * 3,
-        "value": [98.0, 98.5, 99.2]}).astype({"period": "string", "unit_code": "string", "indicator_id": "string"})
-    row = trends.trend_table(history, "2024").iloc[0]
-    assert (row.previous_year, row.previous_value, row.base_year) == (2023, 98.5, 2022)
+        "value": [98.0, 98.5, 99.2], "target": [99.9] * 3, "target_year": [2030] * 3,
+        "target_comparison": [">="] * 3}).astype({"period": "string", "unit_code": "string", "indicator_id": "string"})
+    row = trends.trend_table(history, Period.parse("2024")).iloc[0]
+    assert (row.previous_period, row.previous_value, row.base_period) == ("2023", 98.5, "2022")
     assert row.change == pytest.approx(0.7)
     # 98 → 99,2 in 2 years vs 98 → 99,9 by 2030 (8 years): ratio = 0.006104 / 0.002403
     assert row.status == "on_track" and row.progress_ratio == pytest.approx(2.540, rel=1e-3)
-    assert trends.trend_table(history, "2023").iloc[0].status == "on_track"
+    assert trends.trend_table(history, Period.parse("2023")).iloc[0].status == "on_track"

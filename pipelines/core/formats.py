@@ -14,6 +14,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
@@ -74,13 +75,16 @@ def value_with_unit(value, unit: str, lang: str = "vi") -> str:
     return number(value, 0, lang)
 
 
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
+# Decree 30/2020 writes dates "ngày 05 tháng 01 năm 2025" (Babel's default long vi_VN format differs).
+DATE_PATTERNS = {"vi": "'ngày' dd 'tháng' MM 'năm' y", "en": "d MMMM y"}
+
+
+def date(day: dt.date, lang: str = "vi") -> str:
+    """'ngày 05 tháng 01 năm 2025' / '5 January 2025', by Babel."""
+    return format_date(day, DATE_PATTERNS[lang], locale=LOCALES[lang])
 
 
 def date_line(place: str, day: dt.date, lang: str = "vi") -> str:
-    """'Bình Liêu, ngày 05 tháng 01 năm 2025': day and month below 10 take a leading zero
-    (English: 'Bình Liêu, 5 January 2025')."""
-    if lang == "en":
-        return f"{place}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """'Ba Chẽ, ngày 05 tháng 01 năm 2025': day and month below 10 take a leading zero
+    (English: 'Ba Chẽ, 5 January 2025')."""
+    return f"{place}, {date(day, lang)}"

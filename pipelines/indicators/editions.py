@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.indicators import suppression
+from pipelines.units.period import Period
 from pipelines.intake import raw
 
 # (form, count column, breakdown column, category attribute whose subtotal is published too)
@@ -24,7 +25,7 @@ BREAKDOWNS = [
 COLUMNS = ["period", "form", "measure", "breakdown", "level", "unit_code", "code", "count"]
 
 
-def breakdowns(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFrame,
+def breakdowns(frames: dict[str, pd.DataFrame], period: Period, communes: pd.DataFrame,
                aggregate: tuple[str, str, str]) -> pd.DataFrame:
     """Counts by commune and code for each breakdown, plus the aggregate's row (their sum)."""
     tables = []
@@ -35,7 +36,7 @@ def breakdowns(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFr
             for unit in (communes["code"] if members is None else [aggregate[1]]):
                 for code in codes:
                     count = sum(int(rows.get((c, code), 0)) for c in (members or [unit]))
-                    tables.append([period, form, measure, column, level, unit, code, count])
+                    tables.append([str(period), form, measure, column, level, unit, code, count])
     return pd.DataFrame(tables, columns=COLUMNS).astype({"count": "int64"})
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.units.period import Period, PeriodError
 from pipelines.core.schema import Form, categories, forms  # noqa: F401 - the forms raw files follow
 
 
@@ -22,8 +23,8 @@ class RawDataError(ValueError):
     """A raw file that cannot be read at all (missing, empty, not UTF-8)."""
 
 
-def period_dir(data_dir: Path | str, period: str) -> Path:
-    return Path(data_dir) / "raw" / period
+def period_dir(data_dir: Path | str, period: Period) -> Path:
+    return Path(data_dir) / "raw" / str(period)
 
 
 def read_form(path: Path | str) -> pd.DataFrame:
@@ -52,7 +53,7 @@ def read_form(path: Path | str) -> pd.DataFrame:
     return frame.replace("", pd.NA)
 
 
-def read_period(data_dir: Path | str, period: str) -> dict[str, pd.DataFrame]:
+def read_period(data_dir: Path | str, period: Period) -> dict[str, pd.DataFrame]:
     """Every form of a period as text frames, keyed by form name."""
     folder = period_dir(data_dir, period)
     if not folder.is_dir():
@@ -69,20 +70,21 @@ def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def file_hashes(data_dir: Path | str, period: str) -> list[tuple[str, str]]:
+def file_hashes(data_dir: Path | str, period: Period) -> list[tuple[str, str]]:
     """(file name, SHA-256) of every raw form of the period, for the provenance appendix."""
     folder = period_dir(data_dir, period)
     return [(form.file, hashlib.sha256((folder / form.file).read_bytes()).hexdigest()) for form in forms().values()]
 
 
-def periods(data_dir: Path | str) -> list[str]:
-    """Reporting periods present under raw/, oldest first (folders named like 2024, 2024-H1, 2024-Q3)."""
-    from pipelines.units.reference import normalise_period
-
+def periods(data_dir: Path | str) -> list[Period]:
+    """Reporting periods present under raw/, in time order (folders named like 2024, 2024-H1,
+    2024-Q3; README.md and anything else that is not a period is not one)."""
     found = []
-    for folder in sorted((Path(data_dir) / "raw").glob("*")):
+    for folder in (Path(data_dir) / "raw").glob("*"):
         try:
-            found.append(normalise_period(folder.name))
-        except ValueError:
-            continue  # README.md and anything else that is not a period
-    return sorted(found, key=lambda p: (p[:4], p[4:] or "~"))
+            found.append(Period.parse(folder.name))
+        except PeriodError:
+            continue
+        if str(found[-1]) != folder.name or not folder.is_dir():
+            found.pop()  # `2024-h1` or a file named 2024: not a period folder written by intake
+    return sorted(found)

@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines.intake import tcvn3
 from pipelines.units import reference
+from pipelines.units.period import Period, PeriodError
 from pipelines.intake.raw import categories, forms
 
 # Vietnamese column headings (row 3 of each sheet); intake accepts them in place of column names. A
@@ -198,11 +199,11 @@ def _form_sheet(ws, form, period: str, commune) -> None:
     ws.protection.sheet = True
 
 
-def build(period: object, unit: str) -> bytes:
+def build(period: Period | str, unit: str) -> bytes:
     """The workbook for one commune and period, as bytes (deterministic)."""
     try:
-        period = reference.normalise_period(period)
-    except ValueError as err:
+        period = Period.parse(period)  # the API's edge: a Period, or text from a caller
+    except PeriodError as err:
         raise TemplateError(str(err)) from None
     commune = _commune(period, str(unit).strip())
     parents = [reference.unit(period, commune["parent_code"])["name"]]
@@ -213,7 +214,7 @@ def build(period: object, unit: str) -> bytes:
     wb.active.title = INSTRUCTIONS_SHEET
     for name, form in forms().items():
         _form_sheet(wb.create_sheet(name), form, period, commune)
-    end = reference.period_end(period)
+    end = period.end
     props = wb.properties
     props.creator, props.title = "baocao", f"Biểu mẫu báo cáo trẻ em {period} - {commune['name']}"
     props.keywords = f"baocao period={period} unit={commune['code']}"  # intake checks the period
@@ -237,11 +238,11 @@ def fixed_times(data: bytes, day) -> bytes:
     return out.getvalue()
 
 
-def write_template(period: object, unit: str, out: Path | str | None = None) -> Path:
+def write_template(period: Period | str, unit: str, out: Path | str | None = None) -> Path:
     """Write the template (default name `bieu-mau-<period>-<code>.xlsx`) and return its path."""
     from pipelines.core import outputs  # the one writer (imported here: it pulls in nbformat, slow to import)
 
     data = build(period, unit)
-    path = Path(out) if out else Path(f"bieu-mau-{reference.normalise_period(period)}-{str(unit).strip()}.xlsx")
+    path = Path(out) if out else Path(f"bieu-mau-{Period.parse(period)}-{str(unit).strip()}.xlsx")
     outputs.write_bytes(path, data)
     return path

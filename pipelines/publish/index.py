@@ -10,7 +10,7 @@ import html
 import re
 from pathlib import Path
 
-from pipelines.units import reference
+from pipelines.units.period import Period, PeriodError
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
@@ -25,21 +25,22 @@ def _reports(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def page_html(reports_dir: Path | str, staged: Path, period: str) -> str:
+def page_html(reports_dir: Path | str, staged: Path, period: Period) -> str:
     periods = {}
     for folder in sorted(Path(reports_dir).iterdir()):
         try:
-            name = reference.normalise_period(folder.name)
-        except ValueError:
+            found = Period.parse(folder.name)
+        except PeriodError:
             continue  # index.html, staging folders
-        if folder.is_dir() and name != period:
-            periods[name] = folder
+        if folder.is_dir() and str(found) == folder.name and found != period:
+            periods[found] = folder
     periods[period] = staged
     sections = []
-    for name in sorted(periods, reverse=True):
+    for found in sorted(periods, reverse=True):  # the latest period first
+        name = str(found)
         items = "".join(
             f'<li><a href="{name}/{stem}.html">{html.escape(title)}</a> '
-            f'(<a href="{name}/{stem}.pdf">PDF</a>)</li>' for stem, title in _reports(periods[name]))
+            f'(<a href="{name}/{stem}.pdf">PDF</a>)</li>' for stem, title in _reports(periods[found]))
         sections.append(f'<section><h2>Kỳ {html.escape(name)}</h2><ul>{items}</ul>'
                         f'<p><a href="{name}/validation.html">Kết quả kiểm tra dữ liệu</a></p></section>')
     return f"""<!DOCTYPE html>

@@ -16,12 +16,13 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.core import outputs, settings, text
-from pipelines.indicators import catalogue, compute, editions, trends
+from pipelines.core import datasets, deployment, outputs, settings, text
+from pipelines.core.deployment import Deployment
+from pipelines.indicators import catalogue, compute, editions, history, trends
 from pipelines.intake import raw
 from pipelines.report import notebooks
-from pipelines.units import reference
 from pipelines.report.context import EDITIONS, check_edition, unit_name
+from pipelines.units.period import Period
 from pipelines.units.scope import Coverage, Scope, coverage, default
 
 LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
@@ -45,7 +46,7 @@ class Published:
     indicators: Path
 
 
-def report_stem(period: str, level: str, code: str, lang: str = "vi", edition: str = "internal") -> str:
+def report_stem(period: Period, level: str, code: str, lang: str = "vi", edition: str = "internal") -> str:
     """`bao-cao-tre-em-2024-huyen-198`, with `-cong-khai` for the public edition and `-en` for English."""
     return f"bao-cao-tre-em-{period}-{LEVEL_SLUG[level]}-{code}" + _variant(lang, edition)
 
@@ -54,18 +55,20 @@ def _variant(lang: str, edition: str = "internal") -> str:
     return ("-cong-khai" if edition == "public" else "") + ("" if lang == "vi" else f"-{lang}")
 
 
-def variants(languages: tuple[str, ...] | None, report_editions: tuple[str, ...] | None) -> list[tuple[str, str]]:
-    """Every (language, edition) to render, in a fixed order; project.yml gives the defaults."""
-    project = settings.load("project.yml")
-    languages = tuple(languages or project["languages"])
-    report_editions = tuple(report_editions or project["editions"])
+def variants(languages: tuple[str, ...] | None, report_editions: tuple[str, ...] | None,
+             site: Deployment | None = None) -> list[tuple[str, str]]:
+    """Every (language, edition) to render, in a fixed order; the deployment's settings, then the
+    product's project.yml, give the defaults."""
+    project, site = settings.load("project.yml"), site or Deployment(None)
+    languages = tuple(languages or site.languages or project["languages"])
+    report_editions = tuple(report_editions or site.editions or project["editions"])
     for edition in report_editions:
         check_edition(edition)
     ordered_langs = [lang for lang in text.LANGS if lang in {text.check_lang(x) for x in languages}]
     return [(lang, edition) for lang in ordered_langs for edition in EDITIONS if edition in report_editions]
 
 
-def _jobs(period: str, data_dir: Path | str, cover: Coverage, chosen: list[tuple[str, str]],
+def _jobs(period: Period, data_dir: Path | str, cover: Coverage, chosen: list[tuple[str, str]],
           parameters: dict[str, str]):
     """(stem, notebook, parameters, title) of every report of the run, then one catalogue page per
     language. `parameters` (number, signer, …) belong to the scope's own report: each commune's
@@ -77,50 +80,28 @@ def _jobs(period: str, data_dir: Path | str, cover: Coverage, chosen: list[tuple
             title = text.t(lang, "title.report", period=period, name=unit_name(name, lang))
             title += text.t(lang, "title.public") if edition == "public" else ""
             own = parameters if n == 0 else {}
-            jobs.append((report_stem(period, level, code, lang, edition), project["notebook"],
-                         {"period": period, "unit": code, "data_dir": str(data_dir), "lang": lang, "edition": edition,
+            notebook = project["factsheet_notebook" if level == "commune" else "notebook"]  # a commune: its fact sheet
+            jobs.append((report_stem(period, level, code, lang, edition), notebook,
+                         {"period": str(period), "unit": code, "data_dir": str(data_dir), "lang": lang, "edition": edition,
                           **own}, title))
     for lang in dict.fromkeys(lang for lang, _ in chosen):
-        jobs.append((CATALOGUE_STEM + _variant(lang), project["catalogue_notebook"], {"period": period, "lang": lang},
+        jobs.append((CATALOGUE_STEM + _variant(lang), project["catalogue_notebook"],
+                     {"period": str(period), "lang": lang, "data_dir": str(data_dir)},
                      text.t(lang, "title.catalogue", period=period)))
     return jobs
 
 
-def _coverage(period: str, scope: Scope | None, frames: dict[str, pd.DataFrame]) -> Coverage:
-    reported = sorted(set(frames["population"]["commune_code"].dropna())) if "population" in frames else []
-    return coverage(period, scope or default(period), reported)
+def _coverage(period: Period, scope: Scope, frames: dict[str, pd.DataFrame], site: Deployment) -> Coverage:
+    return coverage(period, scope, history.reported_communes(frames), site.commune_reports.get(period.unit_list, False))
 
 
-def _validate(period: str, data_dir: Path | str, frames: dict, communes: pd.DataFrame, lang: str):
-    """Validation of the period, with the previous period present for the outlier check."""
+def _validate(period: Period, data_dir: Path | str, frames: dict, communes: pd.DataFrame, lang: str):
+    """Validation of the period, with the previous period present for the outlier check. Run once per
+    run: problems hold no language, `lang` only sets the one messages are printed in."""
     from pipelines.validate import crosscheck, validation  # imports Great Expectations (slow): only when needed
 
     before, previous = crosscheck.previous_frames(data_dir, period)
     return validation.validate_period(frames, period, communes, previous=previous, previous_period=before, lang=lang)
-
-
-def _history(data_dir: Path | str, period: str, cover: Coverage, say: Callable[[str], None]) -> list[pd.DataFrame]:
-    """Indicators of every earlier period present in raw/ that passes validation, computed for the
-    units of `period`: periods before the 2025 reform are re-based onto the new communes."""
-    from pipelines.validate import validation
-
-    tables = []
-    for earlier in [p for p in raw.periods(data_dir) if p < period]:
-        frames = raw.read_period(data_dir, earlier)
-        own = _coverage(earlier, None, frames)
-        if not validation.validate_period(frames, earlier, own.communes).ok:
-            say(f"      kỳ {earlier}: dữ liệu có lỗi, không dùng cho xu hướng (chạy: baocao validate --period {earlier})")
-            continue
-        typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
-        rebased = reference.list_in_force(earlier) != reference.list_in_force(period)
-        if rebased:
-            from pipelines.units import crosswalk
-
-            province = reference.unit(period, cover.aggregate.code, cover.aggregate.level)["province_code"]
-            typed = crosswalk.rebase(typed, earlier, period, str(province))
-        table = compute.indicators(typed, earlier, cover.communes, cover.aggregates)
-        tables.append(table.assign(rebased=rebased))
-    return tables
 
 
 def _make_report(notebook: str, parameters: dict, title: str) -> tuple:
@@ -143,7 +124,7 @@ def _make_all(jobs: list[tuple[str, dict, str]]) -> list[tuple]:
         return client.gather([client.submit(_make_report, *job, pure=False) for job in jobs])
 
 
-def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
+def run_period(period: Period | str, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
                say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
                languages: tuple[str, ...] | None = None, report_editions: tuple[str, ...] | None = None,
                parameters: dict[str, str] | None = None) -> Published:
@@ -151,11 +132,12 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
     `report_editions` choose the report variants (default: project.yml), all rendered in this one run
     so every published file comes from the same processed data; `parameters` are the document
     parameters of the scope's own report (number, signer, date…; see notebooks/01)."""
-    period = reference.normalise_period(period)
-    chosen = variants(languages, report_editions)
+    period, site = Period.parse(period), deployment.load(data_dir)
+    scope = scope or default(period, site)
+    chosen = variants(languages, report_editions, site)
     say(f"[1/6] Đọc dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
     frames = raw.read_period(data_dir, period)
-    cover = _coverage(period, scope, frames)
+    cover = _coverage(period, scope, frames, site)
     agg = cover.aggregate
 
     say(f"[2/6] Kiểm tra dữ liệu bằng Great Expectations ({len(frames)} biểu, {len(cover.communes)} xã của {agg.name})")
@@ -167,29 +149,31 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
 
     say(f"[3/6] Tính {len(catalogue.entries())} chỉ tiêu cho từng xã và {agg.name}, và xu hướng các kỳ trước")
     typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
-    table = compute.indicators(typed, period, cover.communes, cover.aggregates)
-    history = pd.concat([*_history(data_dir, period, cover, say), table.assign(rebased=False)], ignore_index=True)
-    trend = trends.trend_table(history, period)
+    table = compute.indicators(typed, period, cover.communes, cover.aggregates, site.targets)
+    earlier = history.earlier_tables(data_dir, period, cover, scope, site.targets, say)
+    every = pd.concat([*earlier, table.assign(rebased=False)], ignore_index=True)
+    trend = trends.trend_table(every, period)
     breakdown = editions.breakdowns(typed, period, cover.communes, (agg.level, agg.code, agg.name))
     from pipelines.validate import validation
 
-    processed = outputs.Staging(Path(data_dir) / "processed" / period)
-    reports = outputs.Staging(Path(reports_dir) / period)
+    processed = outputs.Staging(datasets.processed_dir(data_dir, period))
+    reports = outputs.Staging(Path(reports_dir) / str(period))
     try:
         staged_data = processed.open()
-        outputs.write_parquet(table, staged_data / "indicators.parquet")
-        outputs.write_parquet(history, staged_data / "history.parquet")
-        outputs.write_parquet(trend, staged_data / "trends.parquet")
-        outputs.write_parquet(breakdown, staged_data / "breakdowns.parquet")
-        # the warnings in Vietnamese, and in each other language a report is rendered in
+        outputs.write_parquet(table, staged_data / datasets.INDICATORS)
+        outputs.write_parquet(every, staged_data / datasets.HISTORY)
+        outputs.write_parquet(trend, staged_data / datasets.TRENDS)
+        outputs.write_parquet(breakdown, staged_data / datasets.BREAKDOWNS)
+        # the warnings in Vietnamese, and in each other language a report is rendered in: one
+        # validation, its problems written in each language
         for language in dict.fromkeys(["vi", *(language for language, _ in chosen)]):
-            said = outcome if language == lang else _validate(period, data_dir, frames, cover.communes, language)
             name = "validation-problems" + ("" if language == "vi" else f"-{language}")
-            outputs.write_parquet(validation.problems_frame(said), staged_data / f"{name}.parquet")
+            outputs.write_parquet(validation.problems_frame(outcome, language), staged_data / f"{name}.parquet")
         # public edition: small sensitive counts suppressed; indicators and trends hold no such counts
-        outputs.write_parquet(table, staged_data / "public" / "indicators.parquet")
-        outputs.write_parquet(trend, staged_data / "public" / "trends.parquet")
-        outputs.write_parquet(editions.public_edition(breakdown), staged_data / "public" / "breakdowns.parquet")
+        public = staged_data / datasets.PUBLIC
+        outputs.write_parquet(table, public / datasets.INDICATORS)
+        outputs.write_parquet(trend, public / datasets.TRENDS)
+        outputs.write_parquet(editions.public_edition(breakdown), public / datasets.BREAKDOWNS)
         staged = reports.open()
         outputs.write_text(staged / "validation.html", validation.validation_page(outcome, period))
         outputs.write_text(staged / "validation-problems.csv", "\ufeff" + validation.problems_csv(outcome))
@@ -198,7 +182,8 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
         names = ", ".join(name for _, _, name in cover.reports)
         shown = ", ".join(f"{language}/{edition}" for language, edition in chosen)
         say(f"[4/6] Chạy notebook bằng papermill, xuất HTML (nbconvert) và PDF (WeasyPrint): {names} ({shown})")
-        jobs = _jobs(period, data_dir, cover, chosen, parameters or {})
+        own = {**{key: value for key, value in site.report.items() if value}, **(parameters or {})}  # --param wins
+        jobs = _jobs(period, data_dir, cover, chosen, own)
         stems = [stem for stem, *_ in jobs]
         for stem, (nb, html, pdf) in zip(stems, _make_all([job[1:] for job in jobs])):
             outputs.write_notebook(nb, staged / "notebooks" / f"{stem}.ipynb")
@@ -222,13 +207,14 @@ def run_period(period: object, data_dir: Path | str = "data", reports_dir: Path 
     final = reports.final
     return Published(final / f"{stems[0]}.html", final / f"{stems[0]}.pdf",
                      tuple(final / f"{s}.html" for s in stems), final / "validation.html",
-                     processed.final / "indicators.parquet")
+                     processed.final / datasets.INDICATORS)
 
 
-def validate_only(period: object, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
+def validate_only(period: Period | str, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
                   say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None):
     """`baocao validate`: the validation step alone; publishes nothing."""
-    period = reference.normalise_period(period)
+    period, site = Period.parse(period), deployment.load(data_dir)
     say(f"Kiểm tra dữ liệu thô kỳ {period} từ {raw.period_dir(data_dir, period)}")
     frames = raw.read_period(data_dir, period)
-    return _validate(period, data_dir, frames, _coverage(period, scope, frames).communes, lang)
+    cover = _coverage(period, scope or default(period, site), frames, site)
+    return _validate(period, data_dir, frames, cover.communes, lang)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.core import formats, text
+from pipelines.core import datasets, formats, text
 from pipelines.indicators import editions
 from pipelines.intake import raw
 from pipelines.units import reference
 from pipelines.report.context import ReportContext
+from pipelines.units.period import Period
 
 
 def _e(value: object) -> str:
@@ -31,12 +32,12 @@ def edition_note_html(ctx: ReportContext) -> str:
     return f'<p class="edition-note edition-{ctx.edition}">{_e(text.t(ctx.lang, f"edition.note.{ctx.edition}"))}</p>'
 
 
-def read_breakdowns(data_dir: Path | str, period: str, edition: str) -> pd.DataFrame:
+def read_breakdowns(data_dir: Path | str, period: Period, edition: str) -> pd.DataFrame:
     """The breakdown counts of an edition, with the text each cell shows (`display`)."""
-    folder = Path(data_dir) / "processed" / period
+    path = datasets.processed_file(data_dir, period, datasets.BREAKDOWNS, edition)
     if edition == "public":
-        return pd.read_parquet(folder / "public" / "breakdowns.parquet")
-    table = pd.read_parquet(folder / "breakdowns.parquet")
+        return pd.read_parquet(path)
+    table = pd.read_parquet(path)
     return table.assign(display=table["count"].astype(str), suppressed=False)
 
 

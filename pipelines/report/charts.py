@@ -10,8 +10,9 @@ the catalogue in the report's language (ctx.lang); figures are formatted by pipe
 language, tick labels too. Units keep their Vietnamese names: in full in Vietnamese, as the place
 name alone (reference.short_name) in English.
 
-A commune report is a short fact sheet: instead of the district/province charts it has one figure,
-`commune_standing`, the commune's key rates against its district (province) and the targets.
+A commune's fact sheet (notebook 04) has one figure instead of the district/province charts of
+notebook 01: `commune_standing`, the commune's key rates against its district (province) and the
+targets.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False,
 EDUCATION = ["net_enrolment_preschool", "net_enrolment_primary", "net_enrolment_lower_secondary",
              "net_enrolment_upper_secondary", "national_standard_schools_share", "two_sessions_share"]
 RATE_UNITS = ("%", "‰")
-# A unit's name in chart text, by language: the registered name ("Huyện Bình Liêu") in Vietnamese;
-# in English the place name without the Vietnamese level word ("Bình Liêu").
+# A unit's name in chart text, by language: the registered name ("Huyện Ba Chẽ") in Vietnamese;
+# in English the place name without the Vietnamese level word ("Ba Chẽ").
 UNIT_NAME = {"vi": str, "en": reference.short_name}
 SYMBOL = {"<": "<", ">=": "≥"}
 TITLE_WIDTH = 42  # characters on a line of a small-multiple title (the longest Vietnamese title fits on one)
@@ -90,14 +91,11 @@ def key_rates() -> list[str]:
 
 
 def education_against_targets(ctx: ReportContext, number: int = 1) -> str:
-    """Horizontal bars: each education rate of the unit, with its target as a marker.
-    Not in a commune's fact sheet ("")."""
-    if ctx.level == "commune":
-        return ""
-    lang, cat, year = ctx.lang, catalogue.entries(), int(ctx.period[:4])
+    """Horizontal bars: each education rate of the unit, with its target as a marker."""
+    lang, cat, year = ctx.lang, catalogue.entries(), ctx.year
     names = [_label(cat[i], lang) for i in EDUCATION]
     values = [ctx.value(i) for i in EDUCATION]
-    targets = [cat[i].target_for(year) for i in EDUCATION]
+    targets = [ctx.target_of(i) for i in EDUCATION]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
         y = range(len(EDUCATION))[::-1]
@@ -122,10 +120,8 @@ def education_against_targets(ctx: ReportContext, number: int = 1) -> str:
 
 
 def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) -> str:
-    """Bars by commune for one indicator, with the aggregate value as a reference line.
-    Not in a commune's fact sheet ("")."""
-    if ctx.level == "commune":
-        return ""
+    """Bars by commune for one indicator, with the aggregate value as a reference line (the report's
+    own commune in dark blue, the others grey, when notebook 01 is run for a commune)."""
     lang, ind = ctx.lang, catalogue.entries()[indicator_id]
     communes = ctx.communes
     names = [reference.short_name(n) for n in communes["unit_name"]]
@@ -154,10 +150,8 @@ def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) ->
 
 def trends_against_targets(ctx: ReportContext, number: int = 4) -> str:
     """Small multiples: each key rate over the periods, its target as a dashed line; periods
-    re-based onto today's units drawn with hollow markers. Not in a commune's fact sheet ("")."""
-    if ctx.level == "commune":
-        return ""
-    lang, cat, year = ctx.lang, catalogue.entries(), int(ctx.period[:4])
+    re-based onto today's units drawn with hollow markers."""
+    lang, cat, year = ctx.lang, catalogue.entries(), ctx.year
     ids = key_rates()
     own = ctx.history[ctx.history["unit_code"] == ctx.code]
     periods = sorted(set(own["period"]))
@@ -172,7 +166,7 @@ def trends_against_targets(ctx: ReportContext, number: int = 4) -> str:
             ax.plot(x, series["value"], color=INK, linewidth=1.5)
             for xi, (value, rebased) in enumerate(zip(series["value"], series["rebased"].fillna(False))):
                 ax.plot(xi, value, marker="o", color=INK, markerfacecolor="white" if rebased else INK)
-            target = cat[indicator_id].target_for(year)
+            target = ctx.target_of(indicator_id)
             if target:
                 ax.axhline(target.value, color="black", linestyle="--", linewidth=1)
             ax.set_xticks(x, periods)
@@ -214,25 +208,23 @@ def _row_label(ind: catalogue.Indicator, lang: str) -> str:
 
 
 def _header(name: str, width: int = 10) -> str:
-    """A unit's name as a narrow column header: `Huyện Bình Liêu` → `Huyện\nBình Liêu` when long."""
+    """A unit's name as a narrow column header: `Huyện Đầm Hà` → `Huyện\nĐầm Hà` when long."""
     place = reference.short_name(name)
     level = name[: len(name) - len(place)].strip()
     return f"{level}\n{place}" if level and len(name) > width else name
 
 
 def commune_standing(ctx: ReportContext, number: int = 1) -> str:
-    """Fact sheet of a commune (ctx.level == "commune"; "" otherwise): one dot plot with a row per
+    """The figure of a commune's fact sheet (notebook 04): one dot plot with a row per
     key rate (project.yml key_indicators in % or ‰): the commune (filled circle), its district or
     province (hollow diamond) and the target of the year (black bar), with the three figures as a
     small table on the right. Percentages and per-mille rates are on separate panels."""
-    if ctx.level != "commune":
-        return ""
-    lang, cat, year = ctx.lang, catalogue.entries(), int(ctx.period[:4])
+    lang, cat, year = ctx.lang, catalogue.entries(), ctx.year
     ids = key_rates()
     own_name = _place(ctx, ctx.name)
     aggregate_name = _place(ctx, ctx.row(ids[0], ctx.aggregate_code)["unit_name"])
     groups = [g for g in ([i for i in ids if cat[i].unit == unit] for unit in RATE_UNITS) if g]
-    targets = {i: cat[i].target_for(year) for i in ids}
+    targets = {i: ctx.target_of(i) for i in ids}
     years = ", ".join(str(y) for y in sorted({t.year for t in targets.values() if t}))
     columns = [0.67, 0.795, 0.92]  # where the table's columns start (marker, then text), in figure width
     own_style = {"marker": "o", "markersize": 6, "color": INK}

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.core import formats, text
+from pipelines.core import datasets, deployment, formats, text
 from pipelines.indicators import catalogue, trends
-from pipelines.units import reference
+from pipelines.units.period import Period
 
 EDITIONS = ("internal", "public")
 
@@ -38,12 +38,8 @@ class UnitNotInData(ValueError):
     """The unit asked for is not covered by the period's processed data."""
 
 
-def processed_path(data_dir: Path | str, period: str) -> Path:
-    return Path(data_dir) / "processed" / period / "indicators.parquet"
-
-
-def read_indicators(data_dir: Path | str, period: str) -> pd.DataFrame:
-    path = processed_path(data_dir, period)
+def read_indicators(data_dir: Path | str, period: Period) -> pd.DataFrame:
+    path = datasets.processed_file(data_dir, period, datasets.INDICATORS)
     if not path.is_file():
         raise FileNotFoundError(f"chưa có số liệu đã xử lý cho kỳ {period} ({path}); chạy: baocao run --period {period}")
     return pd.read_parquet(path)
@@ -63,8 +59,8 @@ def resolve_unit(unit: object, codes: list[str]) -> str:
 
 
 def unit_name(name: str, lang: str = "vi", lower: bool = False) -> str:
-    """A unit's name in `lang`: the proper name stays, the level word is translated ("Huyện Bình Liêu"
-    → "Bình Liêu District"); `lower` gives the form used inside a sentence ("huyện Bình Liêu")."""
+    """A unit's name in `lang`: the proper name stays, the level word is translated ("Huyện Ba Chẽ"
+    → "Ba Chẽ District"); `lower` gives the form used inside a sentence ("huyện Ba Chẽ")."""
     for prefix, level in LEVEL_WORDS.items():
         if name.startswith(prefix):
             return text.t(lang, f"unit.{level}" + (".lower" if lower else ""), name=name[len(prefix):])
@@ -77,7 +73,7 @@ def _e(value: object) -> str:
 
 @dataclass(frozen=True)
 class ReportContext:
-    period: str
+    period: Period
     level: str
     code: str
     name: str
@@ -87,10 +83,11 @@ class ReportContext:
     history: pd.DataFrame    # every indicator of every period up to this one (`rebased` before a reform)
     lang: str = "vi"          # language of what the reader sees (pipelines.text)
     edition: str = "internal"  # internal: every count; public: small sensitive counts suppressed
+    notes: str = ""           # what the dataset's own notes file says about it (raw/notes.yml), or ""
 
     @property
     def year(self) -> int:
-        return int(self.period[:4])
+        return self.period.year
 
     def row(self, indicator_id: str, code: str | None = None) -> pd.Series:
         t = self.table
@@ -124,11 +121,18 @@ class ReportContext:
     def status_word(self, status: object) -> str:
         return "–" if pd.isna(status) else STATUS_WORDS[self.lang].get(status, "–")
 
+    def target_of(self, indicator_id: str, code: str | None = None) -> catalogue.Target | None:
+        """The target the computation attached to the unit (national, or the deployment's local plan)."""
+        row = self.row(indicator_id, code)
+        if pd.isna(row["target"]):
+            return None
+        return catalogue.Target(int(row["target_year"]), float(row["target"]), str(row["target_comparison"]), "")
+
     def target(self, indicator_id: str, compact: bool = False) -> str:
         """`mục tiêu năm 2025: dưới 6,5 %` (compact, for a fact sheet's table: `dưới 6,5 % (2025)`): the
         target in force for the period, or ""."""
         ind = catalogue.entries()[indicator_id]
-        target = ind.target_for(self.year)
+        target = self.target_of(indicator_id)
         if target is None:
             return ""
         key = ("target.compact." if compact else "target.") + ("below" if target.comparison == "<" else "at_least")
@@ -148,23 +152,23 @@ class ReportContext:
 def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
          edition: str = "internal") -> ReportContext:
     """Everything a report on `unit` for `period` needs, read through pipelines."""
-    period = reference.normalise_period(period)
+    period = Period.parse(period)  # a notebook parameter: text, or the int papermill makes of 2024
     table = read_indicators(data_dir, period)
     codes = sorted(set(table["unit_code"]))
-    code = resolve_unit(unit, codes)
-    own = table[table["unit_code"] == code].iloc[0]
     aggregate = table[table["level"] != "commune"]["unit_code"].iloc[0]
-    trend = pd.read_parquet(processed_path(data_dir, period).with_name("trends.parquet"))
-    history = pd.read_parquet(processed_path(data_dir, period).with_name("history.parquet"))
+    code = resolve_unit(unit, codes) if str(unit).strip() else str(aggregate)  # "": the run's own unit
+    own = table[table["unit_code"] == code].iloc[0]
+    trend = pd.read_parquet(datasets.processed_file(data_dir, period, datasets.TRENDS))
+    history = pd.read_parquet(datasets.processed_file(data_dir, period, datasets.HISTORY))
     check_edition(edition)
     return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend,
-                         history, text.check_lang(lang), edition)
+                         history, text.check_lang(lang), edition, deployment.dataset_notes(data_dir, lang))
 
 
-def report_date(period: str, date: str = "") -> dt.date:
+def report_date(period: Period, date: str = "") -> dt.date:
     """The date on the report: given as YYYY-MM-DD, or by default the 5th day after the period
     ends (a fixed date, so the same inputs always give the same report)."""
-    return dt.date.fromisoformat(date) if date else reference.period_end(period) + dt.timedelta(days=5)
+    return dt.date.fromisoformat(date) if date else period.end + dt.timedelta(days=5)
 
 
 def css_class(ctx: ReportContext, *names: str) -> str:

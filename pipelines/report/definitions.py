@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 
-from pipelines.core import formats, text
+from pipelines.core import deployment, formats, text
 from pipelines.indicators import catalogue, trends
 from pipelines.intake import raw
+from pipelines.units import reference
 
 # The catalogue's unit (indicators.yml `unit`) → its message key: what a reader sees for it.
 UNIT_KEYS = {"trẻ": "catalogue.unit.children", "hồ sơ": "catalogue.unit.case_files", "đồng": "catalogue.unit.dong",
@@ -73,15 +74,31 @@ def direction_text(direction: str | None, lang: str = "vi") -> str:
     return text.t(lang, f"catalogue.direction.{direction}") if direction else "–"
 
 
-def page_html(period: str, lang: str = "vi") -> str:
-    """One entry per indicator, in catalogue order, as a definition list per indicator."""
+def local_target_text(target: deployment.LocalTarget, unit: str, period: object, lang: str = "vi") -> str:
+    """A target of the deployment's own plan, with the units it applies to, named from the reference list."""
+    names = []
+    for scope in target.units:
+        level, _, code = scope.partition(":")
+        try:
+            names.append(f"{reference.unit(period, code, level)['name']} ({code})")
+        except reference.UnknownUnit:
+            names.append(scope)
+    plain = catalogue.Target(target.year, target.value, target.comparison, target.source)
+    return text.t(lang, "catalogue.target.local", target=target_text(plain, unit, lang), units=", ".join(names))
+
+
+def page_html(period: str, lang: str = "vi", data_dir: str | None = None) -> str:
+    """One entry per indicator, in catalogue order, as a definition list per indicator; with
+    `data_dir`, the targets of the deployment's own plan (its baocao.yml) beside the national ones."""
     def label(key: str) -> str:
         return _e(text.t(lang, f"catalogue.label.{key}"))
 
+    local = deployment.load(data_dir).targets if data_dir else ()
     entries = []
     for number, ind in enumerate(catalogue.entries().values(), start=1):
-        targets = "<br>".join(_e(target_text(t, ind.unit, lang)) for t in ind.targets) or _e(
-            text.t(lang, "catalogue.no_target"))
+        lines = [target_text(t, ind.unit, lang) for t in ind.targets]
+        lines += [local_target_text(t, ind.unit, period, lang) for t in local if t.indicator == ind.id]
+        targets = "<br>".join(_e(line) for line in lines) or _e(text.t(lang, "catalogue.no_target"))
         split = ", ".join(ind.disaggregations) or "–"
         entries.append(f"""<section class="indicator" id="{_e(ind.id)}">
 <h3>{number}. {_e(in_lang(ind, "name", lang))}</h3>

@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.intake import raw
-from pipelines.units import reference
+from pipelines.core import datasets
+from pipelines.units.period import Period
 
 
 def load(period: object, data_dir: Path | str = "data") -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """(indicators of the period and earlier periods, the period's typed raw tables)."""
-    period = reference.normalise_period(period)
-    path = Path(data_dir) / "processed" / period / "history.parquet"
+    period = Period.parse(period)
+    path = datasets.processed_file(data_dir, period, datasets.HISTORY)
     if not path.is_file():
         raise FileNotFoundError(f"chưa có số liệu đã xử lý cho kỳ {period} ({path}); chạy: baocao run --period {period}")
     tables = {name: raw.typed(name, frame) for name, frame in raw.read_period(data_dir, period).items()}
@@ -32,3 +33,8 @@ def wide(indicators: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """One indicator as a table: a row per unit, a column per period."""
     rows = indicators[indicators["indicator_id"] == indicator_id]
     return rows.pivot_table(index=["unit_code", "unit_name"], columns="period", values="value", aggfunc="first")
+
+
+def first_commune(indicators: pd.DataFrame) -> str:
+    """The lowest commune code in the table: a default for a notebook that looks at one commune."""
+    return str(sorted(indicators.loc[indicators["level"] == "commune", "unit_code"])[0])

@@ -1,29 +1,45 @@
-"""A commune's fact sheet: the parts of the report that differ when the unit is a commune.
+"""A commune's fact sheet: the sections of notebooks/04-commune-factsheet.ipynb that differ from a
+full report (notebooks/01-children-report.ipynb).
 
 A commune's report is one to two A4 pages for its chairperson: the commune's own figures, which of
 its indicators are off track and where it stands among the communes of its district (province).
-Definitions, input-file hashes and the side-by-side table of communes stay in the district's
-(province's) report and the indicator catalogue. pipelines.report and pipelines.sections call these
-functions when `ctx.level == "commune"`; the words are templates of locales/<lang>/report.yml.
+Definitions, input-file hashes, trends and the side-by-side table of communes stay in the district's
+(province's) report and the indicator catalogue. The fact sheet notebook calls these functions, and
+pipelines.report.narrative / sections for the parts both share (sections I and II.1, the closing
+block); the HTML is a template of templates/baocao/sections, the words locales/<lang>/report.yml.
 """
 
 from __future__ import annotations
 
-import html
+import functools
+from pathlib import Path
 
 import pandas as pd
+from babel import Locale
+from markupsafe import Markup
 
+from pipelines.core import formats
 from pipelines.indicators import catalogue
-
-
-from pipelines.report.context import ReportContext, css_class
+from pipelines.report import context, narrative, sections, templates
+from pipelines.report.context import ReportContext
 
 STATUSES = ["achieved", "on_track", "off_track", "no_data"]
 OTHER_END = {"low": "high", "high": "low"}
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text))
+class NotACommune(ValueError):
+    """A fact sheet was asked for a district or a province, which have the full report."""
+
+
+def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
+         edition: str = "internal") -> ReportContext:
+    """`context.load` for a commune. A district or province is refused with a message naming the
+    full report: its fact sheet would rank it among the communes it is made of."""
+    ctx = context.load(period, unit, data_dir, lang, edition)
+    if ctx.level != "commune":
+        raise NotACommune(f"{ctx.name} ({ctx.code}) không phải là xã: tờ thông tin chỉ dành cho xã; "
+                          "báo cáo của huyện, tỉnh là notebooks/01-children-report.ipynb")
+    return ctx
 
 
 def standing(ctx: ReportContext, indicator_id: str) -> tuple[int, int, str]:
@@ -38,68 +54,75 @@ def standing(ctx: ReportContext, indicator_id: str) -> tuple[int, int, str]:
     return codes.index(ctx.code) + 1, len(codes), "high" if worst_high else "low"
 
 
-def ordinal(ctx: ReportContext, n: int) -> str:
-    """2 → '2' (vi, after 'thứ'), '2nd' (en)."""
-    kind = "other" if n % 100 in (11, 12, 13) else {1: "one", 2: "two", 3: "few"}.get(n % 10, "other")
-    return ctx.t(f"ordinal.{kind}", n=n)
+def ordinal(ctx: ReportContext, n: int) -> Markup:
+    """2 → '2' (vi, after 'thứ'), '2nd' (en). Which suffix a number takes is CLDR's ordinal plural
+    rule of the language (Babel: one, two, few, other), not a rule of our own; the words are the
+    templates ordinal.<category> of report.yml."""
+    category = Locale.parse(formats.LOCALES[ctx.lang]).ordinal_form(n)
+    return templates.t(ctx.lang, f"ordinal.{category}", n=n)
 
 
-def rank_text(ctx: ReportContext, indicator_id: str) -> str:
+def rank_text(ctx: ReportContext, indicator_id: str) -> Markup:
     """'thấp thứ 2' / '2nd lowest' ('cao …' / '… highest' where lower is better), counted from the
     nearer end: the 6th lowest of 7 is 'cao thứ 2'. Among the communes of the table's header, or
     'thấp thứ 2 trong 6 xã có số liệu' when some commune has no value."""
     position, count, end = standing(ctx, indicator_id)
     if position > (count + 1) / 2:
         position, end = count - position + 1, OTHER_END[end]
-    rank = ctx.t(f"factsheet.rank.{end}" + (".first" if position == 1 else ""), position=ordinal(ctx, position))
-    return rank if count == len(ctx.communes) else ctx.t("factsheet.rank.of", rank=rank, count=count)
+    key = f"factsheet.rank.{end}" + (".first" if position == 1 else "")
+    rank = templates.t(ctx.lang, key, position=ordinal(ctx, position))
+    return rank if count == len(ctx.communes) else templates.t(ctx.lang, "factsheet.rank.of", rank=rank, count=count)
 
 
-def health_html(ctx: ReportContext, ids: list[str]) -> str:
+def education_html(ctx: ReportContext) -> str:
+    """II.2 as sentences only: the table of a full report does not fit, and table III has the targets."""
+    return templates.render("education.html.j2", ctx, rows=None)
+
+
+def health_html(ctx: ReportContext, ids: list[str] = sections.HEALTH) -> str:
     """II.3 in one sentence: how many health indicators are achieved, on track, off track; each value
     with its target is in the table of section III."""
     own = ctx.trend[(ctx.trend["unit_code"] == ctx.code) & ctx.trend["indicator_id"].isin(ids)]
     counts = own["status"].fillna("no_data").value_counts()
-    statuses = ", ".join(f"{_e(ctx.status_word(s).lower())}: {counts[s]}" for s in STATUSES if s in counts)
-    return f"""<section class="factsheet"><h3>{ctx.t("health.heading")}</h3>
-<p>{ctx.t("health.summary", count=len(own), statuses=statuses)}</p></section>"""
+    statuses = ", ".join(f"{ctx.status_word(s).lower()}: {counts[s]}" for s in STATUSES if s in counts)
+    return templates.render("factsheet-health.html.j2", ctx, count=len(own), statuses=statuses)
 
 
-def attention_html(ctx: ReportContext, lagging: list[str]) -> str:
-    """IV. The commune's own off-track indicators, each with its value, its rank among the communes
-    and the figure of the district (province), as one compact table."""
-    if not lagging:
-        return f"""<section class="factsheet"><h2>{ctx.t("factsheet.attention.heading")}</h2>
-<p>{ctx.t('attention.none')}</p></section>"""
-    rows = "".join(f'<tr><th scope="row">{_e(ctx.label(i, short=True))}</th><td class="num">{ctx.show(i)}</td>'
-                   f'<td class="rank">{rank_text(ctx, i)}</td><td class="num">{ctx.show(i, ctx.aggregate_code)}</td>'
-                   "</tr>" for i in lagging)
-    rank = ctx.t("factsheet.rank", count=len(ctx.communes))
-    aggregate = _e(ctx.unit_name(ctx.aggregate["unit_name"]))
-    return f"""<section class="factsheet"><h2>{ctx.t("factsheet.attention.heading")}</h2>
-<div class="table-wrap"><table><thead><tr><th scope="col">{ctx.t("table.indicator")}</th>\
-<th scope="col">{_e(ctx.unit_name())}</th><th scope="col">{rank}</th><th scope="col">{aggregate}</th></tr></thead>
-<tbody>{rows}</tbody></table></div></section>"""
+def assessment_html(ctx: ReportContext) -> str:
+    """III. The compact table: short labels and targets, the previous period named once in the header
+    when every change is on the same one, the method in a line under the table and, as a fact sheet
+    has no trend table, the note on periods re-based onto today's units."""
+    previous = set(narrative.own_trend(ctx)["previous_period"].dropna())
+    once = len(previous) == 1  # every change is on the same period: say it once, in the header
+    t = functools.partial(templates.t, ctx.lang)
+    change = t("table.change_on", year=min(previous)) if once else t("table.change")
+    rebased = narrative.rebased_periods(ctx)
+    if rebased:
+        change += "*"  # the note under the table
+    rows = narrative.assessment_rows(ctx, compact=True, with_year=not once)
+    return templates.render("assessment.html.j2", ctx, rows=rows, compact=True, change=change, rebased=rebased)
+
+
+def attention_html(ctx: ReportContext, lagging: list[str] | None = None) -> str:
+    """IV. The commune's own off-track indicators (default: sections.lagging), each with its value,
+    its rank among the communes and the figure of the district (province), as one compact table."""
+    ids = sections.lagging(ctx) if lagging is None else lagging
+    rows = [{"id": i, "rank": rank_text(ctx, i)} for i in ids]
+    return templates.render("factsheet-attention.html.j2", ctx, rows=rows)
 
 
 def data_quality_html(ctx: ReportContext, warnings: pd.DataFrame) -> str:
-    """Appendix with a run-in heading: the validation warnings about this commune (their message
-    names it with its code, "xã Đồng Văn (06847)"), or one line saying there are none."""
+    """Appendix with a run-in heading: the validation warnings (sections.validation_warnings) about
+    this commune (their message names it with its code, "xã Đồng Văn (06847)"), or one line saying
+    there are none."""
     about = warnings["message"].astype(str).str.contains(f"({ctx.code})", regex=False)
     if "commune_code" in warnings:
         about |= warnings["commune_code"].astype(str) == ctx.code
-    messages = list(warnings.loc[about, "message"])
-    key = "quality.commune" if messages else "quality.commune.none"
-    line = ctx.t(key, period=_e(ctx.period), unit=_e(ctx.unit_name(lower=True)))
-    items = f'\n<ul>{"".join(f"<li>{_e(m)}</li>" for m in messages)}</ul>' if messages else ""
-    return f"""<section class="factsheet appendix"><p><strong>{ctx.t("quality.heading")}.</strong> {line}</p>\
-{items}</section>"""
+    return templates.render("factsheet-quality.html.j2", ctx, messages=list(warnings.loc[about, "message"]))
 
 
 def methodology_html(ctx: ReportContext) -> str:
     """Appendix in one paragraph with a run-in heading: where the definitions are (the indicator
     catalogue of the period) and the input files and software versions (the district's or
     province's report)."""
-    aggregate = _e(ctx.unit_name(ctx.aggregate["unit_name"], lower=True))
-    return f"""<section class="factsheet appendix"><p><strong>{ctx.t("method.heading")}.</strong>
-{ctx.t("method.commune", period=_e(ctx.period), aggregate=aggregate)} {ctx.t("method.sample")}</p></section>"""
+    return templates.render("factsheet-methodology.html.j2", ctx)

@@ -174,7 +174,7 @@ def rebase(frames: dict[str, pd.DataFrame], from_period: str, to_period: str, pr
     official name, counts summed over the old communes merged into it (shared by weight for a divided
     one). `keep`: the new communes wanted; default: every new commune all of whose old communes are
     in the data (one that also takes in old communes absent from the data, such as Xã Tiên Yên for a
-    Bình Liêu sample, would be incomplete; asking for it by `keep` is an error naming what is missing)."""
+    sample district, would be incomplete; asking for it by `keep` is an error naming what is missing)."""
     if reference.list_in_force(from_period) != "legacy" or reference.list_in_force(to_period) != "2025":
         raise CrosswalkError("chỉ quy đổi từ kỳ trước 01/07/2025 sang kỳ từ 01/07/2025, "
                              f"không phải {from_period} → {to_period}")

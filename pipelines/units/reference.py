@@ -8,8 +8,6 @@ districts, 10,040 communes, before 1 July 2025) and the two-level list in force 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import sqlite3
 import unicodedata
 from functools import lru_cache
@@ -17,35 +15,18 @@ from importlib import resources
 
 import pandas as pd
 
-REFORM_DATE = dt.date(2025, 7, 1)
+from pipelines.units.period import Period
+
 LEVELS = ("province", "district", "commune")
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]))?$")
 
 
 class UnknownUnit(ValueError):
     """A unit code that is not in the list in force for the period."""
 
 
-def normalise_period(period: object) -> str:
-    """Return the period as text: papermill's CLI turns `-p period 2024` into the int 2024."""
-    text = str(period).strip()
-    if not _PERIOD.match(text):
-        raise ValueError(f"kỳ báo cáo '{text}' không hợp lệ: dùng năm (2024), nửa năm (2024-H1) hoặc quý (2024-Q3)")
-    return text
-
-
-def period_end(period: object) -> dt.date:
-    """Last day of a reporting period: `2024` → 2024-12-31, `2025-H1` → 2025-06-30, `2024-Q3` → 2024-09-30."""
-    m = _PERIOD.match(normalise_period(period))
-    year, part = int(m["year"]), m["part"]
-    month = {None: 12, "H1": 6, "H2": 12, "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12}[part]
-    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-    return next_month - dt.timedelta(days=1)
-
-
-def list_in_force(period: object) -> str:
+def list_in_force(period: Period | str) -> str:
     """`legacy` (province–district–commune) before 1 July 2025, `2025` (province–commune) after."""
-    return "legacy" if period_end(period) < REFORM_DATE else "2025"
+    return Period.parse(period).unit_list
 
 
 def _nfc(text: str | None) -> str:
@@ -89,7 +70,7 @@ def unit(period: object, code: str, level: str | None = None) -> pd.Series:
     table = units(period)
     hits = table[(table["code"] == code) & ((table["level"] == level) if level else True)]
     if hits.empty:
-        raise UnknownUnit(f"mã đơn vị '{code}' không có trong danh mục đơn vị hành chính áp dụng cho kỳ {normalise_period(period)}")
+        raise UnknownUnit(f"mã đơn vị '{code}' không có trong danh mục đơn vị hành chính áp dụng cho kỳ {period}")
     return hits.iloc[0]
 
 

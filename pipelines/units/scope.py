@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipelines.core import settings
-from pipelines.units import reference
+from pipelines.core.deployment import FILE, Deployment
+from pipelines.units import crosswalk, reference
+from pipelines.units.period import Period
 
 LEVELS = ("commune", "district", "province")
 
@@ -59,17 +60,38 @@ class Coverage:
         return [self.aggregate, *self.above]
 
 
-def default(period: str) -> Scope:
-    entry = settings.load("project.yml")["default_scope"].get(reference.list_in_force(period))
+def default(period: Period, deployment: Deployment) -> Scope:
+    """The scope a run of `period` reports on without `--scope`: the deployment's, for the unit list
+    in force (a district before 1 July 2025 is not a unit after it)."""
+    entry = deployment.default_scope.get(period.unit_list)
     if not entry:
-        raise ValueError(f"chưa cấu hình đơn vị báo cáo mặc định cho kỳ {period}")
-    return Scope(entry["level"], str(entry["code"]))
+        where = deployment.path or f"<thư mục dữ liệu>/{FILE}"
+        raise ValueError(f"kỳ {period}: chưa có đơn vị báo cáo mặc định cho danh mục '{period.unit_list}' trong {where}; "
+                         "chạy với --scope (ví dụ --scope district:<mã huyện>) hoặc tạo cấu hình: "
+                         "baocao init --scope <cấp>:<mã> --data-dir <thư mục dữ liệu>")
+    return Scope.parse(entry)
 
 
-def coverage(period: str, scope: Scope, reported_codes: list[str]) -> Coverage:
+def earlier_communes(cover: Coverage, period: Period, earlier: Period, reported: list[str]) -> pd.DataFrame:
+    """The communes an earlier period's data is checked against, for a run that covers `cover`.
+
+    Under the same unit list they are the run's own communes. Before the 2025 reform, for a run after
+    it, they are the old communes of the earlier data that became (wholly or in part) one of the
+    run's communes: the ones whose figures are re-based onto the run's units."""
+    if earlier.unit_list == period.unit_list:
+        return cover.communes
+    wanted = set(cover.communes["code"])
+    old = reference.units(earlier)
+    old = old[(old["level"] == "commune") & old["code"].isin(reported)]
+    keep = [code for code in old["code"] if wanted & {new for new, _ in crosswalk.successor(code)}]
+    return old[old["code"].isin(keep)][["code", "name"]].reset_index(drop=True)
+
+
+def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_reports: bool = False) -> Coverage:
     """Resolve a scope against the list in force; `reported_codes` are the commune codes the
-    period's data holds (used after the reform, when a province is covered commune by commune)."""
-    legacy = reference.list_in_force(period) == "legacy"
+    period's data holds (used after the reform, when a province is covered commune by commune);
+    `commune_reports`: a fact sheet for each commune besides the scope's own report."""
+    legacy = period.unit_list == "legacy"
     if scope.level == "district" and not legacy:
         raise ValueError(f"kỳ {period}: cấp huyện không còn từ 01/07/2025; dùng province:<mã tỉnh> hoặc commune:<mã xã>")
     own = reference.unit(period, scope.code, scope.level)
@@ -88,8 +110,7 @@ def coverage(period: str, scope: Scope, reported_codes: list[str]) -> Coverage:
     communes = communes[["code", "name"]].reset_index(drop=True)
     aggregate = Aggregate(str(parent["level"]), str(parent["code"]), str(parent["name"]), tuple(communes["code"]))
     reports = [(str(own["level"]), str(own["code"]), str(own["name"]))]
-    each = settings.load("project.yml").get("commune_reports", {}).get(reference.list_in_force(period), False)
-    if scope.level != "commune" and each:
+    if scope.level != "commune" and commune_reports:
         reports += [("commune", c, n) for c, n in zip(communes["code"], communes["name"])]
     above = ()
     if parent["level"] == "district":  # the province too: commune → district → province, marked incomplete

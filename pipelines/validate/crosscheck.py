@@ -8,7 +8,6 @@ run on forms that passed their own suites, so every count is a whole number.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +15,7 @@ import pandas as pd
 from pipelines.core import settings
 from pipelines.intake import raw
 from pipelines.units import reference
+from pipelines.units.period import Period, same_kind_before
 from pipelines.validate import messages
 from pipelines.validate.problems import SEVERITIES, Problem
 
@@ -28,25 +28,17 @@ def config() -> dict:
     return spec
 
 
-def previous_period(period: str, data_dir: Path | str | None = None) -> str | None:
+def previous_period(period: Period | str, data_dir: Path | str | None = None) -> Period | None:
     """The latest earlier period of the same kind (2024 → 2023; 2025-H1 → 2024-H2; 2024-Q3 → 2024-Q2).
     With `data_dir`, the latest such period whose folder is present under `raw/` (None if none)."""
-    period = reference.normalise_period(period)
-    kind = re.sub(r"\d", "9", period)
+    period = Period.parse(period)
     if data_dir is None:
-        year, _, part = period.partition("-")
-        if not part:
-            return str(int(year) - 1)
-        count, index = (2 if part[0] == "H" else 4), int(part[1])
-        return f"{year}-{part[0]}{index - 1}" if index > 1 else f"{int(year) - 1}-{part[0]}{count}"
-    folder = Path(data_dir) / "raw"
-    earlier = [p.name for p in folder.iterdir() if p.is_dir() and re.sub(r"\d", "9", p.name) == kind
-               and re.fullmatch(r"\d{4}(-[HQ]\d)?", p.name)
-               and reference.period_end(p.name) < reference.period_end(period)]
-    return max(earlier, key=reference.period_end) if earlier else None
+        return period.previous
+    earlier = same_kind_before(raw.periods(data_dir), period)
+    return earlier[-1] if earlier else None
 
 
-def previous_frames(data_dir: Path | str, period: str) -> tuple[str | None, dict[str, pd.DataFrame] | None]:
+def previous_frames(data_dir: Path | str, period: Period) -> tuple[Period | None, dict[str, pd.DataFrame] | None]:
     """The previous period present under `data_dir/raw/` and its forms as text frames, for
     `validation.validate_period(..., previous=frames, previous_period=name)`. A form whose file is
     missing or unreadable there is left out (its counts are then not compared); (None, None) if there
@@ -64,19 +56,20 @@ def previous_frames(data_dir: Path | str, period: str) -> tuple[str | None, dict
 
 
 def comparable(previous: dict[str, pd.DataFrame], period_before: str, period: str, names: dict[str, str],
-               lang: str) -> tuple[dict[str, pd.DataFrame], str]:
+               lang: str = "vi") -> tuple[dict[str, pd.DataFrame], str | messages.Words]:
     """The previous period's forms on the units of `period`, and how messages name that period.
 
-    Across the reform of 1 July 2025 the same code can name different units (06838 was Thị trấn Bình
-    Liêu, is now Xã Bình Liêu, which also takes in Húc Động and part of Vô Ngại), so comparing code by
+    Across the reform of 1 July 2025 the same code can name different units (a township's code can
+    name, after it, the new commune that also took in its neighbours), so comparing code by
     code would warn about every merged commune. The old period is re-based onto the new communes
     (`crosswalk.rebase`, by the provinces of the communes reported) and named "2024 (số liệu quy đổi
-    ...)". Only forms whose counts are all whole numbers >= 0 are re-based; a form or province that
+    ...)", a part of the message written in the language shown (`lang` is unused, kept for callers).
+    Only forms whose counts are all whole numbers >= 0 are re-based; a form or province that
     cannot be (unknown code, divided commune without reviewed shares) is left out: this check only
     warns, it never blocks a period."""
     if reference.list_in_force(period_before) == reference.list_in_force(period):
         return previous, period_before
-    label = messages.text(lang, "rebased", period=period_before, date=messages.reform_date(lang))
+    label = messages.Words.of("rebased", period=period_before, date=messages.ReformDate())
     if reference.list_in_force(period) != "2025":
         return {}, label
     from pipelines.units import crosswalk
@@ -119,9 +112,10 @@ def _text(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def outliers(frames: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame], period_before: str,
+def outliers(frames: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame], period_before: str | messages.Part,
              names: dict[str, str], lang: str, sources: dict[str, tuple[str, str | None]]) -> list[Problem]:
-    """One warning per count whose change from the previous period is above the threshold."""
+    """One warning per count whose change from the previous period is above the threshold. `lang` is
+    only the language `Problem.message` is written in."""
     spec, out = config()["outliers"], []
     threshold, minimum = float(spec["threshold"]), float(spec["min_previous"])
     severity = spec.get("severity", "warning")
@@ -143,20 +137,19 @@ def outliers(frames: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame],
                 if pd.isna(prev) or pd.isna(value) or prev < minimum or abs(value - prev) / prev <= threshold:
                     continue
                 code = _text(frame.at[line, "commune_code"])
-                label = messages.commune(code, names.get(code), lang)
-                place = messages.where(lang, file, sheet, int(line), column, label)
                 shown = _text(frame.at[line, column])
                 out.append(Problem(file, int(line), column, code or None, names.get(code),
-                                   "change_from_previous_period", shown, severity, messages.message(
-                                       lang, "outlier", place, value=shown, previous=_text(old_text.at[key, column]),
-                                       change=messages.percent_change((value - prev) / prev, lang),
-                                       previous_period=period_before), sheet))
+                                   "change_from_previous_period", shown, severity, "outlier", messages.facts(
+                                       value=shown, previous=_text(old_text.at[key, column]),
+                                       change=messages.Change(float((value - prev) / prev)),
+                                       previous_period=period_before), sheet, lang))
     return out
 
 
 def cross_form(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str,
                sources: dict[str, tuple[str, str | None]]) -> list[Problem]:
-    """The `cross_form` rules of config/validation.yml, on forms that are both present and valid."""
+    """The `cross_form` rules of config/validation.yml, on forms that are both present and valid. `lang`
+    is only the language `Problem.message` is written in."""
     out = []
     for rule in config().get("cross_form", []):
         other = rule["other"]
@@ -172,12 +165,9 @@ def cross_form(frames: dict[str, pd.DataFrame], names: dict[str, str], lang: str
             total = totals.get(code, 0)
             if value == total or (rule["compare"] == "<=" and value <= total):
                 continue
-            place = messages.where(lang, file, sheet, int(line), rule["column"],
-                                   messages.commune(code, names.get(code), lang))
             shown = _text(frame.at[line, rule["column"]])
             out.append(Problem(file, int(line), rule["column"], code or None, names.get(code), rule["id"], shown,
-                               rule.get("severity", "error"), messages.message(
-                                   lang, "cross_form", place, value=shown, rule=messages.rule_text(rule, lang),
-                                   other_column=other["column"],
-                                   other_value=str(int(total))), sheet))
+                               rule.get("severity", "error"), "cross_form", messages.facts(
+                                   value=shown, rule=messages.Rule.of(rule), other_column=other["column"],
+                                   other_value=str(int(total))), sheet, lang))
     return out

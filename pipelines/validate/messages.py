@@ -1,73 +1,32 @@
-"""The words of validation messages, in Vietnamese (default) and English.
+"""The words of validation messages, written in Vietnamese (default) or English when shown.
 
-One message is one line: where (file, sheet, line, column, commune), then what (the value found and
-the rule). Rule texts live with the rules (`meta.rule_vi` / `meta.rule_en` in the suites,
-`rule_vi` / `rule_en` in config/validation.yml); the fixed words and sentence shapes live here.
-Numbers in Vietnamese use vi_VN (62,3 %), rounded half up like every figure of a report.
+A `Problem` is stored without language: where it is (file, sheet, line, column, commune) and what it
+is (a template key of `locales/<lang>/validation.yml` and its values). `render` writes it as one line,
+`<where>: <what>`, in the language asked, so a run validates once and shows the same problems in
+every language of its reports. A value that reads differently by language (a rule text, a unit name,
+a date, a percentage, a nested sentence) is kept as a `Part` and written only then.
+
+Fixed words and sentence shapes live in the locale files with the rest of the report's words (one
+translation store, checked by tests/test_text.py); rule texts live with the rules (`meta.rule_vi` /
+`meta.rule_en` in the suites, `rule_vi` / `rule_en` in config/validation.yml). Numbers in Vietnamese
+use vi_VN (62,3 %), rounded half up like every figure of a report.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
 from pipelines.core import formats
+from pipelines.core import text as locale
 from pipelines.units import reference
+from pipelines.units.period import REFORM_DATE
 
 LANGS = ("vi", "en")
-
-TEXTS = {
-    "vi": {
-        "line": "dòng", "column": "cột", "sheet": "trang tính",
-        "commune_code": "mã xã {code}",
-        "unit_default": "đơn vị báo cáo",
-        "missing_column": "thiếu cột bắt buộc",
-        "extra_column": "cột không có trong mẫu biểu, cần xóa hoặc sửa tên cột",
-        "rule_failed": "không chạy được quy tắc {rule} ({reason})",
-        "table_rule": "{rule} (kết quả: {observed})",
-        "cell": "giá trị {value} {rule}",
-        "empty": "ô để trống, {rule}",
-        "duplicate": "giá trị ({value}) {rule} (trùng ở các dòng {lines})",
-        "above": "giá trị {part} = {value} lớn hơn {whole} = {whole_value} ({rule})",
-        "sum": "giá trị {total} = {value} khác tổng {parts} = {part_values} = {sum} ({rule})",
-        "name": 'giá trị "{value}" phải là "{expected}"',
-        "missing_commune": "thiếu số liệu của {commune}",
-        "missing_row": "thiếu dòng có mã {value} ({rule})",
-        "missing_file": "thiếu tệp biểu mẫu của kỳ {period}",
-        "outlier": "giá trị {value} thay đổi {change} so với kỳ {previous_period} ({previous}); kiểm tra lại",
-        "cross_form": "giá trị {value} {rule} ({other_column} = {other_value})",
-        # Codes of the other list of units (reform of 1 July 2025: pipelines.crosswalk).
-        "legacy_code": "giá trị {value} là mã xã cũ ({name}), từ {date} thuộc {successors}",
-        "new_code": "giá trị {value} là mã xã mới ({name}) từ {date}, không dùng cho kỳ {period}",
-        "not_reported": "giá trị {value} ({name}) không thuộc các xã được báo cáo kỳ {period}",
-        "and": " và ",
-        "rebased": "{period} (số liệu quy đổi theo đơn vị hành chính từ {date})",
-    },
-    "en": {
-        "line": "line", "column": "column", "sheet": "sheet",
-        "commune_code": "commune code {code}",
-        "unit_default": "the reporting unit",
-        "missing_column": "required column is missing",
-        "extra_column": "column is not in the form: delete or rename it",
-        "rule_failed": "rule {rule} could not run ({reason})",
-        "table_rule": "{rule} (result: {observed})",
-        "cell": "value {value} {rule}",
-        "empty": "empty cell, {rule}",
-        "duplicate": "value ({value}) {rule} (repeated on lines {lines})",
-        "above": "value {part} = {value} is greater than {whole} = {whole_value} ({rule})",
-        "sum": "value {total} = {value} is not the sum {parts} = {part_values} = {sum} ({rule})",
-        "name": 'value "{value}" must be "{expected}"',
-        "missing_commune": "no data from {commune}",
-        "missing_row": "missing the row for code {value} ({rule})",
-        "missing_file": "form file missing for period {period}",
-        "outlier": "value {value} changed by {change} from period {previous_period} ({previous}); please check",
-        "cross_form": "value {value} {rule} ({other_column} = {other_value})",
-        "legacy_code": "value {value} is a former commune code ({name}); from {date} it is part of {successors}",
-        "new_code": "value {value} is a commune code new from {date} ({name}), not used for period {period}",
-        "not_reported": "value {value} ({name}) is not one of the communes reported for period {period}",
-        "and": " and ",
-        "rebased": "{period} (re-based to the administrative units in force from {date})",
-    },
-}
+PREFIX = "validation."  # the keys of locales/<lang>/validation.yml
+# Templates whose sentence names the commune itself ("thiếu số liệu của xã Húc Động"): their place doesn't.
+_COMMUNE_IN_SENTENCE = {"missing_commune"}
 
 # Level words of official names, for English: "Xã Đồng Văn" → "Đồng Văn commune".
 _LEVEL_EN = {"thị trấn": "township", "xã": "commune", "phường": "ward", "huyện": "district", "thị xã": "town",
@@ -85,12 +44,125 @@ def nfc(value: str) -> str:
 
 
 def text(lang: str, key: str, **values) -> str:
-    return TEXTS[lang][key].format(**values)
+    """The template `validation.<key>` of `lang`, filled with `values` already written in `lang`."""
+    return locale.t(lang, PREFIX + key, **values)
+
+
+# Parts written when shown ------------------------------------------------------------------------
+
+class Part:
+    """A value of a message that reads differently by language; `text(lang)` writes it."""
+
+    def text(self, lang: str) -> str:  # pragma: no cover - every part overrides it
+        raise NotImplementedError
+
+
+def written(value: Any, lang: str) -> str:
+    return value.text(lang) if isinstance(value, Part) else str(value)
+
+
+def facts(**values: Any) -> tuple[tuple[str, Any], ...]:
+    """The values of a message as stored in a Problem: sorted pairs, so equal problems compare equal."""
+    return tuple(sorted(values.items(), key=lambda item: item[0]))
+
+
+@dataclass(frozen=True)
+class Words(Part):
+    """A sentence of validation.yml inside another (a code of the other list, a re-based period)."""
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: Any) -> "Words":
+        return cls(key, facts(**values))
+
+    def text(self, lang: str) -> str:
+        return text(lang, self.key, **{name: written(value, lang) for name, value in self.values})
+
+
+@dataclass(frozen=True)
+class Rule(Part):
+    """A rule text kept with the rule (rule_en falls back to rule_vi), with `{unit}`-like placeholders
+    replaced (not `format`ted: a rule text may hold other braces)."""
+    vi: str
+    en: str | None = None
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, meta: dict, **values: Any) -> "Rule":
+        return cls(meta["rule_vi"], meta.get("rule_en"), facts(**values))
+
+    def text(self, lang: str) -> str:
+        rule = (self.en or self.vi) if lang != "vi" else self.vi
+        for key, value in self.values:
+            rule = rule.replace("{" + key + "}", written(value, lang))
+        return rule
+
+
+@dataclass(frozen=True)
+class Unit(Part):
+    """An official name inside a sentence: `huyện Ba Chẽ` / `Ba Chẽ district`."""
+    name: str
+
+    def text(self, lang: str) -> str:
+        return unit_name(self.name, lang)
+
+
+@dataclass(frozen=True)
+class Official(Part):
+    """An official name as written in the list (`Xã Đồng Tâm`); in English `Đồng Tâm commune`."""
+    name: str
+
+    def text(self, lang: str) -> str:
+        return nfc(self.name) if lang == "vi" else unit_name(nfc(self.name), lang)
+
+
+@dataclass(frozen=True)
+class Commune(Part):
+    code: str | None
+    name: str | None
+
+    def text(self, lang: str) -> str:
+        return commune(self.code, self.name, lang)
+
+
+@dataclass(frozen=True)
+class Change(Part):
+    ratio: float
+
+    def text(self, lang: str) -> str:
+        return percent_change(self.ratio, lang)
+
+
+@dataclass(frozen=True)
+class ReformDate(Part):
+    def text(self, lang: str) -> str:
+        return reform_date(lang)
+
+
+@dataclass(frozen=True)
+class Joined(Part):
+    """Parts joined by "và" / "and"."""
+    items: tuple[Any, ...]
+
+    def text(self, lang: str) -> str:
+        return text(lang, "and").join(written(item, lang) for item in self.items)
+
+
+# Writing a problem -------------------------------------------------------------------------------
+
+def render(problem: Any, lang: str = "vi") -> str:
+    """One problem as one line in `lang`: `<where>: <what>`."""
+    lang = check_lang(lang)
+    code = problem.commune_code
+    label = commune(code, problem.commune_name, lang) if code and problem.key not in _COMMUNE_IN_SENTENCE else ""
+    place = where(lang, problem.file, problem.sheet, problem.line, problem.column, label)
+    return f"{place}: {Words(problem.key, problem.values).text(lang)}"
 
 
 def unit_name(name: str, lang: str) -> str:
-    """An official name inside a sentence: `thị trấn Bình Liêu` (level word in lower case) or, in
-    English, `Bình Liêu township`."""
+    """An official name inside a sentence: `thị trấn Ba Chẽ` (level word in lower case) or, in
+    English, `Ba Chẽ township`."""
     short = reference.short_name(name)
     level = name[: len(name) - len(short)].strip().lower()
     if lang == "en":
@@ -109,16 +181,11 @@ def where(lang: str, file: str, sheet: str | None = None, line: int | None = Non
           commune_label: str = "") -> str:
     """`education.csv dòng 7, cột pupils_enrolled, xã Đồng Văn (06847)`; without a line:
     `population.csv, cột sex, ...`; without a column: `population.csv`."""
-    words = TEXTS[lang]
-    head = file + (f" ({words['sheet']} {sheet})" if sheet else "")
+    head = file + (f" ({text(lang, 'sheet')} {sheet})" if sheet else "")
     if line is not None:
-        head += f" {words['line']} {line}"
-    parts = [head] + ([f"{words['column']} {column}"] if column else []) + ([commune_label] if commune_label else [])
+        head += f" {text(lang, 'line')} {line}"
+    parts = [head] + ([f"{text(lang, 'column')} {column}"] if column else []) + ([commune_label] if commune_label else [])
     return ", ".join(parts)
-
-
-def message(lang: str, key: str, place: str, **values) -> str:
-    return f"{place}: {text(lang, key, **values)}"
 
 
 def percent_change(change: float, lang: str) -> str:
@@ -131,17 +198,9 @@ def percent_change(change: float, lang: str) -> str:
 
 def reform_date(lang: str) -> str:
     """The day the 2025 list of units came into force: `01/07/2025` (vi) / `1 July 2025` (en)."""
-    day = reference.REFORM_DATE
-    return f"{day:%d/%m/%Y}" if lang == "vi" else f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-
-
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+    return f"{REFORM_DATE:%d/%m/%Y}" if lang == "vi" else formats.date(REFORM_DATE, "en")
 
 
 def rule_text(meta: dict, lang: str, **values) -> str:
     """The rule in the language asked for (rule_en falls back to rule_vi), placeholders filled."""
-    rule = (meta.get(f"rule_{lang}") or meta["rule_vi"]) if lang != "vi" else meta["rule_vi"]
-    for key, value in values.items():
-        rule = rule.replace("{" + key + "}", value)
-    return rule
+    return Rule.of(meta, **values).text(lang)

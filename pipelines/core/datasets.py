@@ -1,0 +1,32 @@
+"""The one place that names the processed files: the writer (publish) and every reader (report
+notebooks, explore, tests) build their paths here, so a renamed file cannot leave a reader behind.
+
+`data/processed/<period>/` holds the internal edition; `public/` under it the public edition,
+where small sensitive counts are suppressed. A reader of the public edition reads only `public/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+INDICATORS = "indicators.parquet"    # every indicator of every unit of the period
+HISTORY = "history.parquet"          # the same for every earlier period used for trends
+TRENDS = "trends.parquet"            # change on the previous period and progress status
+BREAKDOWNS = "breakdowns.parquet"    # sensitive counts by commune and group
+PUBLIC = "public"                    # folder of the public edition
+PUBLIC_FILES = (INDICATORS, TRENDS, BREAKDOWNS)
+
+
+def validation_problems(lang: str = "vi") -> str:
+    """Validation warnings written in the language of a report: `validation-problems[-en].parquet`."""
+    return "validation-problems" + ("" if lang == "vi" else f"-{lang}") + ".parquet"
+
+
+def processed_dir(data_dir: Path | str, period: object) -> Path:
+    return Path(data_dir) / "processed" / str(period)
+
+
+def processed_file(data_dir: Path | str, period: object, name: str, edition: str = "internal") -> Path:
+    """The path of one processed file of a period, in the internal or the public edition."""
+    folder = processed_dir(data_dir, period)
+    return (folder / PUBLIC / name) if edition == "public" else folder / name

@@ -1,0 +1,137 @@
+"""The settings of one deployment, kept beside its data: `<data-dir>/baocao.yml`.
+
+Why beside the data and not in the package: the package serves any commune, district or province;
+which unit a deployment reports on by default, who issues its reports and the targets of its own
+plan belong to that deployment, are reviewed by its own officers and travel with its data. The
+package holds only what is true everywhere (forms, the indicator catalogue with the national
+targets, the wording). `baocao init` writes a new file; a run without it needs `--scope`.
+
+Statements about a dataset (that it is synthetic, where its real figures come from) are not
+settings: they live in the dataset's own notes file, `<data-dir>/raw/notes.yml`, and are printed
+in a report only when that file is present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+FILE = "baocao.yml"
+NOTES = Path("raw") / "notes.yml"
+UNIT_LISTS = ("legacy", "2025")  # the unit list in force: before / from 1 July 2025
+REPORT_KEYS = ("issuing_body", "place", "signer_title", "recipients")
+TARGET_KEYS = {"indicator", "year", "value", "comparison", "source", "units"}
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class LocalTarget:
+    """A target of a local plan, for the units it names (and the communes within them)."""
+    indicator: str
+    year: int
+    value: float
+    comparison: str  # ">=" or "<"
+    source: str
+    units: tuple[str, ...]  # scopes as written: "district:198", "commune:06847"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    path: Path | None
+    default_scope: dict[str, str] = field(default_factory=dict)    # unit list → "level:code"
+    commune_reports: dict[str, bool] = field(default_factory=dict)  # unit list → a fact sheet per commune
+    languages: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()
+    report: dict[str, str] = field(default_factory=dict)           # REPORT_KEYS: the defaults of the documents
+    targets: tuple[LocalTarget, ...] = ()
+
+
+def _fail(path: Path, key: str, why: str) -> SettingsError:
+    return SettingsError(f"{path}: mục '{key}' {why}")
+
+
+def _targets(path: Path, entries: object) -> tuple[LocalTarget, ...]:
+    if not isinstance(entries, list):
+        raise _fail(path, "targets", "phải là một danh sách")
+    found = []
+    for i, entry in enumerate(entries, 1):
+        key = f"targets[{i}]"
+        if not isinstance(entry, dict) or set(entry) != TARGET_KEYS:
+            raise _fail(path, key, f"cần đúng các khóa {', '.join(sorted(TARGET_KEYS))}")
+        if entry["comparison"] not in (">=", "<"):
+            raise _fail(path, f"{key}.comparison", "phải là '>=' hoặc '<'")
+        units = entry["units"]
+        if not isinstance(units, list) or not units or not all(isinstance(u, str) and ":" in u for u in units):
+            raise _fail(path, f"{key}.units", "phải là danh sách đơn vị dạng district:<mã>, commune:<mã>")
+        try:
+            found.append(LocalTarget(str(entry["indicator"]), int(entry["year"]), float(entry["value"]),
+                                     entry["comparison"], str(entry["source"]), tuple(units)))
+        except (TypeError, ValueError):
+            raise _fail(path, key, "có năm hoặc giá trị không phải số") from None
+    return tuple(found)
+
+
+def load(data_dir: Path | str) -> Deployment:
+    """The deployment of `data_dir`; an empty one (everything from the command line) without a file."""
+    path = Path(data_dir) / FILE
+    if not path.is_file():
+        return Deployment(None)
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: không đọc được ({error.__class__.__name__}: {error})") from None
+    if not isinstance(spec, dict):
+        raise SettingsError(f"{path}: phải là một bảng khóa: giá trị")
+    unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets"}
+    if unknown:
+        raise _fail(path, sorted(unknown)[0], "không có trong cấu hình (xem README)")
+    scopes = spec.get("default_scope") or {}
+    each = spec.get("commune_reports") or {}
+    for key, table in (("default_scope", scopes), ("commune_reports", each)):
+        if not isinstance(table, dict) or set(map(str, table)) - set(UNIT_LISTS):
+            raise _fail(path, key, f"phải theo danh mục đơn vị: {', '.join(UNIT_LISTS)}")
+    report = spec.get("report") or {}
+    if not isinstance(report, dict) or set(report) - set(REPORT_KEYS):
+        raise _fail(path, "report", f"chỉ nhận {', '.join(REPORT_KEYS)}")
+    return Deployment(path, {str(k): str(v) for k, v in scopes.items()}, {str(k): bool(v) for k, v in each.items()},
+                      tuple(spec.get("languages") or ()), tuple(spec.get("editions") or ()),
+                      {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []))
+
+
+def dataset_notes(data_dir: Path | str, lang: str) -> str:
+    """What the dataset's own notes file says about it, in `lang` (or Vietnamese); "" without a file."""
+    path = Path(data_dir) / NOTES
+    if not path.is_file():
+        return ""
+    notes = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(notes, dict):
+        raise SettingsError(f"{path}: phải có dạng 'vi: …' và 'en: …'")
+    return str(notes.get(lang) or notes.get("vi") or "").strip()
+
+
+def new_settings(scope: str, unit_list: str, unit_name: str) -> str:
+    """The text of a new `baocao.yml` for `baocao init`: the scope as default for its unit list."""
+    return f"""# Settings of this deployment ({unit_name}), reviewed like code. Units are named by code only;
+# names and hierarchy come from the reference list in force for each period.
+default_scope:
+  "{unit_list}": "{scope}"
+# A one-to-two-page fact sheet for each commune of the scope, besides the scope's own report.
+commune_reports:
+  "{unit_list}": true
+# Report variants rendered unless --lang / --edition say otherwise.
+languages: [vi]
+editions: [internal]
+# Defaults of the documents (Decree 30/2020 header and closing); empty: the People's Committee of the unit.
+report:
+  issuing_body: ""
+  signer_title: ""
+# Targets of a local plan, added to the national ones for the units named (and their communes):
+#   - {{indicator: net_enrolment_primary, year: 2030, value: 99.9, comparison: ">=",
+#      source: "Kế hoạch số …/KH-UBND", units: ["{scope}"]}}
+targets: []
+"""

@@ -1,0 +1,53 @@
+"""The indicators of earlier periods, for trends: computed on the units of the period reported on.
+
+Why its own step: a trend is only as good as the periods it compares. Earlier periods are taken
+from raw/ when they are of the same kind as the period reported on (quarters with quarters: a year
+is not an earlier period of its own third quarter), validated against the same scope as the run
+(another deployment's data must not be checked against the sample's units), and, when they fall
+before the 2025 reform and the run after it, re-based onto the new communes and marked `rebased`.
+A period whose data has errors is left out of the trend and named, with the command to see why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from pipelines.core.deployment import LocalTarget
+from pipelines.indicators import compute
+from pipelines.intake import raw
+from pipelines.units import crosswalk, reference
+from pipelines.units.period import Period, same_kind_before
+from pipelines.units.scope import Coverage, Scope, earlier_communes
+from pipelines.validate import validation
+
+
+def reported_communes(frames: dict[str, pd.DataFrame]) -> list[str]:
+    """The commune codes a period's data holds (the population form is the roll of communes)."""
+    return sorted(set(frames["population"]["commune_code"].dropna())) if "population" in frames else []
+
+
+def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope: Scope,
+                   local: tuple[LocalTarget, ...], say: Callable[[str], None]) -> list[pd.DataFrame]:
+    """Indicators of every usable earlier period, oldest first, each validated once."""
+    tables = []
+    for earlier in same_kind_before(raw.periods(data_dir), period):
+        frames = raw.read_period(data_dir, earlier)
+        communes = earlier_communes(cover, period, earlier, reported_communes(frames))
+        if communes.empty:
+            say(f"      kỳ {earlier}: không có số liệu của {cover.aggregate.name}, không dùng cho xu hướng")
+            continue
+        if not validation.validate_period(frames, earlier, communes).ok:
+            say(f"      kỳ {earlier}: dữ liệu có lỗi, không dùng cho xu hướng "
+                f"(chạy: baocao validate --period {earlier} --scope {scope})")
+            continue
+        typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
+        rebased = earlier.unit_list != period.unit_list
+        if rebased:
+            province = reference.unit(period, cover.aggregate.code, cover.aggregate.level)["province_code"]
+            typed = crosswalk.rebase(typed, earlier, period, str(province))
+        table = compute.indicators(typed, earlier, cover.communes, cover.aggregates, local)
+        tables.append(table.assign(rebased=rebased))
+    return tables

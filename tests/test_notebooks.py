@@ -1,0 +1,82 @@
+"""pipelines.report.notebooks on a two-cell notebook, not the report: the kernel is started over IPC
+(Unix domain sockets in a private folder), so two kernels started at the same moment cannot race for
+a TCP port (`ZMQError: Address already in use`, papermill issue 511), and a failing cell is reported
+with the notebook's name."""
+
+import asyncio
+import json
+import os
+import stat
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from pipelines.report import notebooks
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="IPC transport needs Unix domain sockets")
+
+PROBE = """\
+import json, os
+from ipykernel.kernelapp import IPKernelApp
+app = IPKernelApp.instance()
+print(json.dumps({"transport": app.transport, "ip": app.ip, "connection_file": app.connection_file,
+                  "files": sorted(os.listdir(os.path.dirname(app.connection_file))), "unit": unit}))
+"""
+
+
+def _notebook(folder, *cells):
+    nb = new_notebook(cells=[new_code_cell('unit = "198"', metadata={"tags": ["parameters"]}),
+                             *(new_code_cell(cell) for cell in cells)])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """The private folders the kernel managers of a test make."""
+    folders, make = [], notebooks._private_folder
+
+    def recorded():
+        folders.append(make())
+        return folders[-1]
+
+    monkeypatch.setattr(notebooks, "_private_folder", recorded)
+    return folders
+
+
+def test_the_kernel_manager_puts_the_connection_in_a_private_folder_and_removes_it():
+    km = notebooks.IPCKernelManager(kernel_name="python3")
+    folder = km.private_folder
+    assert km.transport == "ipc" and not km.cache_ports  # no TCP port is picked, cached or bound
+    assert os.path.dirname(km.connection_file) == folder and km.ip == os.path.join(folder, "kernel")
+    assert stat.S_IMODE(os.stat(folder).st_mode) & 0o777 == 0o700  # only this user may connect
+    km.write_connection_file()
+    assert km.get_connection_info()["transport"] == "ipc" and km.shell_port > 0
+    assert len(os.path.join(folder, f"kernel-{km.shell_port}")) < 100  # fits a Unix socket address
+    asyncio.run(km.cleanup_resources())  # what nbclient calls when the notebook is done
+    assert not os.path.exists(folder)
+
+
+def test_a_notebook_runs_in_a_kernel_on_ipc_transport(tmp_path, monkeypatch, made):
+    monkeypatch.chdir(tmp_path)
+    nb = notebooks.execute(_notebook(tmp_path, PROBE), {"unit": "06847"}, cwd=tmp_path)
+
+    kernel = json.loads(nb.cells[-1].outputs[0]["text"])
+    folder = os.path.dirname(kernel["connection_file"])
+    assert (kernel["transport"], kernel["unit"]) == ("ipc", "06847")
+    assert os.path.basename(folder).startswith("baocao-kernel-") and kernel["ip"] == os.path.join(folder, "kernel")
+    # the connection file and the kernel's five sockets (shell, iopub, stdin, control, heartbeat), alone in their folder
+    assert kernel["files"] == ["kernel-1", "kernel-2", "kernel-3", "kernel-4", "kernel-5", "kernel.json"]
+    assert made == [folder] and not os.path.exists(folder)  # removed with the kernel
+    assert sorted(os.listdir(tmp_path)) == ["probe.ipynb"]  # no socket file in the working folder
+
+
+def test_a_failing_cell_names_the_notebook_and_the_error(tmp_path, made):
+    path = _notebook(tmp_path, "1 / 0")
+    with pytest.raises(notebooks.NotebookFailed, match=r"notebook .*probe\.ipynb lỗi ở ô \d+: ZeroDivisionError: "
+                                                        r"division by zero"):
+        notebooks.execute(path, {}, cwd=tmp_path)
+    assert len(made) == 1 and not os.path.exists(made[0])  # the kernel's folder goes with it
