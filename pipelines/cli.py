@@ -167,7 +167,10 @@ def _init(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # argparse has printed the reason; 2 is ours (data errors), so a bad
+        return EXIT_FAILED if stop.code == 2 else int(stop.code or 0)  # argument is "any other failure"
     from pipelines.intake.raw import RawDataError
 
     command = {"run": _run, "validate": _validate, "template": _template, "ingest": _ingest, "init": _init}[args.command]

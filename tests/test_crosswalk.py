@@ -221,7 +221,7 @@ def test_new_only_code_in_2024_data_is_refused():
 
 def test_2025_sample_passes_with_the_three_new_communes(frames_2025):
     before, previous = crosscheck.previous_frames(DATA, "2025")
-    assert before == "2024"
+    assert str(before) == "2024"
     outcome = validation.validate_period(frames_2025, "2025", NEW, previous=previous, previous_period=before)
     assert outcome.ok and outcome.problems == []
 

@@ -71,3 +71,19 @@ def test_half_year_trend_uses_half_years_only():
     history = _history(["2023-H2", "2024", "2024-H1", "2024-H2"], [92.0, 10.0, 92.5, 92.4])
     row = trends.trend_table(history, Period.parse("2024-H2")).iloc[0]
     assert (row.previous_period, row.previous_value, row.base_period) == ("2024-H1", 92.5, "2023-H2")
+
+
+def test_a_period_that_is_not_one_is_refused_at_the_command_line_with_exit_1(capsys):
+    from pipelines import cli
+
+    assert cli.main(["run", "--period", "2024-Q5"]) == 1  # 2 means data errors; a bad argument is not one
+    assert "argument --period: kỳ báo cáo '2024-Q5' không hợp lệ" in capsys.readouterr().err
+
+
+def test_folders_that_are_not_periods_are_not_periods(tmp_path):
+    from pipelines.intake import raw
+
+    for name in ("2024", "2024-H1", "2024-h2", "2023-Q4", "notes", "2024-Q9"):
+        (tmp_path / "raw" / name).mkdir(parents=True)
+    (tmp_path / "raw" / "2022").write_text("a file, not a folder")
+    assert [str(p) for p in raw.periods(tmp_path)] == ["2023-Q4", "2024-H1", "2024"]

@@ -92,7 +92,7 @@ def key_rates() -> list[str]:
 
 def education_against_targets(ctx: ReportContext, number: int = 1) -> str:
     """Horizontal bars: each education rate of the unit, with its target as a marker."""
-    lang, cat, year = ctx.lang, catalogue.entries(), ctx.year
+    lang, cat = ctx.lang, catalogue.entries()
     names = [_label(cat[i], lang) for i in EDUCATION]
     values = [ctx.value(i) for i in EDUCATION]
     targets = [ctx.target_of(i) for i in EDUCATION]
@@ -151,7 +151,7 @@ def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) ->
 def trends_against_targets(ctx: ReportContext, number: int = 4) -> str:
     """Small multiples: each key rate over the periods, its target as a dashed line; periods
     re-based onto today's units drawn with hollow markers."""
-    lang, cat, year = ctx.lang, catalogue.entries(), ctx.year
+    lang, cat = ctx.lang, catalogue.entries()
     ids = key_rates()
     own = ctx.history[ctx.history["unit_code"] == ctx.code]
     periods = sorted(set(own["period"]))
@@ -219,7 +219,7 @@ def commune_standing(ctx: ReportContext, number: int = 1) -> str:
     key rate (project.yml key_indicators in % or ‰): the commune (filled circle), its district or
     province (hollow diamond) and the target of the year (black bar), with the three figures as a
     small table on the right. Percentages and per-mille rates are on separate panels."""
-    lang, cat, year = ctx.lang, catalogue.entries(), ctx.year
+    lang, cat = ctx.lang, catalogue.entries()
     ids = key_rates()
     own_name = _place(ctx, ctx.name)
     aggregate_name = _place(ctx, ctx.row(ids[0], ctx.aggregate_code)["unit_name"])
