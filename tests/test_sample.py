@@ -147,14 +147,7 @@ def test_every_row_keeps_the_part_whole_and_sum_rules(period):
     assert (early["children_aged_5_in_kindergarten"] <= early["children_aged_5"]).all()
 
     # Across forms, cell by cell (commune, sex): same rows in the same order as population.
-    for frame in (health, early):
-        assert list(zip(frame["commune_code"], frame["sex"])) == list(zip(pop["commune_code"], pop["sex"]))
-    assert (health["children_under_5"] < pop["children_under_6"]).all()
-    assert (early["children_aged_5"] <= pop["children_under_6"]).all()
-    preschool = edu[edu["level"] == "preschool"].set_index("commune_code")
-    five = early.groupby("commune_code")[["children_aged_5", "children_aged_5_in_kindergarten"]].sum()
-    assert (five["children_aged_5"] <= preschool["population_official_age"]).all()
-    assert (five["children_aged_5_in_kindergarten"] <= preschool["pupils_correct_age"]).all()
+    assert_health_and_early_childhood_match_population(pop, edu, health, early)
 
 
 def test_earlier_years_are_plausible():
@@ -235,3 +228,16 @@ def test_2025_follows_2024_through_the_crosswalk():
         assert (better - was >= -0.005).all() and (better - was <= 0.1).all(), (form, part)  # no commune leaps
     for bad in ("children_under_5_underweight", "children_under_5_stunted"):
         assert (rate(now["health"], bad, "children_under_5_weighed") < rate(before["health"], bad, "children_under_5_weighed")).all()
+
+
+def assert_health_and_early_childhood_match_population(pop, edu, health, early) -> None:
+    """The cross-form rules of data/raw/README.md between population, education, health and early
+    childhood: same (commune, sex) rows in the same order, parts within their wholes."""
+    for frame in (health, early):
+        assert list(zip(frame["commune_code"], frame["sex"])) == list(zip(pop["commune_code"], pop["sex"]))
+    assert (health["children_under_5"] < pop["children_under_6"]).all()
+    assert (early["children_aged_5"] <= pop["children_under_6"]).all()
+    preschool = edu[edu["level"] == "preschool"].set_index("commune_code")
+    five = early.groupby("commune_code")[["children_aged_5", "children_aged_5_in_kindergarten"]].sum()
+    assert (five["children_aged_5"] <= preschool["population_official_age"]).all()
+    assert (five["children_aged_5_in_kindergarten"] <= preschool["pupils_correct_age"]).all()

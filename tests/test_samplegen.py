@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from test_sample import assert_health_and_early_childhood_match_population
+
 from pipelines.core.schema import categories, forms
 from pipelines.units.reference import communes_of, list_in_force
 from samplegen.remap import DEFAULT_DISTRICT, RemapError, write_remapped
@@ -101,14 +103,7 @@ def check_rules(f: dict[str, pd.DataFrame]) -> None:
     levels = edu.pivot(index="commune_code", columns="level", values="population_official_age")
     assert (levels["primary"] == by_commune["children_6_to_10"]).all()
     assert (levels["lower_secondary"] <= by_commune["children_11_to_15"]).all()
-    for frame in (health, early):
-        assert list(zip(frame["commune_code"], frame["sex"])) == list(zip(pop["commune_code"], pop["sex"]))
-    assert (health["children_under_5"] < pop["children_under_6"]).all()
-    assert (early["children_aged_5"] <= pop["children_under_6"]).all()
-    preschool = edu[edu["level"] == "preschool"].set_index("commune_code")
-    five = early.groupby("commune_code")[["children_aged_5", "children_aged_5_in_kindergarten"]].sum()
-    assert (five["children_aged_5"] <= preschool["population_official_age"]).all()
-    assert (five["children_aged_5_in_kindergarten"] <= preschool["pupils_correct_age"]).all()
+    assert_health_and_early_childhood_match_population(pop, edu, health, early)
 
 
 @pytest.mark.parametrize("kind", ["quarter", "half"])

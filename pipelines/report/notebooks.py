@@ -68,6 +68,15 @@ class IPCKernelManager(AsyncKernelManager):
     # AsyncKernelManager binds cleanup_resources to the base class's function, not by name
     cleanup_resources = _async_cleanup_resources
 
+    async def _async_interrupt_kernel(self) -> None:
+        """No interrupt on the way out: jupyter_client interrupts a kernel before asking it to shut
+        down, and an idle kernel then logs "ERROR | KeyboardInterrupt caught in kernel" on stderr of
+        every run; a kernel that does not stop is still terminated, then killed, by the shutdown."""
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
+
 
 def execute(name: str | Path, parameters: dict[str, str], cwd: Path | str | None = None) -> nbformat.NotebookNode:
     """Run notebooks/<name> (or the notebook at an absolute path) with the given parameters in a
