@@ -129,7 +129,7 @@ def run_period(period: Period | str, data_dir: Path | str = "data", reports_dir:
                languages: tuple[str, ...] | None = None, report_editions: tuple[str, ...] | None = None,
                parameters: dict[str, str] | None = None) -> Published:
     """Publish the reports of `period`. `lang` is the language of the messages; `languages` and
-    `report_editions` choose the report variants (default: project.yml), all rendered in this one run
+    `report_editions` choose the report variants (default: the deployment's, else project.yml), all rendered in this one run
     so every published file comes from the same processed data; `parameters` are the document
     parameters of the scope's own report (number, signer, date…; see notebooks/01)."""
     period, site = Period.parse(period), deployment.load(data_dir)
@@ -167,8 +167,8 @@ def run_period(period: Period | str, data_dir: Path | str = "data", reports_dir:
         # the warnings in Vietnamese, and in each other language a report is rendered in: one
         # validation, its problems written in each language
         for language in dict.fromkeys(["vi", *(language for language, _ in chosen)]):
-            name = "validation-problems" + ("" if language == "vi" else f"-{language}")
-            outputs.write_parquet(validation.problems_frame(outcome, language), staged_data / f"{name}.parquet")
+            outputs.write_parquet(validation.problems_frame(outcome, language),
+                                  staged_data / datasets.validation_problems(language))
         # public edition: small sensitive counts suppressed; indicators and trends hold no such counts
         public = staged_data / datasets.PUBLIC
         outputs.write_parquet(table, public / datasets.INDICATORS)
