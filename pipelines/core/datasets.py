@@ -14,7 +14,6 @@ HISTORY = "history.parquet"          # the same for every earlier period used fo
 TRENDS = "trends.parquet"            # change on the previous period and progress status
 BREAKDOWNS = "breakdowns.parquet"    # sensitive counts by commune and group
 PUBLIC = "public"                    # folder of the public edition
-PUBLIC_FILES = (INDICATORS, TRENDS, BREAKDOWNS)
 
 
 def validation_problems(lang: str = "vi") -> str:

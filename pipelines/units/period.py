@@ -54,10 +54,6 @@ class Period:
         return 12 // KINDS[self.kind]
 
     @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, (self.part - 1) * self.months + 1, 1)
-
-    @property
     def end(self) -> dt.date:
         """Last day: 2024 → 2024-12-31, 2025-H1 → 2025-06-30, 2024-Q3 → 2024-09-30."""
         month = self.part * self.months
