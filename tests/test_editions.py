@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from conftest import NUMBER, SIGNER, baocao_here
 from pipelines.core import formats
-from pipelines.publish import run
+from pipelines.publish import jobs
 from pipelines.report import notebooks
 from test_end_to_end import COMMUNES, FACT_SHEET, STEM, html_text
 
@@ -18,11 +18,11 @@ from test_end_to_end import COMMUNES, FACT_SHEET, STEM, html_text
 
 
 def test_variants_are_ordered_and_default_to_project_settings():
-    assert run.variants(None, None) == [("vi", "internal")]
-    assert run.variants(("en", "vi"), ("public", "internal")) == [
+    assert jobs.variants(None, None) == [("vi", "internal")]
+    assert jobs.variants(("en", "vi"), ("public", "internal")) == [
         ("vi", "internal"), ("vi", "public"), ("en", "internal"), ("en", "public")]
     with pytest.raises(ValueError, match="ấn bản 'secret' không có; dùng: internal, public"):
-        run.variants(None, ("secret",))
+        jobs.variants(None, ("secret",))
 
 
 def test_a_run_publishes_every_requested_variant(published_variants):
@@ -73,14 +73,14 @@ def test_document_parameters_go_to_every_variant_of_the_scope_s_own_report_only(
 
     period = Period.parse("2024")
     cover = coverage(period, Scope.parse("district:198"), [], True)
-    jobs = run._jobs(period, "data", cover, run.variants(("vi", "en"), ("internal", "public")),
-                     {"number": NUMBER, "signer": SIGNER})
-    assert len(jobs) == (1 + len(COMMUNES)) * 4 + 2
-    given = sorted(stem for stem, _, parameters, _ in jobs if parameters.get("number") == NUMBER
-                   and parameters.get("signer") == SIGNER)
+    todo = jobs.jobs(period, "data", "data/processed/.staging-2024", cover,
+                     jobs.variants(("vi", "en"), ("internal", "public")), {"number": NUMBER, "signer": SIGNER})
+    assert len(todo) == (1 + len(COMMUNES)) * 4 + 2
+    given = sorted(job.stem for job in todo if job.parameters.get("number") == NUMBER
+                   and job.parameters.get("signer") == SIGNER)
     assert given == sorted(f"{STEM}{variant}" for variant in ("", "-cong-khai", "-en", "-cong-khai-en"))
-    assert all("number" not in parameters and "signer" not in parameters
-               for stem, _, parameters, _ in jobs if stem not in given)
+    assert all("number" not in job.parameters and "signer" not in job.parameters
+               for job in todo if job.stem not in given)
 
 
 def test_document_parameters_reach_the_english_report(published):
@@ -98,7 +98,7 @@ def test_document_parameters_reach_the_english_report(published):
 def test_an_unknown_document_parameter_is_refused_before_anything_runs(tmp_path, capsys):
     done = baocao_here(capsys, "run", "--period", "2024", "--param", "signature=X", "--data-dir", tmp_path / "data",
                        "--reports-dir", tmp_path / "reports")
-    assert done.returncode == 1
+    assert done.returncode == 3
     assert done.stderr.strip() == ("LỖI: --param 'signature=X' không hợp lệ: dùng TÊN=GIÁ_TRỊ với TÊN là issuing_body, "
                                    "place, number, report_date, signer, signer_title, recipients")
     assert not (tmp_path / "reports").exists()

@@ -80,7 +80,13 @@ def test_accepted_case_gives_the_canonical_rows(tmp_path, case):
     stored = f"{digest[:12]}-{case.file}"
     assert (folder / "original" / stored).read_bytes() == case.data
     assert (folder / "original" / "SHA256SUMS").read_text(encoding="utf-8") == f"{digest}  {stored}\n"
-    assert sorted(p.name for p in folder.iterdir()) == sorted([case.form_file, "original"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([case.form_file, "original", "submissions.csv"])
+    log = (folder / "submissions.csv").read_text(encoding="utf-8").splitlines()
+    assert log[0] == "submission,submitted_at,kind,form,commune_code,rows,source,sha256,by,reason,supersedes"
+    form = Path(case.form_file).stem
+    assert [re.sub(r",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,", ",<UTC>,", line) for line in log[1:]] == [
+        f"{n},<UTC>,new,{form},{code},{len([l for l in case.lines[1:] if l.startswith(code)])},{case.file},{digest},,,"
+        for n, code in enumerate(sorted({line[:5] for line in case.lines[1:]}), 1)]
     assert list(raw.read_form(folder / case.form_file).columns) == list(raw.forms()[Path(case.form_file).stem].columns)
 
 
@@ -135,7 +141,8 @@ def test_changed_figures_for_a_commune_already_there_are_refused(tmp_path):
     with pytest.raises(ingest.IntakeRefused) as refused:
         ingest.ingest(PERIOD, [path], data, say=quiet)
     assert refused.value.problems == ["bao-cao-06847.xlsx: biểu population của xã 06847 đã có trong population.csv kỳ 2024 "
-                                      "với số liệu khác; dữ liệu thô không bao giờ bị sửa"]
+                                      "với số liệu khác; dữ liệu thô không bao giờ bị sửa: nếu đây là bản sửa, gửi lại với "
+                                      "--replace --by <người sửa> --reason <lý do>"]
     assert tree_bytes(data / "raw") == before
 
 
@@ -200,7 +207,7 @@ def test_an_existing_file_not_in_canonical_form_is_not_added_to(tmp_path):
 def test_only_sheets_with_figures_are_ingested(tmp_path):
     lines = []
     ingest.ingest(PERIOD, [filled_template(tmp_path, forms={"population"})], tmp_path / "data", say=lines.append)
-    assert sorted(p.name for p in (tmp_path / "data" / "raw" / PERIOD).iterdir()) == ["original", "population.csv"]
+    assert sorted(p.name for p in (tmp_path / "data" / "raw" / PERIOD).iterdir()) == ["original", "population.csv", "submissions.csv"]
     assert lines == ["Đọc bao-cao-06847.xlsx [population] (Excel): biểu population, xã 06847, 2 dòng"]
 
 
@@ -276,3 +283,79 @@ def test_cli_ingest_refuses_with_the_reason_and_exit_2(tmp_path, capsys):
     assert tree_bytes(data / "raw") == before
     english = cli.main(["ingest", "--period", PERIOD, "--data-dir", str(data), "--lang", "en", str(inbox(tmp_path, "empty.csv", b""))])
     assert (english, capsys.readouterr().err) == (2, "LỖI: empty.csv: empty file\n")  # same entry point, in process
+
+
+def _with_cached_value(data: bytes, formula: bytes, value: bytes) -> bytes:
+    """The workbook as Excel saves it: the formula with the value it calculated (openpyxl writes none)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                body = body.replace(b"<f>" + formula + b"</f><v />", b"<f>" + formula + b"</f><v>" + value + b"</v>")
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _sum_formula(ws):
+    if ws.title == "population":
+        ws.cell(5, 4).value = "=E5+F5+G5"
+
+
+def test_a_formula_never_calculated_is_refused_naming_file_sheet_cell_and_formula(tmp_path):
+    data = sample_copy(tmp_path)
+    before = tree_bytes(data / "raw")
+    with pytest.raises(ingest.IntakeRefused) as refused:
+        ingest.ingest(PERIOD, [filled_template(tmp_path, change=_sum_formula)], data, say=quiet)
+    assert refused.value.problems == [
+        "bao-cao-06847.xlsx trang population ô D5: công thức =E5+F5+G5 chưa được tính (tệp không lưu kết quả); hãy mở "
+        "tệp bằng Excel, lưu lại rồi gửi, hoặc ghi số thay cho công thức"]
+    assert tree_bytes(data / "raw") == before
+
+
+def test_a_formula_is_read_by_the_value_excel_saved_with_it(tmp_path):
+    path = filled_template(tmp_path, forms=("population",), change=_sum_formula)
+    path.write_bytes(_with_cached_value(path.read_bytes(), b"E5+F5+G5", b"668"))
+    ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet)
+    written = (tmp_path / "data" / "raw" / PERIOD / "population.csv").read_text(encoding="utf-8").splitlines()
+    assert written == sample_lines("population.csv", CODE)  # 668 = 229 + 232 + 207, as typed in the sample
+
+
+def test_a_workbook_repeating_one_communes_rows_is_refused_with_one_line(tmp_path):
+    def repeat(ws):
+        if ws.title == "population":
+            for row in range(7, 10_005):
+                for column in range(1, 9):
+                    ws.cell(row, column).value = ws.cell(5, column).value
+
+    data = sample_copy(tmp_path)
+    before = tree_bytes(data / "raw")
+    with pytest.raises(ingest.IntakeRefused) as refused:
+        ingest.ingest(PERIOD, [filled_template(tmp_path, forms=("population",), change=repeat)], data, say=quiet)
+    assert refused.value.problems == [
+        "bao-cao-06847.xlsx [population]: biểu population, khóa (commune_code, sex) = (06847, M) có 9999 dòng; mỗi xã "
+        "chỉ một dòng cho mỗi mã, tệp không được nhận"]
+    assert tree_bytes(data / "raw") == before
+
+
+def test_a_csv_with_a_duplicated_key_is_refused_even_into_an_empty_folder(tmp_path):
+    rows = sample_lines("population.csv", CODE)
+    path = inbox(tmp_path, "population.csv", "\n".join([*rows, rows[2]]).encode())
+    with pytest.raises(ingest.IntakeRefused) as refused:
+        ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet, lang="en")
+    assert refused.value.problems == [
+        "population.csv: form population, key (commune_code, sex) = (06847, F) is on 2 rows; one row per commune and "
+        "code, the file is not taken"]
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_problem_on_every_row_gives_twenty_lines_and_a_count(tmp_path):
+    rows = [f"{CODE},Xã Đồng Tâm,{'M' if i % 2 else 'F'},1,1,0,0,1" for i in range(500)]
+    path = inbox(tmp_path, "population.csv", "\n".join([sample_lines("population.csv")[0], *rows]).encode())
+    with pytest.raises(ingest.IntakeRefused) as refused:
+        ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet)
+    assert len(refused.value.problems) == 21
+    assert refused.value.problems[0] == 'population.csv dòng 2: mã xã 06847 là "Xã Đồng Văn", không phải "Xã Đồng Tâm"'
+    assert refused.value.problems[-1] == "population.csv: và 480 lỗi khác"

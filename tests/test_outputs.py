@@ -1,56 +1,9 @@
-"""Publication is all or nothing: a failed run leaves the previous outputs exactly as they were."""
+"""Writers give the same bytes for the same content (publication itself: test_publication.py)."""
 
 import nbformat
 import pandas as pd
 
-from conftest import tree_bytes
 from pipelines.core import outputs
-
-
-def _publish(final, files):
-    staging = outputs.Staging(final)
-    folder = staging.open()
-    for name, text in files.items():
-        outputs.write_text(folder / name, text)
-    staging.publish()
-
-
-def test_publish_replaces_the_whole_folder(tmp_path):
-    final = tmp_path / "reports" / "2024"
-    _publish(final, {"a.html": "một", "old.pdf": "x"})
-    _publish(final, {"a.html": "hai"})
-    assert tree_bytes(final) == {"a.html": "hai".encode()}
-    assert sorted(p.name for p in final.parent.iterdir()) == ["2024"]
-
-
-def test_failure_after_swap_rolls_back_to_previous_bytes(tmp_path):
-    final = tmp_path / "processed" / "2024"
-    _publish(final, {"indicators.parquet": "cũ"})
-    before = tree_bytes(final)
-    staging = outputs.Staging(final)
-    outputs.write_text(staging.open() / "indicators.parquet", "mới")
-    staging.swap_in()
-    assert tree_bytes(final) == {"indicators.parquet": "mới".encode()}
-    staging.rollback()
-    assert tree_bytes(final) == before
-    assert sorted(p.name for p in final.parent.iterdir()) == ["2024"]
-
-
-def test_rollback_of_a_first_run_leaves_nothing(tmp_path):
-    final = tmp_path / "reports" / "2024"
-    staging = outputs.Staging(final)
-    outputs.write_text(staging.open() / "x.html", "x")
-    staging.swap_in()
-    staging.rollback()
-    assert not final.exists() and list(final.parent.iterdir()) == []
-
-
-def test_interrupted_swap_is_repaired_on_next_open(tmp_path):
-    final = tmp_path / "reports" / "2024"
-    _publish(final, {"a.html": "đã công bố"})
-    final.rename(final.parent / ".previous-2024")  # killed between the two renames of swap_in
-    outputs.Staging(final).open()
-    assert tree_bytes(final) == {"a.html": "đã công bố".encode()}
 
 
 def test_parquet_bytes_are_stable(tmp_path):

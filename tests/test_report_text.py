@@ -46,7 +46,7 @@ def _sections(ctx: context.ReportContext) -> list[str]:
         return [header_html(ctx), narrative.general_situation_html(ctx), narrative.protection_html(ctx),
                 factsheet.education_html(ctx), factsheet.health_html(ctx), factsheet.assessment_html(ctx),
                 factsheet.attention_html(ctx), sections.closing_html(ctx),
-                factsheet.data_quality_html(ctx, sections.validation_warnings(ctx, DATA)), factsheet.methodology_html(ctx)]
+                factsheet.data_quality_html(ctx, sections.validation_warnings(ctx)), factsheet.methodology_html(ctx)]
     return [header_html(ctx), narrative.general_situation_html(ctx), narrative.protection_html(ctx),
             narrative.education_html(ctx), sections.health_html(ctx), narrative.assessment_html(ctx),
             narrative.trend_html(ctx), sections.attention_html(ctx), sections.closing_html(ctx),

@@ -13,6 +13,7 @@ INDICATORS = "indicators.parquet"    # every indicator of every unit of the peri
 HISTORY = "history.parquet"          # the same for every earlier period used for trends
 TRENDS = "trends.parquet"            # change on the previous period and progress status
 BREAKDOWNS = "breakdowns.parquet"    # sensitive counts by commune and group
+CORRECTIONS = "corrections.parquet"  # corrections communes sent for the period (pipelines.intake.raw.corrections)
 PUBLIC = "public"                    # folder of the public edition
 
 
@@ -27,5 +28,11 @@ def processed_dir(data_dir: Path | str, period: object) -> Path:
 
 def processed_file(data_dir: Path | str, period: object, name: str, edition: str = "internal") -> Path:
     """The path of one processed file of a period, in the internal or the public edition."""
-    folder = processed_dir(data_dir, period)
+    return in_folder(processed_dir(data_dir, period), name, edition)
+
+
+def in_folder(folder: Path | str, name: str, edition: str = "internal") -> Path:
+    """One processed file in a period's folder: the published one, or the one a run is building
+    (a report is rendered from the figures it will be published with, before they are published)."""
+    folder = Path(folder)
     return (folder / PUBLIC / name) if edition == "public" else folder / name

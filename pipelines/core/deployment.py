@@ -23,6 +23,7 @@ NOTES = Path("raw") / "notes.yml"
 UNIT_LISTS = ("legacy", "2025")  # the unit list in force: before / from 1 July 2025
 REPORT_KEYS = ("issuing_body", "place", "signer_title", "recipients")
 TARGET_KEYS = {"indicator", "year", "value", "comparison", "source", "units"}
+PERIOD_KINDS = ("year", "half", "quarter")  # `period:` of a deployment: the kind of its reporting periods
 
 
 class SettingsError(ValueError):
@@ -49,6 +50,7 @@ class Deployment:
     editions: tuple[str, ...] = ()
     report: dict[str, str] = field(default_factory=dict)           # REPORT_KEYS: the defaults of the documents
     targets: tuple[LocalTarget, ...] = ()
+    period_kind: str = "year"  # year, half or quarter: what `--period latest` means
 
 
 def _fail(path: Path, key: str, why: str) -> SettingsError:
@@ -87,7 +89,7 @@ def load(data_dir: Path | str) -> Deployment:
         raise SettingsError(f"{path}: không đọc được ({error.__class__.__name__}: {error})") from None
     if not isinstance(spec, dict):
         raise SettingsError(f"{path}: phải là một bảng khóa: giá trị")
-    unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets"}
+    unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period"}
     if unknown:
         raise _fail(path, sorted(unknown)[0], "không có trong cấu hình (xem README)")
     scopes = spec.get("default_scope") or {}
@@ -98,9 +100,12 @@ def load(data_dir: Path | str) -> Deployment:
     report = spec.get("report") or {}
     if not isinstance(report, dict) or set(report) - set(REPORT_KEYS):
         raise _fail(path, "report", f"chỉ nhận {', '.join(REPORT_KEYS)}")
+    kind = str(spec.get("period") or "year")
+    if kind not in PERIOD_KINDS:
+        raise _fail(path, "period", f"phải là một trong {', '.join(PERIOD_KINDS)}")
     return Deployment(path, {str(k): str(v) for k, v in scopes.items()}, {str(k): bool(v) for k, v in each.items()},
                       tuple(spec.get("languages") or ()), tuple(spec.get("editions") or ()),
-                      {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []))
+                      {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []), kind)
 
 
 def dataset_notes(data_dir: Path | str, lang: str) -> str:
@@ -123,6 +128,8 @@ default_scope:
 # A one-to-two-page fact sheet for each commune of the scope, besides the scope's own report.
 commune_reports:
   "{unit_list}": true
+# The kind of reporting period (year, half or quarter): what `--period latest` means.
+period: year
 # Report variants rendered unless --lang / --edition say otherwise.
 languages: [vi]
 editions: [internal]

@@ -4,12 +4,23 @@ Forms are read as text first, so that codes keep their leading zeros ("06847") a
 reported exactly as the commune typed it; each row is indexed by its line number in the file (the
 header is line 1), which is the number an officer sees in a text editor or in Excel. Only after
 validation are counts converted to whole numbers (`typed`).
+
+Corrections (pipelines.intake.ingest): a commune's corrected rows are appended to the form's file and
+recorded in the folder's `submissions.csv`; `read_form` then gives each commune's latest rows only,
+still indexed by their own line. A folder without that log (the committed sample) reads as a plain
+CSV. Anything that is not a regular file of readable text in the contract's shape is refused here,
+with file, line and column, before pandas or a later step can fail on it without saying where.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import os
+import re
+import stat
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -20,18 +31,42 @@ from pipelines.core.schema import Form, categories, forms  # noqa: F401 - the fo
 
 
 class RawDataError(ValueError):
-    """A raw file that cannot be read at all (missing, empty, not UTF-8)."""
+    """A raw file that cannot be read at all (missing, not a regular file, empty, not UTF-8, a header
+    without its key columns or with a column twice, an oversized cell, a submissions log that does
+    not match its forms): named with file, line, column and value, never as a traceback."""
+
+
+MAX_CELL = 1000  # characters: longer than any name or count; a longer cell is a damaged or foreign file
+LOG = "submissions.csv"  # the period's submissions log, written by intake beside the forms
+LOG_COLUMNS = ("submission", "submitted_at", "kind", "form", "commune_code", "rows", "source", "sha256",
+               "by", "reason", "supersedes")
 
 
 def period_dir(data_dir: Path | str, period: Period) -> Path:
     return Path(data_dir) / "raw" / str(period)
 
 
-def read_form(path: Path | str) -> pd.DataFrame:
-    """Read one raw CSV as text. Index = line number in the file; names normalised to NFC."""
-    path = Path(path)
-    if not path.is_file():
-        raise RawDataError(f"{path.name}: không tìm thấy tệp (cần {path})")
+def _regular(path: Path) -> None:
+    """Raw files are only ever regular files written by intake: a symlink could point anywhere (and
+    be changed under a published report), a FIFO or device would hang or flood the reader."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        raise RawDataError(f"{path.name}: không tìm thấy tệp (cần {path})") from None
+    if stat.S_ISLNK(mode):
+        raise RawDataError(f"{path.name}: là liên kết tượng trưng (symlink), không phải tệp thường; "
+                           f"dữ liệu thô chỉ gồm tệp do baocao ingest ghi ({path})")
+    if not stat.S_ISREG(mode):
+        raise RawDataError(f"{path.name}: không phải tệp thường ({path})")
+
+
+def _start(cell: str) -> str:
+    return re.sub(r"\s", " ", cell[:20]) + "…"
+
+
+def _rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """(header, rows, line of each row) of a raw CSV, every cell checked against `MAX_CELL`."""
+    _regular(path)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -39,26 +74,125 @@ def read_form(path: Path | str) -> pd.DataFrame:
         raise RawDataError(f"{path.name}: tệp không phải UTF-8 (byte lỗi ở vị trí {err.start})") from None
     if not text.strip():
         raise RawDataError(f"{path.name}: tệp rỗng")
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = [unicodedata.normalize("NFC", h.strip()) for h in next(reader)]
-    rows, lines = [], []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = [unicodedata.normalize("NFC", cell.strip()) for cell in row]
-        cells += [""] * (len(header) - len(cells))
-        rows.append(cells[: len(header)])
-        lines.append(reader.line_num)
+    old = csv.field_size_limit(sys.maxsize)  # an oversized cell is named below, by line and column
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header, rows, lines, end = None, [], [], 0
+        for row in reader:
+            names, begin, end = header or [], end + 1, reader.line_num  # a quoted cell may span lines
+            for j, cell in enumerate(row):
+                if len(cell) > MAX_CELL:
+                    column = names[j] if j < len(names) else f"thứ {j + 1}"
+                    size = f"{len(cell):,}".replace(",", ".")
+                    raise RawDataError(f"{path.name} dòng {begin}, cột {column}: ô dài {size} ký tự "
+                                       f"(tối đa {MAX_CELL}), bắt đầu bằng \"{_start(cell)}\"")
+            if header is None:
+                header = [unicodedata.normalize("NFC", h.strip()) for h in row]
+            elif any(cell.strip() for cell in row):
+                rows.append([unicodedata.normalize("NFC", cell.strip()) for cell in row])
+                lines.append(reader.line_num)
+    finally:
+        csv.field_size_limit(old)
+    return header, rows, lines
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    """A column named twice, or a form's key column missing, would otherwise surface much later as a
+    pandas error with no file or line ("cannot reindex…", KeyError 'commune_code')."""
+    for j, name in enumerate(header):
+        if name in header[:j]:
+            raise RawDataError(f"{path.name} dòng 1: cột \"{name}\" có hai lần (cột {header.index(name) + 1} "
+                               f"và cột {j + 1}); mỗi cột chỉ được có một lần")
+    form = next((f for f in forms().values() if f.file == path.name), None)
+    missing = [c for c in form.key if c not in header] if form else []
+    if missing:
+        found = ", ".join(header[:20]) + (", …" if len(header) > 20 else "") or "không có"
+        raise RawDataError(f"{path.name} dòng 1: thiếu cột khóa {', '.join(missing)} của biểu {form.name}; "
+                           f"các cột có: {found}")
+
+
+def read_form(path: Path | str, latest: bool = True) -> pd.DataFrame:
+    """Read one raw CSV as text. Index = line number in the file; names normalised to NFC.
+
+    `latest`: where the submissions log of the folder records corrections of this form, each
+    commune's rows are those of its latest submission only (a correction supersedes, never erases:
+    the earlier rows stay in the file). `latest=False` gives every row, for intake."""
+    path = Path(path)
+    header, rows, lines = _rows(path)
+    _check_header(path, header)
+    rows = [(cells + [""] * (len(header) - len(cells)))[: len(header)] for cells in rows]
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype="string")
-    return frame.replace("", pd.NA)
+    frame = frame.replace("", pd.NA)
+    if not latest:
+        return frame
+    base, blocks = split(path, frame)
+    if not blocks:
+        return frame
+    newest = {entry["commune_code"]: block for entry, block in blocks}  # a later correction wins
+    return pd.concat([base[~base["commune_code"].isin(list(newest))], *newest.values()]).sort_index()
+
+
+def submissions(folder: Path | str) -> list[dict]:
+    """The submissions log of a period folder (`LOG`), one dict per submission with its `line`; []
+    when there is none (raw data from before the log, like the committed sample)."""
+    path = Path(folder) / LOG
+    if not os.path.lexists(path):
+        return []
+    header, rows, lines = _rows(path)
+    if header != list(LOG_COLUMNS):
+        raise RawDataError(f"{LOG} dòng 1: tiêu đề phải là {','.join(LOG_COLUMNS)}")
+    out = []
+    for cells, line in zip(rows, lines):
+        entry = dict(zip(LOG_COLUMNS, cells + [""] * (len(LOG_COLUMNS) - len(cells))), line=line)
+        if not entry["rows"].isdigit() or int(entry["rows"]) < 1 or entry["form"] not in forms():
+            raise RawDataError(f"{LOG} dòng {line}: biểu \"{entry['form']}\" hoặc số dòng \"{entry['rows']}\" không hợp lệ")
+        out.append({**entry, "rows": int(entry["rows"])})
+    return out
+
+
+def split(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[dict, pd.DataFrame]]]:
+    """(first submissions, [(log entry, its rows)] of each correction in log order) of a form file
+    read with `latest=False`. Intake keeps first submissions sorted (data/raw/README.md) and appends
+    each correction at the end of the file, so the corrections are the last rows, in log order."""
+    log = [e for e in submissions(path.parent) if e["kind"] == "correction" and forms()[e["form"]].file == path.name]
+    start = len(frame) - sum(e["rows"] for e in log)
+    if start < 0:
+        raise RawDataError(f"{path.name}: {LOG} ghi {len(frame) - start} dòng sửa, tệp chỉ có {len(frame)} dòng số liệu")
+    blocks = []
+    for entry in log:
+        block = frame.iloc[start:start + entry["rows"]]
+        start += entry["rows"]
+        codes = sorted(set(block["commune_code"].fillna("")))
+        if codes != [entry["commune_code"]]:
+            raise RawDataError(f"{path.name} dòng {block.index[0]}–{block.index[-1]}: {LOG} dòng {entry['line']} ghi "
+                               f"bản sửa của xã {entry['commune_code']}, các dòng này là của xã {', '.join(codes)}")
+        blocks.append((entry, block))
+    return frame.iloc[:len(frame) - sum(e["rows"] for e in log)], blocks
 
 
 def read_period(data_dir: Path | str, period: Period) -> dict[str, pd.DataFrame]:
-    """Every form of a period as text frames, keyed by form name."""
+    """Every form of a period as text frames, keyed by form name (latest submission of each commune)."""
     folder = period_dir(data_dir, period)
     if not folder.is_dir():
         raise RawDataError(f"không có dữ liệu thô cho kỳ {period}: thiếu thư mục {folder}")
     return {name: read_form(folder / form.file) for name, form in forms().items()}
+
+
+CORRECTION_COLUMNS = ("submission", "submitted_at", "form", "file", "first_line", "last_line", "commune_code",
+                      "rows", "source", "sha256", "by", "reason", "supersedes")
+
+
+def corrections(data_dir: Path | str, period: Period) -> pd.DataFrame:
+    """Every correction of the period, in the order made, with the lines of the form file that hold
+    it: what the data-quality appendix lists. Empty (with these columns) when there is none."""
+    folder, out = period_dir(data_dir, period), []
+    for form in forms().values():
+        if any(e["kind"] == "correction" and e["form"] == form.name for e in submissions(folder)):
+            path = folder / form.file
+            for entry, block in split(path, read_form(path, latest=False))[1]:
+                out.append({**entry, "file": form.file, "first_line": int(block.index[0]), "last_line": int(block.index[-1])})
+    table = pd.DataFrame(out, columns=list(CORRECTION_COLUMNS))
+    return table.sort_values("submission", key=lambda s: s.astype(int), kind="stable").reset_index(drop=True)
 
 
 def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,9 +205,13 @@ def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def file_hashes(data_dir: Path | str, period: Period) -> list[tuple[str, str]]:
-    """(file name, SHA-256) of every raw form of the period, for the provenance appendix."""
+    """(file name, SHA-256) of every raw form of the period, and of its submissions log when there is
+    one (it decides which rows are read), for the provenance appendix."""
     folder = period_dir(data_dir, period)
-    return [(form.file, hashlib.sha256((folder / form.file).read_bytes()).hexdigest()) for form in forms().values()]
+    names = [form.file for form in forms().values()] + ([LOG] if os.path.lexists(folder / LOG) else [])
+    for name in names:
+        _regular(folder / name)
+    return [(name, hashlib.sha256((folder / name).read_bytes()).hexdigest()) for name in names]
 
 
 def periods(data_dir: Path | str) -> list[Period]:

@@ -9,10 +9,14 @@ result into the immutable raw files, all or nothing, is another (pipelines.intak
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from openpyxl.utils import get_column_letter
 
 from pipelines.core import text as locale
 from pipelines.intake import raw, tcvn3
@@ -22,6 +26,7 @@ from pipelines.units import reference
 from pipelines.units.period import Period
 
 IGNORED_COLUMNS = {"stt", "tt", "so tt"}  # a row-number column: dropping it loses nothing
+MAX_PROBLEMS = 20  # per table: a file with a problem on every one of 10,000 rows gets 20 lines and a count
 
 
 class IntakeRefused(ValueError):
@@ -52,6 +57,13 @@ class _Table:
     rows: list[tuple[int, list[str]]]  # (line or row number, cell texts)
     what: str
     merged: tuple = ()
+    formulas: dict = field(default_factory=dict)  # (row, column) → formula never calculated
+
+
+@functools.cache
+def _labels(breakdown: str) -> dict[str, str]:
+    """Code, Vietnamese and English label (compared plain) → code, once per breakdown column."""
+    return {plain(v): c for c, lab in raw.categories()[breakdown].items() for v in (c, lab["vi"], lab["en"])}
 
 
 def _row(value: dict[str, str], form: raw.Form, where: str, ctx: Context) -> tuple[str, tuple[str, ...]]:
@@ -85,7 +97,7 @@ def _row(value: dict[str, str], form: raw.Form, where: str, ctx: Context) -> tup
         value["commune_name"] = official
     elif name is not None:
         problems.append(ctx.msg("wrong_name", where=where, code=code, official=official, value=name))
-    labels = {plain(v): c for c, lab in raw.categories()[breakdown].items() for v in (c, lab["vi"], lab["en"])}
+    labels = _labels(breakdown)
     value[breakdown] = labels.get(plain(value[breakdown] or ""), value[breakdown])  # "Nữ" → F; unknown kept for validation
     if problems:
         raise IntakeRefused(*problems)
@@ -98,7 +110,10 @@ def _part(table: _Table, form: raw.Form, start: int, found: dict[str, int], ctx:
     problems, out, names, header = [], {}, {j: c for c, j in found.items()}, table.rows[start][1]
     for line, texts in table.rows[start + 1:]:
         where = ctx.msg("where_xlsx" if table.sheet else "where_csv", file=table.file, sheet=table.sheet, line=line)
-        if not any(texts) or len(header_columns(texts, form)) == len(form.columns):
+        problems += [ctx.msg("formula", file=table.file, sheet=table.sheet, cell=f"{get_column_letter(j + 1)}{line}",
+                             formula=table.formulas[line, j + 1]) for j in sorted(names) if (line, j + 1) in table.formulas]
+        coded = re.match(r"'?\d", texts[found["commune_code"]]) if found["commune_code"] < len(texts) else None
+        if not any(texts) or (not coded and len(header_columns(texts, form)) == len(form.columns)):
             continue  # blank rows; the column-name row under the Vietnamese headings
         if table.sheet is None and len(texts) <= max(found.values()):
             problems.append(ctx.msg("short_row", where=where, found=len(texts), needed=len(header)))
@@ -116,6 +131,9 @@ def _part(table: _Table, form: raw.Form, start: int, found: dict[str, int], ctx:
             out.setdefault(code, []).append(row)
         except IntakeRefused as refused:
             problems += refused.problems
+    problems += _repeated(table, form, out, ctx)
+    if len(problems) > MAX_PROBLEMS:
+        problems[MAX_PROBLEMS:] = [ctx.msg("more", file=table.file, count=len(problems) - MAX_PROBLEMS)]
     if problems:
         raise IntakeRefused(*problems)
     if not any(row[form.columns.index(c)] for group in out.values() for row in group for c in form.counts):
@@ -123,6 +141,16 @@ def _part(table: _Table, form: raw.Form, start: int, found: dict[str, int], ctx:
     label = table.file + (f" [{table.sheet}]" if table.sheet else "")
     ctx.say(ctx.msg("read", file=label, what=table.what, form=form.name, codes=", ".join(out), n=sum(map(len, out.values()))))
     return form, table.file, out
+
+
+def _repeated(table: _Table, form: raw.Form, out: dict, ctx: Context) -> list[str]:
+    """One line per key (commune, code) a table holds more than once: never appended, whether the
+    rows agree (a pasted block, 10,000 copies of one commune) or not."""
+    at = [form.columns.index(c) for c in form.key]
+    counts = Counter(tuple(row[i] for i in at) for rows in out.values() for row in rows)
+    label = table.file + (f" [{table.sheet}]" if table.sheet else "")
+    return [ctx.msg("repeated", file=label, form=form.name, columns=", ".join(form.key), value=", ".join(key), count=n)
+            for key, n in counts.items() if n > 1]
 
 
 def _tables(data: bytes, path: Path, ctx: Context) -> list[_Table]:
@@ -136,7 +164,7 @@ def _tables(data: bytes, path: Path, ctx: Context) -> list[_Table]:
         made_for = re.search(r"period=(\S+)", keywords)
         if made_for and made_for[1] != str(ctx.period):
             raise IntakeRefused(ctx.msg("wrong_period", file=file, found=made_for[1], period=ctx.period))
-        return [_Table(file, title, list(enumerate(grid, 1)), "Excel", merged) for title, grid, merged in found]
+        return [_Table(file, title, list(enumerate(grid, 1)), "Excel", merged, formulas) for title, grid, merged, formulas in found]
     try:
         text, encoding = tcvn3.decode(data, ctx.vocabulary)
     except Unreadable as err:

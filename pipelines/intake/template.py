@@ -113,23 +113,46 @@ def cell_text(value) -> str:
     return "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
 
 
-def sheets(data: bytes):
-    """(keywords, [(sheet title, rows as lists of cell texts, multi-row merged ranges)]) of a workbook.
+def _uncalculated(data: bytes, book) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet → {(row, column): formula} of the formula cells that hold no calculated value: a
+    workbook written by a script (openpyxl, pandas) is never calculated, and reading only values
+    would take its formulas for blank cells. The formulas are read (a second load) only when a sheet
+    has any."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if not any(re.search(rb"<(?:\w+:)?f[ >/]", z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/")):
+            return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        formulas = load_workbook(io.BytesIO(data))
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and book[ws.title].cell(cell.row, cell.column).value is None:
+                    out.setdefault(ws.title, {})[(cell.row, cell.column)] = str(getattr(cell.value, "text", cell.value))
+    return out
 
-    A merged cell's value is copied to every cell it covers: a commune name merged over its two
-    sex rows belongs to both. Raises whatever zipfile and openpyxl raise on a damaged file.
+
+def sheets(data: bytes):
+    """(keywords, [(sheet title, rows as lists of cell texts, multi-row merged ranges, {(row,
+    column): formula} of formulas never calculated)]) of a workbook.
+
+    A formula is read by the value Excel saved with it. A merged cell's value is copied to every
+    cell it covers: a commune name merged over its two sex rows belongs to both. Raises whatever
+    zipfile and openpyxl raise on a damaged file.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "extension is not supported": Excel features openpyxl drops
         book = load_workbook(io.BytesIO(data), data_only=True)
-    out = []
+    out, uncalculated = [], _uncalculated(data, book)
     for ws in book.worksheets:
         grid = [[cell_text(value) for value in row] for row in ws.iter_rows(values_only=True)]
         for rng in ws.merged_cells.ranges:
             for r in range(rng.min_row, min(rng.max_row, len(grid)) + 1):
                 for c in range(rng.min_col, min(rng.max_col, len(grid[r - 1])) + 1):
                     grid[r - 1][c - 1] = grid[rng.min_row - 1][rng.min_col - 1]
-        out.append((ws.title, grid, [rng for rng in ws.merged_cells.ranges if rng.max_row > rng.min_row]))
+        merged = [rng for rng in ws.merged_cells.ranges if rng.max_row > rng.min_row]
+        out.append((ws.title, grid, merged, uncalculated.get(ws.title, {})))
     return book.properties.keywords or "", out
 
 

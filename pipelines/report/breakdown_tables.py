@@ -11,7 +11,6 @@ public edition of the data does not hold. Both editions say on page 1 which edit
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pandas as pd
 
@@ -20,7 +19,6 @@ from pipelines.indicators import editions
 from pipelines.intake import raw
 from pipelines.units import reference
 from pipelines.report.context import ReportContext
-from pipelines.units.period import Period
 
 
 def _e(value: object) -> str:
@@ -32,9 +30,10 @@ def edition_note_html(ctx: ReportContext) -> str:
     return f'<p class="edition-note edition-{ctx.edition}">{_e(text.t(ctx.lang, f"edition.note.{ctx.edition}"))}</p>'
 
 
-def read_breakdowns(data_dir: Path | str, period: Period, edition: str) -> pd.DataFrame:
-    """The breakdown counts of an edition, with the text each cell shows (`display`)."""
-    path = datasets.processed_file(data_dir, period, datasets.BREAKDOWNS, edition)
+def read_breakdowns(ctx: ReportContext) -> pd.DataFrame:
+    """The breakdown counts of the report's edition, with the text each cell shows (`display`)."""
+    edition = ctx.edition
+    path = datasets.in_folder(ctx.processed, datasets.BREAKDOWNS, edition)
     if edition == "public":
         return pd.read_parquet(path)
     table = pd.read_parquet(path)
@@ -63,12 +62,12 @@ def _shown(display: object, lang: str) -> str:
     return formats.number(int(display), 0, lang) if str(display).isdigit() else str(display)
 
 
-def breakdown_html(ctx: ReportContext, data_dir: Path | str = "data") -> str:
+def breakdown_html(ctx: ReportContext) -> str:
     """Appendix of a district or province report: each breakdown by commune; a commune's fact
     sheet has no room for it and returns nothing."""
     if ctx.level == "commune":
         return ""
-    table = read_breakdowns(data_dir, ctx.period, ctx.edition)
+    table = read_breakdowns(ctx)
     tables = []
     for form, measure, column, _ in editions.BREAKDOWNS:
         part = table[(table["form"] == form) & (table["measure"] == measure)]

@@ -38,8 +38,8 @@ class UnitNotInData(ValueError):
     """The unit asked for is not covered by the period's processed data."""
 
 
-def read_indicators(data_dir: Path | str, period: Period) -> pd.DataFrame:
-    path = datasets.processed_file(data_dir, period, datasets.INDICATORS)
+def read_indicators(folder: Path, period: Period) -> pd.DataFrame:
+    path = datasets.in_folder(folder, datasets.INDICATORS)
     if not path.is_file():
         raise FileNotFoundError(f"chưa có số liệu đã xử lý cho kỳ {period} ({path}); chạy: baocao run --period {period}")
     return pd.read_parquet(path)
@@ -84,6 +84,7 @@ class ReportContext:
     lang: str = "vi"          # language of what the reader sees (pipelines.text)
     edition: str = "internal"  # internal: every count; public: small sensitive counts suppressed
     notes: str = ""           # what the dataset's own notes file says about it (raw/notes.yml), or ""
+    processed: Path | None = None  # the period's processed folder the figures were read from
 
     @property
     def year(self) -> int:
@@ -150,19 +151,22 @@ class ReportContext:
 
 
 def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
-         edition: str = "internal") -> ReportContext:
-    """Everything a report on `unit` for `period` needs, read through pipelines."""
+         edition: str = "internal", processed_dir: Path | str = "") -> ReportContext:
+    """Everything a report on `unit` for `period` needs, read through pipelines. `processed_dir`:
+    the period's processed folder when it is not the published one (`baocao run` renders from the
+    folder it is about to publish); empty for `<data_dir>/processed/<period>`."""
     period = Period.parse(period)  # a notebook parameter: text, or the int papermill makes of 2024
-    table = read_indicators(data_dir, period)
+    folder = Path(processed_dir) if str(processed_dir) else datasets.processed_dir(data_dir, period)
+    table = read_indicators(folder, period)
     codes = sorted(set(table["unit_code"]))
     aggregate = table[table["level"] != "commune"]["unit_code"].iloc[0]
     code = resolve_unit(unit, codes) if str(unit).strip() else str(aggregate)  # "": the run's own unit
     own = table[table["unit_code"] == code].iloc[0]
-    trend = pd.read_parquet(datasets.processed_file(data_dir, period, datasets.TRENDS))
-    history = pd.read_parquet(datasets.processed_file(data_dir, period, datasets.HISTORY))
+    trend = pd.read_parquet(datasets.in_folder(folder, datasets.TRENDS))
+    history = pd.read_parquet(datasets.in_folder(folder, datasets.HISTORY))
     check_edition(edition)
     return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend,
-                         history, text.check_lang(lang), edition, deployment.dataset_notes(data_dir, lang))
+                         history, text.check_lang(lang), edition, deployment.dataset_notes(data_dir, lang), folder)
 
 
 def report_date(period: Period, date: str = "") -> dt.date:

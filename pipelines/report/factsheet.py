@@ -32,10 +32,10 @@ class NotACommune(ValueError):
 
 
 def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
-         edition: str = "internal") -> ReportContext:
+         edition: str = "internal", processed_dir: Path | str = "") -> ReportContext:
     """`context.load` for a commune. A district or province is refused with a message naming the
     full report: its fact sheet would rank it among the communes it is made of."""
-    ctx = context.load(period, unit, data_dir, lang, edition)
+    ctx = context.load(period, unit, data_dir, lang, edition, processed_dir)
     if ctx.level != "commune":
         raise NotACommune(f"{ctx.name} ({ctx.code}) không phải là xã: tờ thông tin chỉ dành cho xã; "
                           "báo cáo của huyện, tỉnh là notebooks/01-children-report.ipynb")

@@ -10,12 +10,12 @@ own compact sections in pipelines.report.factsheet and shares the closing block 
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import metadata
-from pathlib import Path
 
 import pandas as pd
 
-from pipelines.core import datasets
+from pipelines.core import datasets, formats
 from pipelines.indicators import catalogue
 from pipelines.report import definitions, templates
 from pipelines.report.context import ReportContext
@@ -76,17 +76,41 @@ def commune_table_html(ctx: ReportContext) -> str:
     return templates.render("communes.html.j2", ctx, ids=COMMUNE_TABLE, rows=rows)
 
 
-def validation_warnings(ctx: ReportContext, data_dir: Path | str = "data") -> pd.DataFrame:
+def validation_warnings(ctx: ReportContext) -> pd.DataFrame:
     """The validation warnings of the period in the report's language (errors never reach a
     published report): what the data-quality appendix of a report or a fact sheet lists."""
-    path = datasets.processed_file(data_dir, ctx.period, datasets.validation_problems(ctx.lang))
+    path = datasets.in_folder(ctx.processed, datasets.validation_problems(ctx.lang))
     problems = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=["severity", "message"])
     return problems[problems["severity"] == "warning"]
 
 
-def data_quality_html(ctx: ReportContext, data_dir: Path | str = "data") -> str:
-    """Appendix: the validation warnings of the period."""
-    return templates.render("quality.html.j2", ctx, messages=list(validation_warnings(ctx, data_dir)["message"]))
+def corrections(ctx: ReportContext) -> list[str]:
+    """The corrections communes of the unit sent for the period (pipelines.intake.raw.corrections,
+    written by the run as datasets.CORRECTIONS), one sentence each, in the order made: a reader
+    must know which figures replaced earlier ones, when, why and (internal edition) by whom. No
+    file or no row: none."""
+    path = datasets.in_folder(ctx.processed, datasets.CORRECTIONS) if ctx.processed else None
+    if path is None or not path.is_file():
+        return []
+    names = dict(ctx.communes.itertuples(index=False, name=None))
+    out = []
+    for row in pd.read_parquet(path).itertuples(index=False):
+        if row.commune_code not in names:
+            continue
+        lines = f"{row.first_line}–{row.last_line}" if row.first_line != row.last_line else f"{row.first_line}"
+        earlier = (ctx.t("intake.corrections.earlier", submission=row.supersedes) if row.supersedes
+                   else ctx.t("intake.corrections.first"))
+        by = ctx.t("intake.corrections.by", by=row.by) if ctx.edition == "internal" and row.by else ""
+        out.append(ctx.t("intake.corrections.item", form=row.form, unit=ctx.unit_name(names[row.commune_code]),
+                         date=formats.date(dt.date.fromisoformat(str(row.submitted_at)[:10]), ctx.lang),
+                         file=row.file, lines=lines, supersedes=earlier, reason=row.reason) + by)
+    return out
+
+
+def data_quality_html(ctx: ReportContext) -> str:
+    """Appendix: the validation warnings of the period, and the corrections communes sent."""
+    return templates.render("quality.html.j2", ctx, messages=list(validation_warnings(ctx)["message"]),
+                           corrections=corrections(ctx))
 
 
 def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = None) -> str:

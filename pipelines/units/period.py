@@ -46,6 +46,18 @@ class Period:
                               "nửa năm (2024-H1, 2024-H2) hoặc quý (2024-Q1 … 2024-Q4)")
         return cls(int(m["year"]), kind, int(m["part"] or 1))
 
+    @classmethod
+    def latest(cls, kind: str = "year", today: dt.date | None = None) -> "Period":
+        """The last period of `kind` that ended before `today`: what a scheduled run publishes
+        (`--period latest`; on 29 November 2026: 2025, 2026-H1 or 2026-Q3)."""
+        if kind not in KINDS:
+            raise PeriodError(f"loại kỳ '{kind}' không có; dùng: {', '.join(KINDS)}")
+        today = today or dt.date.today()
+        found = cls(today.year, kind, KINDS[kind])
+        while found.end >= today:
+            found = found.previous
+        return found
+
     def __str__(self) -> str:
         return str(self.year) if self.kind == "year" else f"{self.year}-{_MARK[self.kind]}{self.part}"
 

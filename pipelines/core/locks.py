@@ -1,0 +1,78 @@
+"""One run at a time per period: a lock file per period in `<data-dir>/.locks/`.
+
+A scheduled run and a manual one of the same period, or an ingest while a run reads the raw
+files, would otherwise build and publish over each other. `run`, `validate`, `ingest` and
+`verify` hold the period's lock for their whole duration. It is an operating-system lock
+(`flock`, through the filelock package): the system releases it when the holder dies, even by
+SIGKILL, so a killed run never leaves a stale lock. Whoever takes the lock first rolls back a
+publication a killed run left half done (pipelines.core.publication).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
+
+from pipelines.core import publication
+
+
+class Locked(RuntimeError):
+    """Another run holds the period's lock and did not let go within --wait seconds."""
+
+
+def lock_path(data_dir: Path | str, period: object) -> Path:
+    return Path(data_dir) / ".locks" / f"{period}.lock"
+
+
+def _holder(path: Path) -> str:
+    """Who holds the lock, as its holder wrote it down: pid, command and start time (UTC)."""
+    try:
+        info = json.loads(path.with_suffix(".holder").read_text(encoding="utf-8"))
+        return f" (tiến trình {info['pid']}: {info['command']}, từ {info['since']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+@contextmanager
+def period_lock(data_dir: Path | str, period: object, wait: float = 0) -> Iterator[bool]:
+    """Hold the lock of `period` in `data_dir`, waiting up to `wait` seconds for it. Yields whether
+    a half-done publication of a killed run was rolled back."""
+    path = lock_path(data_dir, period)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path, timeout=max(wait, 0), poll_interval=0.2, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(f"kỳ {period} đang được một lần chạy khác xử lý{_holder(path)}; khóa {path}. "
+                     f"Chờ lần chạy đó xong rồi chạy lại, hoặc dùng --wait GIÂY để chờ") from None
+    try:
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        path.with_suffix(".holder").write_text(json.dumps(
+            {"pid": os.getpid(), "command": " ".join(["baocao", *sys.argv[1:]])[:300], "since": since}), encoding="utf-8")
+        yield publication.recover(data_dir, period)
+    finally:
+        lock.release()
+
+
+@contextmanager
+def reports_lock(reports_dir: Path | str, wait: float = 600) -> Iterator[None]:
+    """Held while a run writes `index.html` and publishes: runs of different periods share the
+    reports folder and its index."""
+    path = Path(reports_dir) / ".index.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path, timeout=wait, poll_interval=0.2, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(f"thư mục báo cáo {reports_dir} đang được một lần chạy khác công bố (khóa {path})") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,128 @@
+"""The reports of a run and how they are made: one job per report, rendered by Dask workers.
+
+Each job executes a notebook with papermill, renders its HTML with nbconvert and the PDF with
+WeasyPrint, and returns bytes; only the run's own process writes (pipelines.core.outputs). The
+kernel of each notebook runs in the data folder's parent and is given the data folder by name, so
+the executed notebook, kept as the report's audit trail, does not depend on where the deployment
+lives or how its path was typed: two copies of the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from pipelines.core import failpoints, outputs, settings, text
+from pipelines.core.deployment import Deployment
+from pipelines.report import notebooks
+from pipelines.report.context import EDITIONS, check_edition, unit_name
+from pipelines.units.period import Period
+from pipelines.units.scope import Coverage
+
+LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
+CATALOGUE_STEM = "danh-muc-chi-tieu"
+WORKER_EXIT = 60  # seconds a worker may take to exit (tearing down pandas, matplotlib, … on a busy machine)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report: the file stem it is published under, its notebook, parameters and title."""
+    stem: str
+    notebook: str
+    parameters: dict
+    title: str
+
+
+def report_stem(period: Period, level: str, code: str, lang: str = "vi", edition: str = "internal") -> str:
+    """`bao-cao-tre-em-2024-huyen-198`, with `-cong-khai` for the public edition and `-en` for English."""
+    return f"bao-cao-tre-em-{period}-{LEVEL_SLUG[level]}-{code}" + _variant(lang, edition)
+
+
+def _variant(lang: str, edition: str = "internal") -> str:
+    return ("-cong-khai" if edition == "public" else "") + ("" if lang == "vi" else f"-{lang}")
+
+
+def variants(languages: tuple[str, ...] | None, report_editions: tuple[str, ...] | None,
+             site: Deployment | None = None) -> list[tuple[str, str]]:
+    """Every (language, edition) to render, in a fixed order; the deployment's settings, then the
+    product's project.yml, give the defaults."""
+    project, site = settings.load("project.yml"), site or Deployment(None)
+    languages = tuple(languages or site.languages or project["languages"])
+    report_editions = tuple(report_editions or site.editions or project["editions"])
+    for edition in report_editions:
+        check_edition(edition)
+    ordered_langs = [lang for lang in text.LANGS if lang in {text.check_lang(x) for x in languages}]
+    return [(lang, edition) for lang in ordered_langs for edition in EDITIONS if edition in report_editions]
+
+
+def jobs(period: Period, data_name: str, processed_name: str, cover: Coverage, chosen: list[tuple[str, str]],
+         parameters: dict[str, str]) -> list[Job]:
+    """Every report of the run, then one catalogue page per language. `data_name` and
+    `processed_name` are the data folder and the period's processed folder as the kernel sees
+    them (relative to its working folder). `parameters` (number, signer, …) belong to the scope's
+    own report: each commune's fact sheet is issued by its own People's Committee."""
+    project = settings.load("project.yml")["report"]
+    found = []
+    for n, (level, code, name) in enumerate(cover.reports):
+        for lang, edition in chosen:
+            title = text.t(lang, "title.report", period=period, name=unit_name(name, lang))
+            title += text.t(lang, "title.public") if edition == "public" else ""
+            own = parameters if n == 0 else {}
+            notebook = project["factsheet_notebook" if level == "commune" else "notebook"]  # a commune: its fact sheet
+            found.append(Job(report_stem(period, level, code, lang, edition), notebook,
+                             {"period": str(period), "unit": code, "data_dir": data_name,
+                              "processed_dir": processed_name, "lang": lang, "edition": edition, **own}, title))
+    for lang in dict.fromkeys(lang for lang, _ in chosen):
+        found.append(Job(CATALOGUE_STEM + _variant(lang), project["catalogue_notebook"],
+                         {"period": str(period), "lang": lang, "data_dir": data_name},
+                         text.t(lang, "title.catalogue", period=period)))
+    return found
+
+
+def document_parameters(site: Deployment, given: dict[str, str] | None) -> dict[str, str]:
+    """The scope's own report's document parameters: the deployment's defaults, then --param."""
+    return {**{key: value for key, value in site.report.items() if value}, **(given or {})}
+
+
+def make_report(job: Job, cwd: str) -> tuple:
+    """Execute one notebook and render it: (executed notebook, HTML, PDF). Runs in a worker."""
+    from pipelines.report import render
+
+    nb = outputs.scrub_run_times(notebooks.execute(job.notebook, job.parameters, cwd=cwd))
+    html = render.notebook_to_html(nb, title=job.title, lang=job.parameters.get("lang", "vi"))
+    return nb, html, render.html_to_pdf(html)
+
+
+def make_all(todo: list[Job], cwd: Path) -> Iterator[tuple[Job, tuple]]:
+    """(job, result) of every report as it is done: in parallel on a local Dask cluster when there
+    are several. The cluster is closed, and its processes ended, before this returns."""
+    if len(todo) == 1:
+        yield todo[0], make_report(todo[0], str(cwd))
+        return
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    with LocalCluster(n_workers=min(len(todo), 2), threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        futures = {client.submit(make_report, job, str(cwd), pure=False): job for job in todo}
+        for n, future in enumerate(as_completed(list(futures))):
+            job, result = futures.pop(future), future.result()
+            future.release()  # nothing of the run stays on a worker: closing one loses no result
+            if n == 0:
+                failpoints.reached("rendering")  # a kill while other reports are still rendering
+            yield job, result
+        del future
+        for nanny in list(cluster.workers.values()):  # each worker exits in its own time; by default a nanny
+            cluster.sync(nanny.close, timeout=WORKER_EXIT)  # kills one still exiting after 4 s, with a warning
+    _stop_resource_tracker()
+
+
+def _stop_resource_tracker() -> None:
+    """The worker processes are started by multiprocessing, which also starts a resource tracker that
+    lives until this process exits: end it now, so that a command returns only after every process
+    it started has ended (a scheduler may count what is left in the run's process group)."""
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # Python ≥ 3.11 (private, stable)
+    if stop is not None:
+        stop()

@@ -1,0 +1,182 @@
+"""Nothing lost, at the level of the parts: folders that overlap, the period lock, a publication
+killed between two of its moves, `--period latest` and arguments checked before anything runs.
+Fast: no report is rendered here (the end-to-end kills are in test_nothing_lost.py)."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import baocao_here, copy_sample, tree_bytes
+from pipelines.core import locks, publication
+from pipelines.core.folders import FolderError, Folders
+from pipelines.units.period import Period
+
+
+@pytest.fixture
+def site(tmp_path):
+    return copy_sample(tmp_path, periods=("2024",))
+
+
+@pytest.mark.parametrize("reports, message", [
+    ("data/raw", "thư mục báo cáo {w}/data/raw là thư mục dữ liệu thô {w}/data/raw"),
+    ("data/raw/2024", "thư mục báo cáo {w}/data/raw/2024 nằm trong thư mục dữ liệu thô {w}/data/raw"),
+    ("data", "thư mục dữ liệu thô {w}/data/raw nằm trong thư mục báo cáo {w}/data"),
+    ("data/processed", "thư mục báo cáo {w}/data/processed là thư mục dữ liệu đã xử lý {w}/data/processed"),
+    ("link-to-raw", "thư mục báo cáo {w}/data/raw là thư mục dữ liệu thô {w}/data/raw"),
+])
+def test_folders_that_overlap_are_refused_before_anything_runs(site, capsys, reports, message):
+    (site / "link-to-raw").symlink_to(site / "data" / "raw")
+    raw_before = tree_bytes(site / "data" / "raw")
+    done = baocao_here(capsys, "run", "--period", "2024", "--data-dir", site / "data", "--reports-dir", site / reports)
+    assert done.returncode == 3
+    assert done.stderr == ("LỖI: " + message.format(w=site) + ": một lần chạy sẽ ghi đè lên tệp của nhau. Chọn "
+                           f"--reports-dir ngoài {site}/data/raw và {site}/data/processed (mặc định: reports)\n")
+    assert tree_bytes(site / "data" / "raw") == raw_before
+    assert not (site / "data" / "processed").exists() and not (site / "data" / ".locks").exists()
+
+
+def test_a_mistyped_data_folder_is_not_created(tmp_path, capsys):
+    done = baocao_here(capsys, "validate", "--period", "2024", "--data-dir", tmp_path / "dta")
+    assert done.returncode == 3
+    assert done.stderr == (f"LỖI: --data-dir {tmp_path}/dta: không có thư mục này ({tmp_path}/dta); kiểm tra lại "
+                           "đường dẫn, hoặc tạo nơi triển khai mới bằng baocao init\n")
+    assert not (tmp_path / "dta").exists()
+
+
+def test_reports_beside_the_data_are_fine(site):
+    folders = Folders.checked(site / "data", site / "data" / "reports")
+    assert folders.raw == site / "data" / "raw" and folders.reports == site / "data" / "reports"
+    with pytest.raises(FolderError):
+        Folders.checked(site / "data", site)
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "--period", "2024"], ["validate", "--period", "2024"], ["verify", "--period", "2024"],
+    ["ingest", "--period", "2024", "x.xlsx"]])
+def test_a_period_held_by_another_run_exits_4_naming_the_holder(site, capsys, command):
+    with locks.period_lock(site / "data", "2024"):
+        started = dt.datetime.now()
+        done = baocao_here(capsys, *command, "--data-dir", site / "data", "--wait", "0.5")
+        waited = (dt.datetime.now() - started).total_seconds()
+    assert done.returncode == 4
+    lock = site / "data" / ".locks" / "2024.lock"
+    holder = f"tiến trình {os.getpid()}: baocao {' '.join(sys.argv[1:])}"[:300]
+    assert done.stderr.startswith(f"LỖI: kỳ 2024 đang được một lần chạy khác xử lý ({holder}")
+    assert done.stderr.endswith(f"; khóa {lock}. Chờ lần chạy đó xong rồi chạy lại, hoặc dùng --wait GIÂY để chờ\n")
+    assert waited >= 0.5
+    assert not (site / "data" / "processed").exists()
+
+
+def test_the_lock_is_free_again_when_its_holder_is_killed(site):
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from pipelines.core import locks
+        with locks.period_lock({str(site / 'data')!r}, "2024"):
+            print("held", flush=True)
+            time.sleep(600)
+        """)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    with pytest.raises(locks.Locked):
+        with locks.period_lock(site / "data", "2024"):
+            pass
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    with locks.period_lock(site / "data", "2024", wait=5) as rolled_back:
+        assert rolled_back is False
+
+
+def _published_and_staged(tmp_path):
+    """A published period (processed, reports, index) and a staged new one, as a run leaves them
+    just before it publishes."""
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    moves = publication.moves(data, reports, "2024")
+    for n, item in enumerate(moves):
+        for folder, what in ((item.final, "old"), (item.staged, "new")):
+            if folder.name.endswith(".html"):
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                folder.write_text(f"{what} index")
+            else:
+                (folder / "sub").mkdir(parents=True)
+                (folder / "sub" / "figures.txt").write_text(f"{what} {n}")
+    return data, reports, moves
+
+
+def _snapshot(data, reports):
+    return {**tree_bytes(data / "processed"), **{f"r/{k}": v for k, v in tree_bytes(reports).items()}}
+
+
+@pytest.mark.parametrize("point", ["publication-0", "publication-1", "publication-2"])
+def test_a_publication_killed_between_two_moves_is_rolled_back_by_the_next_holder_of_the_lock(tmp_path, point):
+    data, reports, moves = _published_and_staged(tmp_path)
+    published = {k: v for k, v in _snapshot(data, reports).items() if ".staging-" not in k}
+    killed = subprocess.run(
+        [sys.executable, "-c", f"from pipelines.core import publication as p; "
+                               f"p.publish({str(data)!r}, p.moves({str(data)!r}, {str(reports)!r}, '2024'), '2024')"],
+        env={**os.environ, "BAOCAO_KILL_AT": point}, start_new_session=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert publication.journal_path(data, "2024").is_file()
+
+    with locks.period_lock(data, "2024") as rolled_back:
+        assert rolled_back is True
+    after = {k: v for k, v in _snapshot(data, reports).items() if not k.startswith(".locks")}
+    assert after == published  # every published byte back, staging and journal gone
+
+
+def test_a_first_publication_killed_midway_leaves_nothing_published(tmp_path):
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    moves = publication.moves(data, reports, "2024")
+    for item in moves:
+        item.staged.parent.mkdir(parents=True, exist_ok=True)
+        item.staged.write_text("new")
+    killed = subprocess.run(
+        [sys.executable, "-c", f"from pipelines.core import publication as p; "
+                               f"p.publish({str(data)!r}, p.moves({str(data)!r}, {str(reports)!r}, '2024'), '2024')"],
+        env={**os.environ, "BAOCAO_KILL_AT": "publication-2"}, start_new_session=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert publication.recover(data, "2024") is True
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_previous_folder_left_without_its_published_one_is_put_back(tmp_path):
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    moves = publication.moves(data, reports, "2024")
+    (moves[1].previous / "a.html").parent.mkdir(parents=True)
+    (moves[1].previous / "a.html").write_text("đã công bố")  # an earlier version died mid-swap
+    publication.clean_leftovers(moves)
+    assert tree_bytes(reports) == {"2024/a.html": "đã công bố".encode()}
+
+
+def test_a_publication_that_completes_replaces_everything_and_leaves_nothing_beside(tmp_path):
+    data, reports, moves = _published_and_staged(tmp_path)
+    publication.publish(data, moves, "2024")
+    assert _snapshot(data, reports) == {"2024/sub/figures.txt": b"new 0", "r/2024/sub/figures.txt": b"new 1",
+                                        "r/index.html": b"new index"}
+
+
+def test_latest_is_the_last_period_that_has_ended():
+    today = dt.date(2026, 11, 29)
+    assert [str(Period.latest(kind, today)) for kind in ("year", "half", "quarter")] == ["2025", "2026-H1", "2026-Q3"]
+    assert str(Period.latest("quarter", dt.date(2026, 10, 1))) == "2026-Q3"
+    assert str(Period.latest("quarter", dt.date(2026, 9, 30))) == "2026-Q2"  # the quarter ends at the day's end
+
+
+def test_period_latest_on_the_command_line_uses_the_deployment_s_kind(site, capsys):
+    (site / "data" / "baocao.yml").write_text("period: half\n", encoding="utf-8")
+    done = baocao_here(capsys, "validate", "--period", "latest", "--data-dir", site / "data")
+    expected = Period.latest("half")
+    assert done.stdout.splitlines()[0] == f"Kỳ gần nhất đã kết thúc: {expected}"
+    assert done.returncode == 2 and f"không có dữ liệu thô cho kỳ {expected}" in done.stderr
+
+
+def test_a_bad_report_date_is_refused_before_anything_runs(site, capsys):
+    done = baocao_here(capsys, "run", "--period", "2024", "--param", "report_date=not-a-date",
+                       "--data-dir", site / "data", "--reports-dir", site / "reports")
+    assert (done.returncode, done.stdout) == (3, "")
+    assert done.stderr == ("LỖI: --param report_date=not-a-date: cần ngày dạng NNNN-TT-NN, ví dụ "
+                           "report_date=2025-01-05\n")
+    assert not (site / "reports").exists() and not (site / "data" / ".locks").exists()
