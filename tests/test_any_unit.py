@@ -86,15 +86,15 @@ def test_init_refuses_to_overwrite_and_checks_the_code(tmp_path, capsys):
     assert cli.main(["init", "--scope", "district:202", "--data-dir", str(tmp_path), "--period", "2024"]) == 0
     out = capsys.readouterr().out
     assert "Huyện Ba Chẽ (district:202), 7 xã" in out and (tmp_path / "raw" / "2024").is_dir()
-    assert cli.main(["init", "--scope", "district:202", "--data-dir", str(tmp_path)]) == 1
+    assert cli.main(["init", "--scope", "district:202", "--data-dir", str(tmp_path)]) == 3
     assert "baocao.yml đã có; không ghi đè" in capsys.readouterr().err
-    assert cli.main(["init", "--scope", "district:999", "--data-dir", str(tmp_path / "x"), "--period", "2024"]) == 1
+    assert cli.main(["init", "--scope", "district:999", "--data-dir", str(tmp_path / "x"), "--period", "2024"]) == 3
     assert "mã đơn vị '999' không có trong danh mục" in capsys.readouterr().err
 
 
 def test_a_run_without_settings_or_scope_says_what_to_do(tmp_path, capsys):
     shutil.copytree(REPO / "data" / "raw" / "2024", tmp_path / "raw" / "2024")
-    assert cli.main(["validate", "--period", "2024", "--data-dir", str(tmp_path)]) == 1
+    assert cli.main(["validate", "--period", "2024", "--data-dir", str(tmp_path)]) == 3
     err = capsys.readouterr().err
     assert "kỳ 2024: chưa có đơn vị báo cáo mặc định" in err and "baocao init --scope" in err
 

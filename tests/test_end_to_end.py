@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import REPO, tree_bytes
+from pipelines.publish import manifest
 
 STEM = "bao-cao-tre-em-2024-huyen-198"
 COMMUNES = ["06838", "06841", "06844", "06847", "06853", "06856", "06859"]  # Bình Liêu's 7 units before 2025
@@ -92,15 +93,19 @@ def test_same_inputs_give_byte_identical_outputs(published, published_variants):
     both runs publish must have the same bytes: the fact sheet (HTML, PDF, executed notebook), the
     catalogue page, the validation page and CSV, and all processed data. What differs is by design:
     the files only one run makes (the district's reports; the other variants and the English
-    validation problems) and index.html, which lists the run's reports."""
+    validation problems), index.html, which lists the run's reports, and the records of each run
+    (manifest.json and run.log: its scope, times and key), whose hashes of the common files agree."""
     first, second = published[0], published_variants[0]
     reports = tree_bytes(first / "reports" / "2024"), tree_bytes(second / "reports" / "2024")
-    common = sorted(set(reports[0]) & set(reports[1]))
+    common = sorted(set(reports[0]) & set(reports[1]) - {"manifest.json", "run.log"})
     assert common == sorted([f"{stem}.{ext}" for stem in (FACT_SHEET, "danh-muc-chi-tieu") for ext in ("html", "pdf")]
                             + [f"notebooks/{stem}.ipynb" for stem in (FACT_SHEET, "danh-muc-chi-tieu")]
                             + ["validation.html", "validation-problems.csv"])
     for name in common:
         assert reports[0][name] == reports[1][name], name
+    records = [manifest.read(work / "reports", "2024")["outputs"] for work in (first, second)]
+    assert {k: v for k, v in records[0].items() if k in records[1]} == {k: records[1][k] for k in records[0] if k in records[1]}
+    assert len(set(records[0]) & set(records[1])) == len(common) + len(tree_bytes(first / "data" / "processed"))
     processed = tree_bytes(first / "data" / "processed"), tree_bytes(second / "data" / "processed")
     assert sorted(processed[1]) == sorted([*processed[0], "2024/validation-problems-en.parquet"])
     assert processed[0] == {name: processed[1][name] for name in processed[0]}

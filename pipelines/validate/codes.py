@@ -5,22 +5,27 @@ is not one of the scope's communes. Row by row is right for a typo; it is wrong 
 district (or, from 1 July 2025, another province), which gave hundreds of lines saying the same thing
 and none saying what to do. So, per form: when every code of the file belongs to one other unit of
 the list in force, one line names that unit and the `--scope` that would work; when the codes are
-spread over several units, the first `LIMIT` lines are kept and one more line counts the rest.
+spread over several units, the first lines are kept and one more line counts the rest, as for every
+rule (`bounds.fold`, here with words naming the unit reported on).
 A code of the other list of units (before / after the reform of 1 July 2025) is named by what it
 became (`other_list`).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from pipelines.units import reference
-from pipelines.validate import messages
+from pipelines.validate import bounds, messages
 from pipelines.validate.messages import Part, Unit, Words
 from pipelines.validate.problems import Problem
 
 IN_SET = "expect_column_values_to_be_in_set"
-LIMIT = 20  # code-list lines listed per file before "… và N dòng khác"
+# Code-list lines listed per file before "… và N dòng khác": None, as many as for any rule
+# (`bounds.max_lines_per_rule`); a number caps this rule alone lower.
+LIMIT: int | None = None
 
 
 def unit_part(period: str, communes: pd.DataFrame, unit_name: str | None = None) -> Part:
@@ -52,31 +57,36 @@ def moved(code: str, period: str) -> Words | None:
     list. Codes the new communes kept (06838, 06841, 06856) are in both lists."""
     from pipelines.units import crosswalk
 
-    def commune(period_of_list: str) -> pd.Series | None:
-        table = reference.units(period_of_list)
-        hits = table[(table["level"] == "commune") & (table["code"] == code)]
-        return None if hits.empty else hits.iloc[0]
-
     new_list = reference.list_in_force(period) == "2025"
-    in_force = commune(period) if code else None
+    in_force = _commune_names(str(period)).get(code) if code else None
     if in_force is not None:  # from 1 July 2025 the communes checked may be only those present: say so
-        return Words.of("not_reported", value=code, name=messages.Official(str(in_force["name"])),
-                        period=period) if new_list else None
+        return (Words.of("not_reported", value=code, name=messages.Official(in_force), period=period)
+                if new_list else None)
     if not code:
         return None
-    other = commune(crosswalk.LAST_LEGACY_PERIOD if new_list else crosswalk.FIRST_NEW_PERIOD)
+    other = _commune_names(crosswalk.LAST_LEGACY_PERIOD if new_list else crosswalk.FIRST_NEW_PERIOD).get(code)
     if other is None:
         return None
     if not new_list:
-        return Words.of("new_code", value=code, name=messages.Official(str(other["name"])),
-                        date=messages.ReformDate(), period=period)
+        return Words.of("new_code", value=code, name=messages.Official(other), date=messages.ReformDate(),
+                        period=period)
     try:
         became = crosswalk.successor(code)
     except crosswalk.CrosswalkError:
         return None
     successors = messages.Joined(tuple(Words.of("named", name=messages.Official(n), code=c) for c, n in became))
-    return Words.of("legacy_code", value=code, name=messages.Official(str(other["name"])),
-                    date=messages.ReformDate(), successors=successors)
+    return Words.of("legacy_code", value=code, name=messages.Official(other), date=messages.ReformDate(),
+                    successors=successors)
+
+
+@lru_cache(maxsize=None)
+def _commune_names(period: str) -> dict[str, str]:
+    """Code → official name of every commune of the list in force for `period` (the first row of a code
+    as listed): `moved` looks up every refused code, and a file of 200,000 rows may refuse them all
+    (a filter of the whole table per code took 7 ms: 20 minutes for such a file)."""
+    table = reference.units(period)
+    found = table[table["level"] == "commune"].drop_duplicates("code")
+    return dict(zip(found["code"].astype(str), found["name"].astype(str)))
 
 
 def other_list(code: str, period: str, lang: str = "vi") -> str | None:
@@ -104,14 +114,17 @@ def owner(frame: pd.DataFrame, communes: pd.DataFrame, period: str) -> pd.Series
 
 
 def outside_scope(problems: list[Problem], frame: pd.DataFrame, communes: pd.DataFrame, period: str,
-                  expected: Part) -> list[Problem]:
+                  expected: Part, limit: int | None = None) -> list[Problem]:
     """`problems` of one form with its code-list lines folded: one line naming the other unit every
-    code belongs to and the `--scope` to run with, or the first `LIMIT` lines and a count of the rest.
-    `expected` names the unit reported on."""
-    rows = [p for p in problems if p.rule == IN_SET and p.column == "commune_code" and p.line is not None]
+    code belongs to and the `--scope` to run with, or the first `limit` lines (default: project.yml's,
+    `bounds.max_lines_per_rule`; at most `LIMIT` if set) and a count of the rest. The lines of a code
+    of the other list of units (`moved`) count with the rest. `expected` names the unit reported on."""
+    def code_line(p: Problem) -> bool:
+        return p.rule == IN_SET and p.column == "commune_code" and p.line is not None
+    rows = [p for p in problems if code_line(p)]
     if not rows:
         return problems
-    rest = [p for p in problems if not (p.rule == IN_SET and p.column == "commune_code" and p.line is not None)]
+    rest = [p for p in problems if not code_line(p)]
     first = rows[0]
     unit = owner(frame, communes, period)
     if unit is not None:
@@ -119,9 +132,10 @@ def outside_scope(problems: list[Problem], frame: pd.DataFrame, communes: pd.Dat
         return rest + [Problem(first.file, None, "commune_code", None, None, IN_SET, "", first.severity, "other_unit",
                                messages.facts(unit=Unit(str(unit["name"])), code=str(unit["code"]), expected=expected,
                                               option=option), first.sheet, first.lang)]
-    if len(rows) <= LIMIT:
-        return problems
-    rows = sorted(rows, key=lambda p: p.line)
-    more = Problem(first.file, None, "commune_code", None, None, IN_SET, "", first.severity, "more_lines",
-                   messages.facts(count=len(rows) - LIMIT, expected=expected), first.sheet, first.lang)
-    return rest + rows[:LIMIT] + [more]
+    limit = bounds.max_lines_per_rule(limit)
+    limit = limit if LIMIT is None else min(limit, LIMIT)
+
+    def more(first: Problem, count: int) -> Problem:
+        return Problem(first.file, None, "commune_code", None, None, IN_SET, "", first.severity, "more_lines",
+                       messages.facts(count=messages.Count(count), expected=expected), first.sheet, first.lang)
+    return rest + bounds.fold(rows, limit, more, group=lambda p: (p.file, p.sheet))

@@ -6,9 +6,13 @@ import html
 import re
 from typing import Any
 
+from pipelines.core import formats
+from pipelines.validate import bounds
 from pipelines.validate.problems import ValidationOutcome
 
 _SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+# Parts of a GX result (COMPLETE format) that grow with the file; GX's partial lists (20 values) stay.
+_UNBOUNDED = ("unexpected_list", "unexpected_index_list", "unexpected_index_query")
 
 
 def _text(value: Any) -> str:
@@ -19,7 +23,10 @@ def validation_page(outcome: ValidationOutcome, period: str) -> str:
     """The HTML page for `reports/<period>/`: GX's `ValidationResultsPageRenderer` renders each suite
     result, after two GX tables of ours (status per suite, the errors and warnings in Vietnamese). GX's page
     template pulls Bootstrap, jQuery and Font Awesome from CDNs, stamps its logo URL with the clock and
-    gives blocks random ids: we swap in an offline template with inline CSS and fixed ids."""
+    gives blocks random ids: we swap in an offline template with inline CSS and fixed ids.
+    The list of problems is the outcome's, already bounded per rule and file (`bounds`): its heading
+    says how many messages the count lines stand for. GX's own sections are rendered without the
+    lists that grow with the file (`_bounded`), so the page stays a few hundred kB whatever its size."""
     from pipelines.validate.gx import load
     gx = load()[0]
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
@@ -46,14 +53,17 @@ def validation_page(outcome: ValidationOutcome, period: str) -> str:
                        f"{stats['successful_expectations']}/{stats['evaluated_expectations']}"])
         if name.endswith(".structure") and (form, f"{form}.values") not in ran:
             status.append([form, f"{form}.values", "Không chạy: cấu trúc chưa đạt", ""])
+    hidden = bounds.left_out(outcome.problems)
+    hidden_text = f"; {formats.number(hidden)} thông báo khác không liệt kê, xem các dòng “… và”" if hidden else ""
     sections = [table(f"Tình trạng các bộ quy tắc, kỳ {period}", ["Biểu", "Bộ quy tắc", "Kết quả", "Đạt"], status),
-                table(f"Danh sách lỗi và cảnh báo ({len(outcome.errors)} lỗi, {len(outcome.warnings)} cảnh báo)",
+                table(f"Danh sách lỗi và cảnh báo ({len(outcome.errors)} lỗi, {len(outcome.warnings)} cảnh báo"
+                      f"{hidden_text})",
                       ["Mức", "Tệp", "Dòng", "Thông báo"],
                       [[_SEVERITY_VI.get(p.severity, p.severity), p.file, p.line, p.message]
                        for p in outcome.problems])]
     schema, renderer = ExpectationSuiteValidationResultSchema(), ValidationResultsPageRenderer()
     for _form, _suite, res in outcome.results:
-        sections += renderer.render(schema.load(res)).sections
+        sections += renderer.render(schema.load(_bounded(res))).sections
     document = RenderedDocumentContent(sections=sections, renderer_type="ValidationResultsPageRenderer",
                                        page_title=f"Kiểm tra dữ liệu thô kỳ {period}")
     verdict = ("CHƯA ĐẠT: sửa các lỗi dưới đây rồi chạy lại." if not outcome.ok else
@@ -62,6 +72,17 @@ def validation_page(outcome: ValidationOutcome, period: str) -> str:
     page = view.render(document, period=period, verdict=f"Dữ liệu {verdict}", gx_version=gx.__version__)
     # GX links each suite name to its page in a Data Docs site, which we don't build.
     return re.sub(r'<a href="(?:\.\./)+expectations/[^"]*" >([^<]*)</a>', r"\1", page)
+
+
+def _bounded(result: dict) -> dict:
+    """A suite result as GX's page renders it, without `_UNBOUNDED`: GX printed every failing line of a
+    rule (`df.filter(items=[2, 3, …])`), 2.8 MB for a file of 200,000 rows. The lines are in the list of
+    problems above; the full record stays in the outcome."""
+    def trimmed(check: dict) -> dict:
+        if not isinstance(check.get("result"), dict):
+            return check
+        return {**check, "result": {k: v for k, v in check["result"].items() if k not in _UNBOUNDED}}
+    return {**result, "results": [trimmed(check) for check in result.get("results", [])]}
 
 
 _PAGE = """<!DOCTYPE html>

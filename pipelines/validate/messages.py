@@ -135,6 +135,15 @@ class Change(Part):
 
 
 @dataclass(frozen=True)
+class Count(Part):
+    """A number of lines or values left out or repeated: `5.000` (vi) / `5,000` (en)."""
+    n: int
+
+    def text(self, lang: str) -> str:
+        return formats.number(self.n, 0, lang)
+
+
+@dataclass(frozen=True)
 class ReformDate(Part):
     def text(self, lang: str) -> str:
         return reform_date(lang)

@@ -15,6 +15,9 @@ an editor (the frame index is that line number; GX returns it in `unexpected_ind
 the commune by its official name, the value found and the rule text kept in `meta.rule_vi` /
 `meta.rule_en` (`gx_results`); `meta.severity` ("error", the default, or "warning") says whether it stops
 the run. A file whose commune codes all belong to another unit gets one line naming it (`codes`).
+Each rule of each file lists at most `max_lines_per_rule` lines (project.yml, default 20) and one line
+counting the rest, and a repeated key is one line (`bounds`): a file of 200,000 bad rows gives a few
+hundred lines, wherever they are shown.
 A Problem is stored without language and written in Vietnamese or English when shown (`messages`),
 so a run validates each period once whatever the languages of its reports.
 """
@@ -30,7 +33,7 @@ import pandas as pd
 
 from pipelines.intake import raw
 from pipelines.units.period import Period
-from pipelines.validate import codes, crosscheck, gx, gx_results, messages
+from pipelines.validate import bounds, codes, crosscheck, gx, gx_results, messages
 from pipelines.validate.codes import other_list, unit_label  # noqa: F401 - part of this module's API
 from pipelines.validate.gx_page import validation_page  # noqa: F401 - part of this module's API
 from pipelines.validate.problems import SEVERITIES, Problem, ValidationOutcome, problems_csv, problems_frame  # noqa: F401
@@ -116,7 +119,8 @@ def _first_per_cell(problems: list[Problem]) -> list[Problem]:
 
 def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFrame,
                     unit_name: str | None = None, previous: dict[str, pd.DataFrame] | None = None,
-                    lang: str = "vi", previous_period: str | None = None) -> ValidationOutcome:
+                    lang: str = "vi", previous_period: str | None = None,
+                    max_lines_per_rule: int | None = None) -> ValidationOutcome:
     """Validate every form of forms.yml, then the rules across forms and, given `previous` (the text
     frames of the previous period, as `raw.read_period` gives them), the change of every count from the
     previous period (`previous_period` names it in messages; default: the period before, 2024 → 2023;
@@ -126,15 +130,18 @@ def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.D
     suites' `commune_codes` parameter (every one must report) and whose names go into messages; a
     code outside them is also looked up in the whole lists before and after the reform (`other_list`),
     so an old code in 2025 data names the commune it became. `unit_name` ("Huyện Ba Chẽ") names the
-    unit for unknown codes, derived if not given. `lang`: "vi" (default) or "en"."""
+    unit for unknown codes, derived if not given. `lang`: "vi" (default) or "en". `max_lines_per_rule`:
+    lines listed per rule and file before one line counts the rest (default: project.yml's
+    `validation.max_lines_per_rule`, `bounds`), for the forms' rules and the rules across forms alike."""
     period, lang, problems, results = Period.parse(period), messages.check_lang(lang), [], []
+    limit = bounds.max_lines_per_rule(max_lines_per_rule)
     passed = {}
     for name, form in raw.forms().items():
         if name not in frames:
             problems.append(Problem(form.file, None, None, None, None, "missing_file", "", "error", "missing_file",
                                     messages.facts(period=period), lang=lang))
             continue
-        one = validate_form(name, frames[name], period, communes, unit_name, lang)
+        one = validate_form(name, frames[name], period, communes, unit_name, lang, limit)
         problems, results = problems + one.problems, results + one.results
         if one.ok:
             passed[name] = frames[name]
@@ -145,7 +152,7 @@ def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.D
         before = previous_period or crosscheck.previous_period(period)
         previous, before = crosscheck.comparable(previous, before, period, names, lang)  # across 1 July 2025
         problems += crosscheck.outliers(passed, previous, before, names, lang, sources)
-    return ValidationOutcome(sorted(problems, key=_order), results)
+    return ValidationOutcome(sorted(bounds.fold(problems, limit), key=_order), results)
 
 
 def _names(communes: pd.DataFrame) -> dict[str, str]:
@@ -153,9 +160,13 @@ def _names(communes: pd.DataFrame) -> dict[str, str]:
 
 
 def validate_form(name: str, frame: pd.DataFrame, period: str, communes: pd.DataFrame,
-                  unit_name: str | None = None, lang: str = "vi") -> ValidationOutcome:
-    """One form: the structure suite on the text frame, then, if it found no error, the values suite."""
+                  unit_name: str | None = None, lang: str = "vi", max_lines_per_rule: int | None = None
+                  ) -> ValidationOutcome:
+    """One form: the structure suite on the text frame, then, if it found no error, the values suite.
+    Bounded before it is sorted (sorting writes each message): at most `max_lines_per_rule` lines per
+    rule, as in `validate_period`."""
     period, lang, names = Period.parse(period), messages.check_lang(lang), _names(communes)
+    limit = bounds.max_lines_per_rule(max_lines_per_rule)
     parameters = {"commune_codes": sorted(names), "commune_names": names}
     unit, source = codes.unit_part(period, communes, unit_name), _source(name, frame)
     problems, results = [], []
@@ -167,12 +178,12 @@ def validate_form(name: str, frame: pd.DataFrame, period: str, communes: pd.Data
         problems += found
         if any(p.severity == "error" for p in found) or (not result["success"] and not found):
             break
-    problems = codes.outside_scope(_first_per_cell(problems), frame, communes, period, unit)
+    problems = bounds.fold(codes.outside_scope(_first_per_cell(problems), frame, communes, period, unit, limit), limit)
     return ValidationOutcome(sorted(problems, key=_order), results)
 
 
 def _order(p: Problem) -> tuple:
-    """File by file: its table-level problems, its lines in order, then the count of code-list lines
-    not listed (`codes.outside_scope`); ties in the order of the message in the language asked."""
-    placement = 2 if p.key == "more_lines" else int(p.line is not None)
+    """File by file: its table-level problems, its lines in order, then the count lines of the rules
+    whose lines were not all listed (`bounds`); ties in the order of the message in the language asked."""
+    placement = 2 if bounds.is_more(p) else int(p.line is not None)
     return p.file, placement, p.line or 0, p.column or "", p.message

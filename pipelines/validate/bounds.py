@@ -1,0 +1,97 @@
+"""At most `max_lines_per_rule` message lines per rule and file, then one line counting the rest.
+
+A raw file of 10,000 copied rows once gave 297 MB of messages: one per row, each naming the 5,000
+lines of its key. Nobody reads that, and a scheduled run writing it fills the log. A file that
+breaks a rule thousands of times breaks it the same way each time (a column typed with dots, a
+block pasted twice), so the first lines show what to fix: each rule of each file lists its first
+`limit` lines, by line number, and one more line counts the rest ("… và 9.980 dòng khác (…)").
+
+Bounding is done on the language-free `Problem` list, where validation ends (`validation.validate_form`
+and `validate_period`), not where messages are written: the command line, validation-problems.csv and
+.parquet in every language and the validation page then show one and the same bounded list, and the
+count line is itself a Problem (a `more…` key with a `messages.Count`), written in each language when
+shown. The complete record of failing rows stays in GX's results (`ValidationOutcome.results`).
+
+A rule here is one check of one file: the problems sharing file, sheet, rule id, column, severity and
+rule text (one expectation of a suite, one cross-form rule, the outlier check on one column). Only
+problems with a line are bounded, since only their number grows with the rows of a file; table-level
+problems (a missing column, commune or breakdown row) are bounded by the form and the unit reported on.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Hashable
+
+from pipelines.core import settings
+from pipelines.validate import messages
+from pipelines.validate.problems import Problem
+
+DEFAULT = 20  # when project.yml has no validation.max_lines_per_rule
+# Count lines, by what the rule's lines were: the templates of locales/<lang>/validation.yml.
+MORE_KEYS = ("more", "more_values", "more_outlier", "more_plain", "more_lines")
+
+
+def max_lines_per_rule(value: int | None = None) -> int:
+    """`value` if given, else `validation.max_lines_per_rule` of config/project.yml, else DEFAULT.
+    At least 1: a count line alone ("… và 40 dòng khác") would not show what is wrong."""
+    if value is None:
+        value = (settings.load("project.yml").get("validation") or {}).get("max_lines_per_rule", DEFAULT)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_lines_per_rule phải là số nguyên từ 1 trở lên, không phải {value!r}")
+    return value
+
+
+def is_more(problem: Problem) -> bool:
+    """A count line (`fold`, `codes.outside_scope`), placed after the lines of its file."""
+    return problem.key in MORE_KEYS
+
+
+def rule_of(problem: Problem) -> Hashable:
+    """The rule a problem is counted under (see the module's docstring)."""
+    text = dict(problem.values).get("rule")
+    return problem.file, problem.sheet, problem.rule, problem.column, problem.severity, text
+
+
+def count_line(first: Problem, count: int) -> Problem:
+    """The line counting the `count` problems of `first`'s rule left out, worded by what they are:
+    keys repeated (`more_values`), lines breaking a rule text (`more`), changes from the previous
+    period (`more_outlier`), anything else (`more_plain`)."""
+    values = dict(first.values)
+    if first.key in ("duplicate", "duplicates"):
+        key, kept = "more_values", ("rule",)
+    elif first.key == "outlier":
+        key, kept = "more_outlier", ("previous_period",)
+    elif "rule" in values:
+        key, kept = "more", ("rule",)
+    else:
+        key, kept = "more_plain", ()
+    facts = messages.facts(count=messages.Count(count), **{name: values[name] for name in kept})
+    return Problem(first.file, None, first.column, None, None, first.rule, "", first.severity, key, facts,
+                   first.sheet, first.lang)
+
+
+def fold(problems: list[Problem], limit: int, more: Callable[[Problem, int], Problem] = count_line,
+         group: Callable[[Problem], Hashable] = rule_of) -> list[Problem]:
+    """`problems` with every rule (`group`) holding more than `limit` lines cut to its first `limit`
+    lines by line number, followed by `more(first problem of the rule, number left out)`. Problems
+    without a line and rules within the limit are kept as they are, in their order, so folding again
+    with the same or a larger limit changes nothing. The order of the result is for `validation._order`
+    to set."""
+    rules: dict[Hashable, list[Problem]] = {}
+    for problem in problems:
+        if problem.line is not None:
+            rules.setdefault(group(problem), []).append(problem)
+    over = [sorted(lines, key=lambda p: p.line) for lines in rules.values() if len(lines) > limit]
+    if not over:
+        return problems
+    dropped = {id(p) for lines in over for p in lines[limit:]}
+    return [p for p in problems if id(p) not in dropped] + [more(lines[0], len(lines) - limit) for lines in over]
+
+
+def left_out(problems: list[Problem]) -> int:
+    """How many problems the count lines of `problems` stand for (for the validation page)."""
+    total = 0
+    for problem in problems:
+        count = dict(problem.values).get("count") if is_more(problem) else None
+        total += count.n if isinstance(count, messages.Count) else int(count or 0)
+    return total
