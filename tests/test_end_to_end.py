@@ -35,12 +35,12 @@ def test_run_prints_each_step_and_publishes_every_output(published):
     names = sorted(p.name for p in (work / "reports" / "2024").rglob("*") if p.is_file())
     stems = [STEM, *(f"bao-cao-tre-em-2024-xa-{code}" for code in COMMUNES), "danh-muc-chi-tieu"]
     assert names == sorted([f"{stem}.{ext}" for stem in stems for ext in ("html", "pdf", "ipynb")]
-                           + ["validation.html", "validation-problems.csv"])
+                           + ["validation.html", "validation-problems.csv", "manifest.json", "run.log"])
     processed = work / "data" / "processed" / "2024"
     assert sorted(str(p.relative_to(processed)) for p in processed.rglob("*.parquet")) == [
-        "breakdowns.parquet", "history.parquet", "indicators.parquet", "public/breakdowns.parquet",
+        "breakdowns.parquet", "corrections.parquet", "history.parquet", "indicators.parquet", "public/breakdowns.parquet",
         "public/indicators.parquet", "public/trends.parquet", "trends.parquet", "validation-problems.parquet"]
-    leftovers = [p.name for p in (work / "reports").iterdir() if p.name.startswith(".")]
+    leftovers = [p.name for p in (work / "reports").iterdir() if p.name.startswith(".") and p.name != ".index.lock"]
     assert leftovers == []
 
 

@@ -265,6 +265,7 @@ def test_a_comma_before_three_digits_is_refused_not_guessed():
 
 
 def test_cli_ingest_accepts_a_filled_template(tmp_path):
+    (tmp_path / "data").mkdir()  # as `baocao init` leaves it: a mistyped --data-dir is not created
     done = baocao("ingest", "--period", PERIOD, "--data-dir", tmp_path / "data", filled_template(tmp_path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "Đọc bao-cao-06847.xlsx [population] (Excel): biểu population, xã 06847, 2 dòng"

@@ -65,7 +65,7 @@ def test_a_period_held_by_another_run_exits_4_naming_the_holder(site, capsys, co
         waited = (dt.datetime.now() - started).total_seconds()
     assert done.returncode == 4
     lock = site / "data" / ".locks" / "2024.lock"
-    holder = f"tiến trình {os.getpid()}: baocao {' '.join(sys.argv[1:])}"[:300]
+    holder = f"tiến trình {os.getpid()}: {' '.join(['baocao', *sys.argv[1:]])[:300]}"
     assert done.stderr.startswith(f"LỖI: kỳ 2024 đang được một lần chạy khác xử lý ({holder}")
     assert done.stderr.endswith(f"; khóa {lock}. Chờ lần chạy đó xong rồi chạy lại, hoặc dùng --wait GIÂY để chờ\n")
     assert waited >= 0.5

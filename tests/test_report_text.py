@@ -50,7 +50,7 @@ def _sections(ctx: context.ReportContext) -> list[str]:
     return [header_html(ctx), narrative.general_situation_html(ctx), narrative.protection_html(ctx),
             narrative.education_html(ctx), sections.health_html(ctx), narrative.assessment_html(ctx),
             narrative.trend_html(ctx), sections.attention_html(ctx), sections.closing_html(ctx),
-            sections.commune_table_html(ctx), sections.data_quality_html(ctx, DATA),
+            sections.commune_table_html(ctx), sections.data_quality_html(ctx),
             sections.methodology_html(ctx, [("population.csv", "0" * 64)])]
 
 
