@@ -21,7 +21,7 @@ from pipelines.intake import raw
 from pipelines.units import crosswalk, reference
 from pipelines.units.period import Period, same_kind_before
 from pipelines.units.scope import Coverage, Scope, earlier_communes
-from pipelines.validate import validation
+from pipelines.validate import remembered, validation
 
 
 def reported_communes(frames: dict[str, pd.DataFrame]) -> list[str]:
@@ -30,8 +30,9 @@ def reported_communes(frames: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope: Scope,
-                   local: tuple[LocalTarget, ...], say: Callable[[str], None]) -> list[pd.DataFrame]:
-    """Indicators of every usable earlier period, oldest first, each validated once."""
+                   local: tuple[LocalTarget, ...], say: Callable[[str], None], remember: bool = True) -> list[pd.DataFrame]:
+    """Indicators of every usable earlier period, oldest first, each validated once (or its verdict
+    remembered from a run on the same bytes, unless not `remember`: pipelines.validate.remembered)."""
     tables = []
     for earlier in same_kind_before(raw.periods(data_dir), period):
         frames = raw.read_period(data_dir, earlier)
@@ -39,7 +40,8 @@ def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope:
         if communes.empty:
             say(f"      kỳ {earlier}: không có số liệu của {cover.aggregate.name}, không dùng cho xu hướng")
             continue
-        if not validation.validate_period(frames, earlier, communes).ok:
+        if not remembered.usable(data_dir, earlier, communes,
+                                 lambda: validation.validate_period(frames, earlier, communes).ok, remember):
             say(f"      kỳ {earlier}: dữ liệu có lỗi, không dùng cho xu hướng "
                 f"(chạy: baocao validate --period {earlier} --scope {scope})")
             continue

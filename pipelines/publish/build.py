@@ -45,6 +45,7 @@ class Request:
     chosen: list[tuple[str, str]]       # (language, edition) of every variant
     parameters: dict[str, str]          # document parameters of the scope's own report
     lang: str = "vi"                    # language of the messages
+    fresh: bool = False                 # remember nothing from earlier runs (--force, verify)
 
     def key(self, inputs: dict[str, str]) -> str:
         """Everything the outputs depend on: inputs, code, package versions, what was asked."""
@@ -153,7 +154,8 @@ def _build(request: Request, say: Callable[[str], None], published: dict | None,
     say(f"[3/6] Tính {len(catalogue.entries())} chỉ tiêu cho từng xã và {agg.name}, và xu hướng các kỳ trước")
     typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
     table = compute.indicators(typed, period, cover.communes, cover.aggregates, site.targets)
-    earlier = history.earlier_tables(folders.data, period, cover, request.scope, site.targets, say)
+    earlier = history.earlier_tables(folders.data, period, cover, request.scope, site.targets, say,
+                                     remember=not request.fresh)
     every = pd.concat([*earlier, table.assign(rebased=False)], ignore_index=True)
     trend = trends.trend_table(every, period)
     breakdown = editions.breakdowns(typed, period, cover.communes, (agg.level, agg.code, agg.name))

@@ -24,17 +24,16 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from pipelines.core import fingerprint
+from pipelines.core.fingerprint import PACKAGE
 from pipelines.intake import raw
 from pipelines.units.period import Period
 
 NAME, LOG = "manifest.json", "run.log"
-PACKAGE = Path(__file__).resolve().parent.parent
-NOTEBOOKS = PACKAGE.parent / "notebooks"
 # Packages whose version can change a published byte (figures, layout, the PDF).
 VERSIONED = ("baocao-treem", "pandas", "pyarrow", "great-expectations", "papermill", "nbconvert", "nbformat",
              "ipykernel", "matplotlib", "weasyprint", "babel", "jinja2", "openpyxl", "dask", "distributed",
              "vietnamadminunits", "fontpkg-noto-serif")
-CODE_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".j2", ".html", ".css", ".csv", ".ipynb"}
 
 
 def sha256(path: Path) -> str:
@@ -67,13 +66,8 @@ def inputs(data_dir: Path, period: Period) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def code() -> dict[str, object]:
-    """The code that made the outputs: a fingerprint of every file of the package and notebooks,
-    the git commit and whether the working tree differed from it (None outside a git checkout)."""
-    digest = hashlib.sha256()
-    for root in (PACKAGE, NOTEBOOKS):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(PACKAGE.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    """The code that made the outputs: its fingerprint (pipelines.core.fingerprint), the git commit
+    and whether the working tree differed from it (None outside a git checkout)."""
     commit = dirty = None
     if (PACKAGE.parent / ".git").exists():
         try:
@@ -81,7 +75,7 @@ def code() -> dict[str, object]:
             dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
         except (OSError, subprocess.SubprocessError):
             commit = dirty = None
-    return {"fingerprint": digest.hexdigest(), "git_commit": commit, "git_dirty": dirty}
+    return {"fingerprint": fingerprint.code(), "git_commit": commit, "git_dirty": dirty}
 
 
 def _git(*args: str) -> str:

@@ -9,6 +9,7 @@ inputs, code and parameters match the published manifest has nothing to do and s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,7 @@ def run_period(period: Period | str, data_dir: Path | str = "data", reports_dir:
 def publish_request(req: Request, say: Callable[[str], None] = print, force: bool = False,
                     log: list[str] | None = None) -> Published:
     started = dt.datetime.now(dt.timezone.utc)
+    req = dataclasses.replace(req, fresh=force)
     published = None if force else manifest.read(req.folders.reports, req.period)
     if published and published.get("key") == req.key(manifest.inputs(req.folders.data, req.period)) \
             and _intact(req, published):
