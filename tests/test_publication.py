@@ -180,3 +180,29 @@ def test_a_bad_report_date_is_refused_before_anything_runs(site, capsys):
     assert done.stderr == ("LỖI: --param report_date=not-a-date: cần ngày dạng NNNN-TT-NN, ví dụ "
                            "report_date=2025-01-05\n")
     assert not (site / "reports").exists() and not (site / "data" / ".locks").exists()
+
+
+def test_a_run_of_another_period_rolls_back_a_killed_publication_before_it_makes_the_index(tmp_path):
+    """2023's publication killed between two moves; a run of 2024 about to write the index (which
+    lists 2023 from disk) first puts 2023 back, unless 2023's own run holds its lock."""
+    from types import SimpleNamespace
+
+    from filelock import FileLock
+
+    from pipelines.publish import run
+
+    data, reports, moves = _published_and_staged(tmp_path)
+    published = {k: v for k, v in _snapshot(data, reports).items() if ".staging-" not in k}
+    killed = subprocess.run(
+        [sys.executable, "-c", f"from pipelines.core import publication as p; "
+                               f"p.publish({str(data)!r}, p.moves({str(data)!r}, {str(reports)!r}, '2024'), '2024')"],
+        env={**os.environ, "BAOCAO_KILL_AT": "publication-1"}, start_new_session=True)
+    assert killed.returncode == -signal.SIGKILL
+    other = SimpleNamespace(folders=Folders(data.resolve(), reports.resolve()), period=Period.parse("2025"))
+    locks.lock_path(data, "2024").parent.mkdir(parents=True)
+    with FileLock(locks.lock_path(data, "2024")):  # its own run holds it (and recovers it itself)
+        run._recover_others(other)
+    assert publication.journal_path(data, "2024").is_file()
+    run._recover_others(other)
+    assert not publication.journal_path(data, "2024").is_file()
+    assert {k: v for k, v in _snapshot(data, reports).items() if not k.startswith(".locks")} == published

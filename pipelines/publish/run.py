@@ -89,6 +89,7 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
     try:
         say("[5/6] Mục lục các báo cáo và manifest.json")
         with locks.reports_lock(req.folders.reports):  # the index lists every period: one writer at a time
+            _recover_others(req)
             outputs.write_text(built.moves[2].staged, index.page_html(req.folders.reports, built.reports, req.period))
             record = {**built.record, "started": started.isoformat(timespec="seconds"), "timings": built.timings,
                       "log": manifest.LOG}
@@ -101,6 +102,20 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
         build.discard(built.moves)
         raise
     return _published(req, record, built.stems)
+
+
+def _recover_others(req: Request) -> None:
+    """Roll back another period's publication a killed run left half done, before the index is made
+    from what is on disk: the index must list that period's published reports, not its half-moved
+    ones. A period whose lock is held is being built by its own run, which recovered it already."""
+    for journal in sorted(req.folders.processed.glob(".publish-*.json")):
+        other = journal.name.removeprefix(".publish-").removesuffix(".json")
+        if other != str(req.period):
+            try:
+                with locks.period_lock(req.folders.data, other):
+                    pass
+            except locks.Locked:
+                continue
 
 
 def validate_only(period: Period | str, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
