@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_sample, tree_bytes
+from conftest import copy_sample, tree_bytes
 from pipelines.publish import manifest
 
 SCOPE = ["--scope", "commune:06847"]
@@ -100,12 +100,13 @@ def test_the_manifest_lists_every_input_and_output_with_its_hash(first):
 
 def test_an_unchanged_rerun_does_nothing_and_changes_no_byte(first):
     work = first[0]
-    before = _published(work)
+    before, raw_before = _published(work), tree_bytes(work / "data" / "raw")
     status, out, err, _ = _baocao(work, "run", "--period", "2024", *SCOPE, "--reports-dir", "reports")
     assert (status, err) == (0, "")
     assert out == (f"Không có gì thay đổi: báo cáo kỳ 2024 đã công bố ({work / 'reports' / '2024'}) được làm từ đúng "
                    "các tệp đầu vào, mã nguồn và tham số này; dùng --force để làm lại\n")
     assert _published(work) == before
+    assert tree_bytes(work / "data" / "raw") == raw_before
 
 
 def test_verify_passes_then_names_a_changed_byte_and_the_signed_document(first):
@@ -143,6 +144,7 @@ def test_kills_at_validation_rendering_and_publication_leave_the_published_bytes
     population.write_text(text.replace("06847,Xã Đồng Văn,M,668,229,", "06847,Xã Đồng Văn,M,670,231,"),
                           encoding="utf-8")
     run = ("run", "--period", "2024", *SCOPE, "--reports-dir", "reports")
+    raw = tree_bytes(work / "data" / "raw")
 
     for point in ("validation", "rendering", "publication-1"):
         status, out, _, pid = _baocao(work, *run, env={"BAOCAO_KILL_AT": point})
@@ -154,9 +156,11 @@ def test_kills_at_validation_rendering_and_publication_leave_the_published_bytes
             assert out.splitlines()[0] == ("Đã hoàn tác lần công bố kỳ 2024 bị ngắt giữa chừng: giữ nguyên bản đã "
                                            "công bố trước đó")
         assert _published(work) == published, point
+        assert tree_bytes(work / "data" / "raw") == raw, point
 
     status, out, err, _ = _baocao(work, *run)
     assert (status, err) == (0, "")
+    assert tree_bytes(work / "data" / "raw") == raw
     assert _published(work)["processed"]["indicators.parquet"] != published["processed"]["indicators.parquet"]
     leftovers = [p.name for folder in (work / "data" / "processed", work / "reports") for p in folder.iterdir()
                  if p.name.startswith((".staging-", ".previous-", ".publish-"))]
