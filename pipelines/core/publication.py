@@ -52,7 +52,7 @@ def moves(data_dir: Path | str, reports_dir: Path | str, period: object) -> tupl
             Move.beside(reports / "index.html", f"{period}-index.html"))
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.is_dir():
@@ -87,9 +87,9 @@ def _roll_back(item: Move) -> None:
     if item.staged.exists():
         if item.previous.exists() and not item.final.exists():
             item.previous.rename(item.final)
-        _remove(item.staged)
+        remove(item.staged)
     else:  # every item is staged before the journal is written: gone means moved
-        _remove(item.final)
+        remove(item.final)
         if item.previous.exists():
             item.previous.rename(item.final)
 
@@ -118,8 +118,8 @@ def clean_leftovers(items: tuple[Move, ...]) -> None:
     for item in items:
         if item.previous.exists() and not item.final.exists():
             item.previous.rename(item.final)
-        _remove(item.previous)
-        _remove(item.staged)
+        remove(item.previous)
+        remove(item.staged)
 
 
 def publish(data_dir: Path | str, items: tuple[Move, ...], period: object) -> None:
@@ -136,4 +136,4 @@ def publish(data_dir: Path | str, items: tuple[Move, ...], period: object) -> No
     journal.unlink()
     _sync_folder(journal.parent)
     for item in items:
-        _remove(item.previous)
+        remove(item.previous)

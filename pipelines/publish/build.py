@@ -10,7 +10,6 @@ Raw files are only read; a blocking data problem stops the build before anything
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +106,15 @@ def _stage_processed(folder: Path, table, every, trend, breakdown, outcome, lang
     outputs.write_parquet(editions.public_edition(breakdown), folder / datasets.PUBLIC / datasets.BREAKDOWNS)
 
 
+def report_key(job: jobs.Job, inputs: dict[str, str], processed: dict[str, str]) -> str:
+    """Everything one report depends on: its notebook, parameters and title, the code and package
+    versions, the processed files it reads, and the run's inputs (a report also prints the SHA-256
+    of the raw files, the dataset's notes and the deployment's targets, which processed data may
+    not change with)."""
+    return manifest.key(job.notebook, job.parameters, job.title, manifest.code()["fingerprint"], manifest.versions(),
+                        processed, inputs)
+
+
 def _reusable(job: jobs.Job, job_key: str, published: dict | None, reports_dir: Path) -> dict[str, Path] | None:
     """The published files of a report whose key is unchanged, when they are still intact."""
     entry = (published or {}).get("reports", {}).get(job.stem)
@@ -178,9 +186,7 @@ def _build(request: Request, say: Callable[[str], None], published: dict | None,
     data_name = folders.data.name
     todo = jobs.jobs(period, data_name, f"{data_name}/processed/{staged_data.name}", cover, request.chosen,
                      request.parameters)
-    code = manifest.code()["fingerprint"]
-    keys = {job.stem: manifest.key(job.notebook, job.parameters, job.title, code, manifest.versions(), processed)
-            for job in todo}
+    keys = {job.stem: report_key(job, inputs, processed) for job in todo}
     render, reused = [], 0
     for job in todo:
         files = _reusable(job, keys[job.stem], published, folders.reports)
@@ -212,7 +218,4 @@ def _build(request: Request, say: Callable[[str], None], published: dict | None,
 def discard(built_moves: tuple[publication.Move, ...]) -> None:
     """Throw a build away: its staging places, never anything published."""
     for item in built_moves:
-        if item.staged.is_dir():
-            shutil.rmtree(item.staged)
-        elif item.staged.exists():
-            item.staged.unlink()
+        publication.remove(item.staged)
