@@ -16,7 +16,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
@@ -41,24 +41,31 @@ def _holder(path: Path) -> str:
 
 
 @contextmanager
-def period_lock(data_dir: Path | str, period: object, wait: float = 0) -> Iterator[bool]:
-    """Hold the lock of `period` in `data_dir`, waiting up to `wait` seconds for it. Yields whether
-    a half-done publication of a killed run was rolled back."""
-    path = lock_path(data_dir, period)
+def _held(path: Path, wait: float, busy: Callable[[], str]) -> Iterator[None]:
+    """Hold the lock file `path`, waiting up to `wait` seconds; Locked(busy()) if it stays taken."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(path, timeout=max(wait, 0), poll_interval=0.2, thread_local=False)
     try:
         lock.acquire()
     except Timeout:
-        raise Locked(f"kỳ {period} đang được một lần chạy khác xử lý{_holder(path)}; khóa {path}. "
-                     f"Chờ lần chạy đó xong rồi chạy lại, hoặc dùng --wait GIÂY để chờ") from None
+        raise Locked(busy()) from None
     try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def period_lock(data_dir: Path | str, period: object, wait: float = 0) -> Iterator[bool]:
+    """Hold the lock of `period` in `data_dir`, waiting up to `wait` seconds for it. Yields whether
+    a half-done publication of a killed run was rolled back."""
+    path = lock_path(data_dir, period)
+    with _held(path, wait, lambda: f"kỳ {period} đang được một lần chạy khác xử lý{_holder(path)}; khóa {path}. "
+                                   f"Chờ lần chạy đó xong rồi chạy lại, hoặc dùng --wait GIÂY để chờ"):
         since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         path.with_suffix(".holder").write_text(json.dumps(
             {"pid": os.getpid(), "command": " ".join(["baocao", *sys.argv[1:]])[:300], "since": since}), encoding="utf-8")
         yield publication.recover(data_dir, period)
-    finally:
-        lock.release()
 
 
 @contextmanager
@@ -66,13 +73,5 @@ def reports_lock(reports_dir: Path | str, wait: float = 600) -> Iterator[None]:
     """Held while a run writes `index.html` and publishes: runs of different periods share the
     reports folder and its index."""
     path = Path(reports_dir) / ".index.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(path, timeout=wait, poll_interval=0.2, thread_local=False)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise Locked(f"thư mục báo cáo {reports_dir} đang được một lần chạy khác công bố (khóa {path})") from None
-    try:
+    with _held(path, wait, lambda: f"thư mục báo cáo {reports_dir} đang được một lần chạy khác công bố (khóa {path})"):
         yield
-    finally:
-        lock.release()

@@ -126,24 +126,26 @@ def _reusable(job: jobs.Job, job_key: str, published: dict | None, reports_dir: 
     return None
 
 
-def build(request: Request, say: Callable[[str], None], published: dict | None = None) -> Built:
+def build(request: Request, say: Callable[[str], None], published: dict | None = None,
+          inputs: dict[str, str] | None = None) -> Built:
     """Stage every output of the request; `published` (the published manifest) lets reports whose
-    key did not change be copied instead of rendered. Raises ValidationFailed on blocking problems;
-    a build that fails leaves no staging behind (one that is killed: the next run deletes it)."""
+    key did not change be copied instead of rendered; `inputs`: the input hashes, when the caller
+    has them already. Raises ValidationFailed on blocking problems; a build that fails leaves no
+    staging behind (one that is killed: the next run deletes it)."""
     moves = publication.moves(request.folders.data, request.folders.reports, request.period)
     publication.clean_leftovers(moves)
     try:
-        return _build(request, say, published, moves)
+        return _build(request, say, published, moves,
+                      inputs if inputs is not None else manifest.inputs(request.folders.data, request.period))
     except BaseException:
         discard(moves)
         raise
 
 
 def _build(request: Request, say: Callable[[str], None], published: dict | None,
-           moves: tuple[publication.Move, ...]) -> Built:
+           moves: tuple[publication.Move, ...], inputs: dict[str, str]) -> Built:
     period, folders, clock = request.period, request.folders, Clock()
     site = deployment.load(folders.data)
-    inputs = manifest.inputs(folders.data, period)
     say(f"[1/6] Đọc dữ liệu thô kỳ {period} từ {raw.period_dir(folders.data, period)}")
     frames = raw.read_period(folders.data, period)
     cover = cover_of(period, request.scope, frames, site)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import deployment, locks, outputs, publication
+from pipelines.core import datasets, deployment, locks, outputs, publication
 from pipelines.core.folders import Folders
 from pipelines.publish import build, index, jobs, manifest
 from pipelines.publish.build import Request
@@ -46,11 +46,12 @@ def request(period: Period | str, data_dir: Path | str, reports_dir: Path | str,
                    jobs.document_parameters(site, parameters), lang)
 
 
-def _published(req: Request, record: dict, stems: list[str], unchanged: bool = False) -> Published:
+def _published(req: Request, stems: list[str], unchanged: bool = False) -> Published:
     final = req.folders.reports / str(req.period)
     return Published(final / f"{stems[0]}.html", final / f"{stems[0]}.pdf",
                      tuple(final / f"{stem}.html" for stem in stems), final / "validation.html",
-                     req.folders.processed / str(req.period) / "indicators.parquet", final / manifest.NAME, unchanged)
+                     datasets.processed_file(req.folders.data, req.period, datasets.INDICATORS), final / manifest.NAME,
+                     unchanged)
 
 
 def _intact(req: Request, record: dict) -> bool:
@@ -80,12 +81,12 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
     started = dt.datetime.now(dt.timezone.utc)
     req = dataclasses.replace(req, fresh=force)
     published = None if force else manifest.read(req.folders.reports, req.period)
-    if published and published.get("key") == req.key(manifest.inputs(req.folders.data, req.period)) \
-            and _intact(req, published):
+    inputs = manifest.inputs(req.folders.data, req.period)
+    if published and published.get("key") == req.key(inputs) and _intact(req, published):
         say(f"Không có gì thay đổi: báo cáo kỳ {req.period} đã công bố ({req.folders.reports / str(req.period)}) "
             "được làm từ đúng các tệp đầu vào, mã nguồn và tham số này; dùng --force để làm lại")
-        return _published(req, published, published["stems"], unchanged=True)
-    built = build.build(req, say, published)
+        return _published(req, published["stems"], unchanged=True)
+    built = build.build(req, say, published, inputs)
     try:
         say("[5/6] Mục lục các báo cáo và manifest.json")
         with locks.reports_lock(req.folders.reports):  # the index lists every period: one writer at a time
@@ -101,7 +102,7 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
     except BaseException:
         build.discard(built.moves)
         raise
-    return _published(req, record, built.stems)
+    return _published(req, built.stems)
 
 
 def _recover_others(req: Request) -> None:

@@ -85,7 +85,7 @@ def _rebuild(folders: Folders, period: Period, record: dict, say: Callable[[str]
         say(f"      mã nguồn khác lần chạy (commit lúc chạy: {record['code']['git_commit'] or 'không rõ'})")
     req = build.Request(period, folders, Scope.parse(record["scope"]), [tuple(v) for v in record["variants"]],
                         record["parameters"], lang, fresh=True)
-    built = build.build(req, lambda line: say("      " + line))
+    built = build.build(req, lambda line: say("      " + line), inputs=inputs_now)
     try:
         rebuilt = manifest.differences(expected, built.record["outputs"])
     finally:
