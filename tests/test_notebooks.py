@@ -1,4 +1,4 @@
-"""pipelines.report.notebooks on a two-cell notebook, not the report: the kernel is started over IPC
+"""pipelines.report.notebooks on a two-cell notebook, not the report: the (kept) kernel is started over IPC
 (Unix domain sockets in a private folder), so two kernels started at the same moment cannot race for
 a TCP port (`ZMQError: Address already in use`, papermill issue 511), and a failing cell is reported
 with the notebook's name."""
@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from pipelines.report import notebooks
+from pipelines.report import kept, notebooks
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="IPC transport needs Unix domain sockets")
 
@@ -44,7 +44,9 @@ def made(monkeypatch):
         return folders[-1]
 
     monkeypatch.setattr(notebooks, "_private_folder", recorded)
-    return folders
+    kept.stop()  # the process's kept kernel, if another test left one, is not this test's
+    yield folders
+    kept.stop()
 
 
 def test_the_kernel_manager_puts_the_connection_in_a_private_folder_and_removes_it():
@@ -70,7 +72,9 @@ def test_a_notebook_runs_in_a_kernel_on_ipc_transport(tmp_path, monkeypatch, mad
     assert os.path.basename(folder).startswith("baocao-kernel-") and kernel["ip"] == os.path.join(folder, "kernel")
     # the connection file and the kernel's five sockets (shell, iopub, stdin, control, heartbeat), alone in their folder
     assert kernel["files"] == ["kernel-1", "kernel-2", "kernel-3", "kernel-4", "kernel-5", "kernel.json"]
-    assert made == [folder] and not os.path.exists(folder)  # removed with the kernel
+    assert made == [folder] and os.path.exists(folder)  # the kernel is kept for the next notebook
+    kept.stop()
+    assert not os.path.exists(folder)  # removed with the kernel
     assert sorted(os.listdir(tmp_path)) == ["probe.ipynb"]  # no socket file in the working folder
 
 
@@ -79,4 +83,6 @@ def test_a_failing_cell_names_the_notebook_and_the_error(tmp_path, made):
     with pytest.raises(notebooks.NotebookFailed, match=r"notebook .*probe\.ipynb lỗi ở ô \d+: ZeroDivisionError: "
                                                         r"division by zero"):
         notebooks.execute(path, {}, cwd=tmp_path)
-    assert len(made) == 1 and not os.path.exists(made[0])  # the kernel's folder goes with it
+    assert len(made) == 1 and os.path.exists(made[0])  # a failing cell does not end the kept kernel
+    kept.stop()
+    assert not os.path.exists(made[0])  # the kernel's folder goes with it

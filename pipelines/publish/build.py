@@ -22,9 +22,18 @@ from pipelines.core.deployment import Deployment
 from pipelines.core.folders import Folders
 from pipelines.indicators import catalogue, compute, editions, history, trends
 from pipelines.intake import raw
-from pipelines.publish import jobs, manifest
+from pipelines.publish import fanout, jobs, manifest
 from pipelines.units.period import Period
 from pipelines.units.scope import Coverage, Scope, coverage
+
+
+class ReportsFailed(RuntimeError):
+    """Reports that could not be made, with `--publish-partial` not given: nothing is published."""
+
+    def __init__(self, failures: list[fanout.Failure]):
+        self.failures = failures
+        super().__init__(f"{len(failures)} báo cáo không làm được; không công bố gì của kỳ này "
+                         "(dùng --publish-partial để công bố các báo cáo đã làm được)")
 
 
 class ValidationFailed(RuntimeError):
@@ -45,6 +54,8 @@ class Request:
     parameters: dict[str, str]          # document parameters of the scope's own report
     lang: str = "vi"                    # language of the messages
     fresh: bool = False                 # remember nothing from earlier runs (--force, verify)
+    pool: fanout.Pool = fanout.Pool()   # where reports are rendered (--jobs, --scheduler)
+    publish_partial: bool = False       # publish the reports made even if some failed
 
     def key(self, inputs: dict[str, str]) -> str:
         """Everything the outputs depend on: inputs, code, package versions, what was asked."""
@@ -200,21 +211,40 @@ def _build(request: Request, say: Callable[[str], None], published: dict | None,
         reused += 1
     if reused:
         say(f"      {reused} báo cáo không đổi (cùng số liệu, mã nguồn và tham số): dùng lại bản đã công bố")
-    for job, (nb, html, pdf) in (jobs.make_all(render, folders.data.parent) if render else ()):
+    if render:
+        where = request.pool.scheduler or f"{request.pool.workers(len(render))} tiến trình"
+        say(f"      {len(render)} báo cáo cần làm, trên {where}")
+    failures = []
+    for job, made in (fanout.render(render, folders.data.parent, request.pool, say, manifest.code()["fingerprint"])
+                      if render else ()):
+        if isinstance(made, fanout.Failure):
+            failures.append(made)
+            say(f"      LỖI {job.stem}: {made.reason}")
+            continue
+        nb, html, pdf = made
         outputs.write_notebook(nb, staged / "notebooks" / f"{job.stem}.ipynb")
         outputs.write_text(staged / f"{job.stem}.html", html)
         outputs.write_bytes(staged / f"{job.stem}.pdf", pdf)
+    if failures:
+        say(f"      {len(failures)} báo cáo không làm được:")
+        for failure in failures:
+            say(f"        - {failure.job.stem} ({failure.job.title}): {failure.reason}")
+        if not request.publish_partial or len(failures) == len(todo):
+            raise ReportsFailed(failures)
     clock.lap("render")
 
     made = manifest.folder_hashes(staged, f"reports/{period}", skip=(manifest.NAME, manifest.LOG))
+    failed = {failure.job.stem: failure.reason for failure in failures}
+    done = [job for job in todo if job.stem not in failed]
     per_report = {job.stem: {"key": keys[job.stem], "files": sorted(
-        name for name in made if Path(name).stem == job.stem)} for job in todo}
-    record = {"period": str(period), "scope": str(request.scope), "stems": [job.stem for job in todo], "variants": request.chosen,
+        name for name in made if Path(name).stem == job.stem)} for job in done}
+    record = {"period": str(period), "scope": str(request.scope), "stems": [job.stem for job in done],
+              "failed": failed, "variants": request.chosen,
               "parameters": request.parameters, "key": request.key(inputs), "inputs": inputs,
               "outputs": {**processed, **made}, "reports": per_report, "reused": reused,
               "code": manifest.code(), "versions": manifest.versions(),
               "validation": {"errors": len(outcome.errors), "warnings": len(outcome.warnings)}}
-    return Built(moves, [job.stem for job in todo], record, clock.times)
+    return Built(moves, [job.stem for job in done], record, clock.times)
 
 
 def discard(built_moves: tuple[publication.Move, ...]) -> None:

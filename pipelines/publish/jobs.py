@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from pipelines.core import failpoints, outputs, settings, text
 from pipelines.core.deployment import Deployment
@@ -22,7 +21,6 @@ from pipelines.units.scope import Coverage
 
 LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
 CATALOGUE_STEM = "danh-muc-chi-tieu"
-WORKER_EXIT = 60  # seconds a worker may take to exit (tearing down pandas, matplotlib, … on a busy machine)
 
 
 @dataclass(frozen=True)
@@ -85,44 +83,26 @@ def document_parameters(site: Deployment, given: dict[str, str] | None) -> dict[
     return {**{key: value for key, value in site.report.items() if value}, **(given or {})}
 
 
-def make_report(job: Job, cwd: str) -> tuple:
-    """Execute one notebook and render it: (executed notebook, HTML, PDF). Runs in a worker."""
+class WorkerMismatch(RuntimeError):
+    """A worker that cannot make the report as this run would: other code, or no data folder."""
+
+
+def make_report(job: Job, cwd: str, code: str = "") -> tuple:
+    """Execute one notebook on the worker's kept kernel and render it: (executed notebook, HTML,
+    PDF). Runs in a worker; `code` is the run's code fingerprint, which the worker's must equal."""
+    import socket
+
+    from pipelines.core import fingerprint
     from pipelines.report import render
 
+    where = Path(cwd) / job.parameters["data_dir"]
+    if code and fingerprint.code() != code:
+        raise WorkerMismatch(f"máy trạm {socket.gethostname()} chạy mã nguồn khác lần chạy này (dấu vân tay "
+                             f"{fingerprint.code()[:12]} thay vì {code[:12]}): cài cùng phiên bản rồi khởi động lại máy trạm")
+    if not where.is_dir():
+        raise WorkerMismatch(f"máy trạm {socket.gethostname()} không thấy thư mục dữ liệu {where}: "
+                             "mọi máy trạm cần thấy thư mục này ở cùng đường dẫn (ví dụ một ổ mạng dùng chung)")
+    failpoints.failing(job.stem)
     nb = outputs.scrub_run_times(notebooks.execute(job.notebook, job.parameters, cwd=cwd))
     html = render.notebook_to_html(nb, title=job.title, lang=job.parameters.get("lang", "vi"))
     return nb, html, render.html_to_pdf(html)
-
-
-def make_all(todo: list[Job], cwd: Path) -> Iterator[tuple[Job, tuple]]:
-    """(job, result) of every report as it is done: in parallel on a local Dask cluster when there
-    are several. The cluster is closed, and its processes ended, before this returns."""
-    if len(todo) == 1:
-        yield todo[0], make_report(todo[0], str(cwd))
-        return
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    with LocalCluster(n_workers=min(len(todo), 2), threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        futures = {client.submit(make_report, job, str(cwd), pure=False): job for job in todo}
-        for n, future in enumerate(as_completed(list(futures))):
-            job, result = futures.pop(future), future.result()
-            future.release()  # nothing of the run stays on a worker: closing one loses no result
-            if n == 0:
-                failpoints.reached("rendering")  # a kill while other reports are still rendering
-            yield job, result
-        del future
-        for nanny in list(cluster.workers.values()):  # each worker exits in its own time; by default a nanny
-            cluster.sync(nanny.close, timeout=WORKER_EXIT)  # kills one still exiting after 4 s, with a warning
-    _stop_resource_tracker()
-
-
-def _stop_resource_tracker() -> None:
-    """The worker processes are started by multiprocessing, which also starts a resource tracker that
-    lives until this process exits: end it now, so that a command returns only after every process
-    it started has ended (a scheduler may count what is left in the run's process group)."""
-    from multiprocessing import resource_tracker
-
-    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # Python ≥ 3.11 (private, stable)
-    if stop is not None:
-        stop()

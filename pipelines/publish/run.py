@@ -23,6 +23,7 @@ from pipelines.units.period import Period
 from pipelines.units.scope import Scope, default
 
 ValidationFailed = build.ValidationFailed  # what a run with blocking data problems raises
+ReportsFailed = build.ReportsFailed  # reports that could not be made, without --publish-partial
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Published:
     indicators: Path
     manifest: Path
     unchanged: bool = False   # nothing to do: the published reports already are what the inputs give
+    failed: dict = dataclasses.field(default_factory=dict)  # stem → reason: reports left out (--publish-partial)
 
 
 def request(period: Period | str, data_dir: Path | str, reports_dir: Path | str, lang: str = "vi",
@@ -46,12 +48,12 @@ def request(period: Period | str, data_dir: Path | str, reports_dir: Path | str,
                    jobs.document_parameters(site, parameters), lang)
 
 
-def _published(req: Request, stems: list[str], unchanged: bool = False) -> Published:
-    final = req.folders.reports / str(req.period)
+def _published(req: Request, record: dict, unchanged: bool = False) -> Published:
+    final, stems = req.folders.reports / str(req.period), record["stems"]
     return Published(final / f"{stems[0]}.html", final / f"{stems[0]}.pdf",
                      tuple(final / f"{stem}.html" for stem in stems), final / "validation.html",
                      datasets.processed_file(req.folders.data, req.period, datasets.INDICATORS), final / manifest.NAME,
-                     unchanged)
+                     unchanged, record.get("failed", {}))
 
 
 def _intact(req: Request, record: dict) -> bool:
@@ -82,10 +84,10 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
     req = dataclasses.replace(req, fresh=force)
     published = None if force else manifest.read(req.folders.reports, req.period)
     inputs = manifest.inputs(req.folders.data, req.period)
-    if published and published.get("key") == req.key(inputs) and _intact(req, published):
+    if published and published.get("key") == req.key(inputs) and not published.get("failed") and _intact(req, published):
         say(f"Không có gì thay đổi: báo cáo kỳ {req.period} đã công bố ({req.folders.reports / str(req.period)}) "
             "được làm từ đúng các tệp đầu vào, mã nguồn và tham số này; dùng --force để làm lại")
-        return _published(req, published["stems"], unchanged=True)
+        return _published(req, published, unchanged=True)
     built = build.build(req, say, published, inputs)
     try:
         say("[5/6] Mục lục các báo cáo và manifest.json")
@@ -102,7 +104,7 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
     except BaseException:
         build.discard(built.moves)
         raise
-    return _published(req, built.stems)
+    return _published(req, built.record)
 
 
 def _recover_others(req: Request) -> None:

@@ -61,6 +61,9 @@ def verify(period: Period, data_dir: Path | str, reports_dir: Path | str, say: C
     for line in changed:
         say(f"      đã công bố {line}")
 
+    missing = record.get("failed", {})
+    for stem, reason in missing.items():  # published with --publish-partial: the period is not whole
+        say(f"      THIẾU {stem}: không làm được khi chạy ({reason})")
     rebuilt = _rebuild(folders, period, record, say, lang) if rebuild else []
     approvals = read_approvals(folders.data, period)
     say(f"[3/3] Văn bản đã ký duyệt: {len(approvals)}")
@@ -71,7 +74,7 @@ def verify(period: Period, data_dir: Path | str, reports_dir: Path | str, say: C
         stale += not same
         say(f"      {entry['file']} (ký duyệt bởi {entry['by']}, {entry['at']}): "
             + ("đúng bản đang công bố" if same else "ĐÃ THAY ĐỔI hoặc không còn: không phải bản đã ký"))
-    return not changed and not rebuilt and not stale
+    return not changed and not rebuilt and not stale and not missing
 
 
 def _rebuild(folders: Folders, period: Period, record: dict, say: Callable[[str], None], lang: str) -> list[str]:
@@ -84,7 +87,7 @@ def _rebuild(folders: Folders, period: Period, record: dict, say: Callable[[str]
     if record["code"]["fingerprint"] != manifest.code()["fingerprint"]:
         say(f"      mã nguồn khác lần chạy (commit lúc chạy: {record['code']['git_commit'] or 'không rõ'})")
     req = build.Request(period, folders, Scope.parse(record["scope"]), [tuple(v) for v in record["variants"]],
-                        record["parameters"], lang, fresh=True)
+                        record["parameters"], lang, fresh=True, publish_partial=bool(record.get("failed")))
     built = build.build(req, lambda line: say("      " + line), inputs=inputs_now)
     try:
         rebuilt = manifest.differences(expected, built.record["outputs"])

@@ -78,15 +78,19 @@ class IPCKernelManager(AsyncKernelManager):
     interrupt_kernel = _async_interrupt_kernel
 
 
-def execute(name: str | Path, parameters: dict[str, str], cwd: Path | str | None = None) -> nbformat.NotebookNode:
-    """Run notebooks/<name> (or the notebook at an absolute path) with the given parameters in a
-    fresh python3 kernel on IPC transport."""
+def execute(name: str | Path, parameters: dict[str, str], cwd: Path | str | None = None,
+            fresh: bool = False) -> nbformat.NotebookNode:
+    """Run notebooks/<name> (or the notebook at an absolute path) with the given parameters on the
+    process's kept kernel (pipelines.report.kept), or in a kernel of its own when `fresh`; both on
+    IPC transport, both give the same executed notebook."""
+    from pipelines.report import kept
+
     path = NOTEBOOK_DIR / name
     if not path.is_file():
         raise NotebookFailed(f"không tìm thấy notebook {path}")
+    engine = {"kernel_manager_class": IPCKernelManager} if fresh else {"engine_name": kept.ENGINE}
     try:
         return papermill.execute_notebook(str(path), None, parameters=parameters, kernel_name="python3",
-                                          progress_bar=False, log_output=False,
-                                          cwd=str(cwd or os.getcwd()), kernel_manager_class=IPCKernelManager)
+                                          progress_bar=False, log_output=False, cwd=str(cwd or os.getcwd()), **engine)
     except papermill.PapermillExecutionError as err:
         raise NotebookFailed(f"notebook {name} lỗi ở ô {err.exec_count}: {err.ename}: {err.evalue}") from None

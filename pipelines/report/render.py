@@ -29,6 +29,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from pipelines.report import fonts
+
 #: Folder holding the nbconvert template directories shipped with the package
 #: (``package-data`` in pyproject.toml), so rendering works from a wheel too.
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -98,36 +100,9 @@ def _without_empty_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 _PDF_LOCK = threading.Lock()
 
 
-def _font_files() -> tuple[Path, Path]:
-    """Noto Serif upright and italic variable fonts from ``fontpkg-noto-serif``.
-
-    Resolved at run time from the installed package (never copied into the
-    repo), so the licence and updates stay with the font package.
-    """
-    import fontpkg_noto_serif
-
-    folder = Path(fontpkg_noto_serif.ROOT) / "files"
-    return folder / "NotoSerif[wdth,wght].ttf", folder / "NotoSerif-Italic[wdth,wght].ttf"
-
-
 def _font_face_css() -> str:
-    """@font-face rules for the PDF only (file:// URLs are machine-specific).
-
-    Deliberately no ``font-weight`` descriptor.  Both files are *variable*
-    fonts.  Left alone, Fontconfig lists their named instances (Regular, Bold,
-    SemiBold, Bold Italic, ...) and Pango shapes bold text with the wght=700
-    instance, which WeasyPrint then embeds as a static bold font: real bold,
-    with advances that match the outlines.  Declaring ``font-weight: 700`` on
-    a rule instead makes WeasyPrint 70 shape with the *regular* advances but
-    embed *bold* outlines, so bold words come out cramped (checked by comparing
-    the PDF /W widths with the embedded fonts' hmtx).
-    """
-    upright, italic = _font_files()
-    return (
-        f'@font-face {{ font-family: "Noto Serif"; src: url("{upright.as_uri()}"); }}\n'
-        f'@font-face {{ font-family: "Noto Serif"; font-style: italic; '
-        f'src: url("{italic.as_uri()}"); }}\n'
-    )
+    """@font-face rules of the four static Noto Serif faces (pipelines.report.fonts)."""
+    return fonts.font_face_css()
 
 
 @functools.lru_cache(maxsize=1)
@@ -143,7 +118,7 @@ def _font_epoch() -> str:
     from fontTools.misc.timeTools import epoch_diff
     from fontTools.ttLib import TTFont
 
-    with TTFont(_font_files()[0], lazy=True) as font:
+    with TTFont(fonts.variable_files()[0], lazy=True) as font:
         return str(int(font["head"].modified + epoch_diff))
 
 
@@ -163,7 +138,7 @@ def _offline_fetcher_class():
     class OfflineFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"data", "file"})
-            self._fonts = {p.resolve() for p in _font_files()}
+            self._fonts = {p.resolve() for p in fonts.static_faces().values()}
 
         def fetch(self, url, headers=None):
             if url.startswith("file:"):
@@ -190,10 +165,9 @@ def html_to_pdf(html: str) -> bytes:
     PDF readers and archives use to tell documents apart, is derived from
     the HTML instead of being left out or random.
 
-    Cost: about 1 s per face used (regular, bold, italic...) on these
-    machines, spent in fontTools because the system lacks libharfbuzz-subset
-    (WeasyPrint then warns "Using fontTools instead of HarfBuzz-Subset");
-    installing that library (Debian: libharfbuzz-subset0) makes it fast.
+    Cost: the faces are static instances made once per process
+    (pipelines.report.fonts); what is left is subsetting, done by fontTools
+    when the system lacks libharfbuzz-subset (Debian: libharfbuzz-subset0).
     """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -201,7 +175,7 @@ def html_to_pdf(html: str) -> bytes:
     html = unicodedata.normalize("NFC", html)
     fetcher = _offline_fetcher_class()()
     font_config = FontConfiguration()
-    fonts = CSS(string=_font_face_css(), font_config=font_config, url_fetcher=fetcher)
+    faces = CSS(string=_font_face_css(), font_config=font_config, url_fetcher=fetcher)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     with _PDF_LOCK:
         saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -209,7 +183,7 @@ def html_to_pdf(html: str) -> bytes:
             os.environ["SOURCE_DATE_EPOCH"] = _font_epoch()
         try:
             return HTML(string=html, url_fetcher=fetcher).write_pdf(
-                stylesheets=[fonts],
+                stylesheets=[faces],
                 font_config=font_config,
                 pdf_identifier=identifier,
             )

@@ -149,6 +149,14 @@ def successor(legacy_code: str) -> list[tuple[str, str]]:
     return [(code, str(new.at[code, "name"])) for code, _default in parts]
 
 
+def successor_codes() -> dict[str, tuple[str, ...]]:
+    """Every old commune code → the code(s) of the new commune(s) it became (the package's default part
+    first), for the whole country at once: `successor` looks up one old commune with its names and
+    `conversion` one province with its shares, both far too slow to call ten thousand times (the
+    synthetic national sample, pipelines.intake.synthetic)."""
+    return {old: tuple(code for code, _default in parts) for old, parts in _package().items()}
+
+
 def allocate(count: int, weights: list[Fraction]) -> list[int]:
     """Share a whole `count` by exact `weights` (summing to 1): largest remainder, ties to the first part."""
     exact = [count * w for w in weights]

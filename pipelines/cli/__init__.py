@@ -1,0 +1,212 @@
+"""Command line: `baocao run|validate|verify|approve|template|ingest|init|sample` (also `python -m pipelines`).
+
+Made for a scheduled run nobody watches: every step is printed as it starts, written to a log
+file per run (`<data-dir>/logs/`), the exit status says what happened and the reason goes to
+stderr. Exit status: 0 done; 1 warnings only (`validate`) or a file that differs (`verify`);
+2 data errors (nothing published, nothing ingested); 3 any other failure (a bad argument, folders
+that overlap, a crash, a Dask cluster out of reach); 4 another run holds the period (see --wait);
+5 some reports could not be made, nothing published; 6 the same, the others published as asked
+(`--publish-partial`). Commands on a period hold
+its lock (pipelines.core.locks) from start to end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from pipelines.cli.parser import REPORT_PARAMETERS, parser
+
+EXIT_OK, EXIT_WARNINGS, EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_DIFFERS = 1  # `verify`: a published file is not what the manifest and the inputs give
+EXIT_REPORTS_FAILED, EXIT_PARTIAL = 5, 6  # `run`: reports failed, nothing published / published without them
+
+
+LOG: list[str] = []  # every line a command printed, for its log file
+
+
+def _say(line: str) -> None:
+    LOG.append(line)
+    print(line, flush=True)
+
+
+def _fail(reason: object, status: int) -> int:
+    LOG.append(f"LỖI: {reason}")
+    print(f"LỖI: {reason}", file=sys.stderr)
+    return status
+
+
+def _write_log(args, status: int) -> None:
+    """`<data-dir>/logs/<period>-<UTC time>-<command>.log`: what the command printed, and its status."""
+    if not LOG or getattr(args, "period", None) is None or not Path(args.data_dir).is_dir():
+        return  # a mistyped --data-dir is not created for a log
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = Path(args.data_dir) / "logs" / f"{args.period}-{stamp}-{args.command}-{os.getpid()}.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join([*LOG, f"mã thoát: {status}"]) + "\n", encoding="utf-8")
+    except OSError:
+        pass  # no log is no reason to change the outcome
+
+
+def _latest(args) -> None:
+    """`--period latest`: the last closed period of the kind the deployment reports by."""
+    if getattr(args, "period", None) == "latest":
+        from pipelines.core import deployment
+        from pipelines.units.period import Period
+
+        args.period = Period.latest(deployment.load(args.data_dir).period_kind)
+        _say(f"Kỳ gần nhất đã kết thúc: {args.period}")
+
+
+def _parameters(pairs: list[str]) -> dict[str, str]:
+    """`number=12` → {"number": "12"}; only the document parameters of REPORT_PARAMETERS."""
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name.strip() not in REPORT_PARAMETERS:
+            raise ValueError(f"--param '{pair}' không hợp lệ: dùng TÊN=GIÁ_TRỊ với TÊN là {', '.join(REPORT_PARAMETERS)}")
+        found[name.strip()] = value.strip()
+    if found.get("report_date"):  # checked here, not 30 s later inside a notebook
+        try:
+            dt.date.fromisoformat(found["report_date"])
+        except ValueError:
+            raise ValueError(f"--param report_date={found['report_date']}: cần ngày dạng NNNN-TT-NN, "
+                             "ví dụ report_date=2025-01-05") from None
+    return found
+
+
+def _run(args) -> int:
+    import dataclasses
+
+    from pipelines.publish import fanout, run
+
+    req = run.request(args.period, args.data_dir, args.reports_dir, (args.lang or ("vi",))[0], args.scope,
+                      args.lang, args.edition, args.parameters)
+    req = dataclasses.replace(req, pool=fanout.Pool(args.jobs, args.scheduler or ""), publish_partial=args.publish_partial)
+    try:
+        published = run.publish_request(req, say=_say, force=args.force, log=LOG)
+    except run.ValidationFailed as failure:
+        for problem in failure.problems:
+            print(problem.message, file=sys.stderr)
+        return _fail(failure, EXIT_DATA_ERRORS)
+    except run.ReportsFailed as failure:
+        for failed in failure.failures:
+            print(f"{failed.job.stem}: {failed.reason}", file=sys.stderr)
+        return _fail(failure, EXIT_REPORTS_FAILED)
+    if not published.unchanged:
+        _say("Xong: " + "\n      ".join(str(p) for p in published.reports))
+    if published.failed:
+        for stem, reason in published.failed.items():
+            print(f"{stem}: {reason}", file=sys.stderr)
+        return _fail(f"đã công bố {len(published.reports)} báo cáo; {len(published.failed)} báo cáo không làm được "
+                     "(liệt kê ở trên), chạy lại sau khi sửa", EXIT_PARTIAL)
+    return EXIT_OK
+
+
+def _verify(args) -> int:
+    from pipelines.publish import verify
+
+    same = verify.verify(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang, rebuild=not args.quick)
+    _say("Kiểm chứng: KHỚP" if same else "Kiểm chứng: KHÔNG KHỚP (xem các dòng trên)")
+    return EXIT_OK if same else EXIT_DIFFERS
+
+
+def _approve(args) -> int:
+    from pipelines.publish import verify
+
+    _say(verify.approve(args.period, args.report, args.by, args.data_dir, args.reports_dir))
+    return EXIT_OK
+
+
+def _validate(args) -> int:
+    from pipelines.publish import run
+
+    outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
+                                scope=args.scope)
+    for problem in outcome.problems:
+        print(problem.message, file=sys.stderr if problem.severity == "error" else sys.stdout)
+    if not outcome.ok:
+        return EXIT_DATA_ERRORS
+    return EXIT_WARNINGS if outcome.problems else EXIT_OK
+
+
+def _template(args) -> int:
+    from pipelines.intake import template
+
+    path = template.write_template(args.period, args.unit, args.out)
+    _say(f"Đã tạo biểu mẫu: {path}")
+    return EXIT_OK
+
+
+def _ingest(args) -> int:
+    from pipelines.intake import ingest
+
+    try:
+        result = ingest.ingest(args.period, args.files, args.data_dir, say=_say, lang=args.lang,
+                               replace=args.replace, by=args.by, reason=args.reason)
+    except ingest.IntakeRefused as refused:
+        return _fail(refused, EXIT_DATA_ERRORS)
+    _say(f"Xong: {result}")
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    from pipelines.publish import setup
+
+    for line in setup.init(args.scope, args.data_dir, args.period):
+        _say(line)
+    return EXIT_OK
+
+
+def _sample(args) -> int:
+    from pipelines.publish import sample
+
+    for line in sample.make_sample(args.scope, args.period, args.data_dir, args.seed):
+        _say(line)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as stop:  # argparse has printed the reason; 2 is ours (data errors), so a bad
+        return EXIT_FAILED if stop.code == 2 else int(stop.code or 0)  # argument is "any other failure"
+    LOG.clear()
+    status = _command(args)
+    _write_log(args, status)
+    return status
+
+
+def _command(args) -> int:
+    from pipelines.core import locks
+    from pipelines.core.folders import Folders
+    from pipelines.intake.raw import RawDataError
+
+    command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "template": _template,
+               "ingest": _ingest, "init": _init, "sample": _sample}[args.command]
+    try:
+        _latest(args)
+        if hasattr(args, "param"):
+            args.parameters = _parameters(args.param)  # checked before anything runs
+        if not hasattr(args, "wait"):
+            return command(args)
+        Folders.checked(args.data_dir, getattr(args, "reports_dir", None))  # before the lock is made in data_dir
+        with locks.period_lock(args.data_dir, args.period, args.wait) as rolled_back:
+            if rolled_back:
+                _say(f"Đã hoàn tác lần công bố kỳ {args.period} bị ngắt giữa chừng: giữ nguyên bản đã công bố trước đó")
+            return command(args)
+    except RawDataError as error:
+        return _fail(error, EXIT_DATA_ERRORS)
+    except locks.Locked as error:
+        return _fail(error, EXIT_LOCKED)
+    except KeyboardInterrupt:
+        return _fail("bị ngắt; báo cáo đã công bố trước đó được giữ nguyên", 130)
+    except Exception as error:  # noqa: BLE001 - an unattended run must end with a reason, not a traceback
+        return _fail(error, EXIT_FAILED)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

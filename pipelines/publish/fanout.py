@@ -1,0 +1,134 @@
+"""Reports rendered in parallel: on a local pool of worker processes or on an existing Dask cluster.
+
+Why one code path: `--jobs N` starts a local Dask cluster of N single-threaded worker processes,
+`--scheduler tcp://HOST:PORT` connects to a cluster someone else runs (workers on other machines);
+from there on both are the same Dask client, the same tasks and the same results, so a province
+rendered on a cluster gives the bytes a laptop gives. Each worker keeps one kernel for all its
+reports (pipelines.report.kept) and ends it when the run ends.
+
+What a worker needs: the package installed with the same code (checked: a worker whose code
+fingerprint differs refuses the task) and the data folder at the same path, e.g. a shared NFS
+mount (checked too). Tasks carry a report's parameters, results carry its bytes back; only this
+process writes.
+
+One failed report does not stop the others: it comes back as a `Failure` with its reason, and the
+caller decides whether anything is published (`--publish-partial`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from pipelines.core import failpoints
+from pipelines.publish.jobs import Job, WorkerMismatch, make_report
+from pipelines.publish.progress import Progress
+
+WORKER_EXIT = 60  # seconds a worker may take to exit (tearing down pandas, matplotlib, … on a busy machine)
+CONNECT = 30      # seconds to reach a scheduler, and to wait for its first worker
+
+
+class ClusterUnavailable(RuntimeError):
+    """The scheduler given with --scheduler cannot be reached or has no worker."""
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Where reports are rendered: `jobs` local worker processes, or the cluster at `scheduler`."""
+    jobs: int = 0          # 0: one per core
+    scheduler: str = ""    # tcp://host:port
+
+    def workers(self, reports: int) -> int:
+        return max(1, min(reports, self.jobs or cores()))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A report that could not be made, and why, in words an operator can act on."""
+    job: Job
+    reason: str
+
+
+def cores() -> int:
+    """The cores this process may use (a container or `taskset` may allow fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def render(todo: list[Job], cwd: Path, pool: Pool, say, code: str) -> Iterator[tuple[Job, tuple | Failure]]:
+    """(job, (notebook, HTML, PDF)) or (job, Failure) for every job, as each is done. `code` is the
+    code fingerprint every worker must have. Workers and their kernels have ended when this returns."""
+    from dask.distributed import as_completed
+
+    progress = Progress(len(todo), say)
+    with _client(pool, len(todo)) as client:
+        futures = {client.submit(make_report, job, str(cwd), code, key=f"report-{job.stem}-{uuid.uuid4().hex}"): job
+                   for job in todo}
+        try:
+            for n, future in enumerate(as_completed(list(futures))):
+                job = futures.pop(future)
+                outcome = future.result() if future.status == "finished" else Failure(job, _reason(future.exception()))
+                future.release()  # nothing of the run stays on a worker: closing one loses no result
+                if n == 0:
+                    failpoints.reached("rendering")  # a kill while other reports are still rendering
+                progress.step(job.stem, isinstance(outcome, Failure))
+                yield job, outcome
+        finally:
+            progress.close()
+            client.cancel(list(futures))
+
+
+def _reason(error: BaseException) -> str:
+    from pipelines.report.notebooks import NotebookFailed
+
+    if isinstance(error, NotebookFailed | WorkerMismatch):
+        return str(error)
+    if type(error).__name__ == "KilledWorker":
+        return "tiến trình làm báo cáo bị dừng nhiều lần giữa chừng (hết bộ nhớ, hoặc bị tắt)"
+    return f"{type(error).__name__}: {error}"
+
+
+@contextmanager
+def _client(pool: Pool, reports: int):
+    """A Dask client on the pool; the kernels, workers (if local) and their processes are ended after."""
+    from dask.distributed import Client, LocalCluster
+
+    from pipelines.report import kept
+
+    if pool.scheduler:
+        try:
+            client = Client(pool.scheduler, timeout=CONNECT)
+            client.wait_for_workers(1, timeout=CONNECT)
+        except (OSError, TimeoutError) as error:
+            raise ClusterUnavailable(f"không dùng được cụm Dask {pool.scheduler}: {error}; kiểm tra địa chỉ, "
+                                     "và rằng bộ lập lịch (dask scheduler) và ít nhất một máy trạm (dask worker) đang chạy") from None
+        try:
+            yield client
+        finally:
+            client.run(kept.stop)  # the cluster outlives the run; its kernels do not
+            client.close()
+        return
+    with LocalCluster(n_workers=pool.workers(reports), threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:  # failures: ours to tell
+        try:
+            yield client
+        finally:
+            client.run(kept.stop)
+            for nanny in list(cluster.workers.values()):  # each worker exits in its own time; by default a nanny
+                cluster.sync(nanny.close, timeout=WORKER_EXIT)  # kills one still exiting after 4 s, with a warning
+    _stop_resource_tracker()
+
+
+def _stop_resource_tracker() -> None:
+    """The worker processes are started by multiprocessing, which also starts a resource tracker that
+    lives until this process exits: end it now, so that a command returns only after every process
+    it started has ended (a scheduler may count what is left in the run's process group)."""
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # Python ≥ 3.11 (private, stable)
+    if stop is not None:
+        stop()

@@ -1,0 +1,83 @@
+"""Progress of a run's reports (pipelines.publish.progress), and the run options that choose where
+reports are made (--jobs, --scheduler): plain lines with hand-computed figures, a bar on a terminal."""
+
+import io
+
+import pytest
+
+from pipelines import cli
+from pipelines.publish import fanout, progress
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture()
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(progress.time, "monotonic", fake)
+    return fake
+
+
+def test_a_log_gets_a_line_every_30_seconds_and_one_at_the_end(clock):
+    said = []
+    bar = progress.Progress(4, said.append, stream=io.StringIO())
+    clock.now += 20
+    bar.step("a")
+    assert said == []  # not 30 s yet
+    clock.now += 40
+    bar.step("b", failed=True)
+    assert said == ["      2/4 báo cáo (50,0 %), 2,0 báo cáo/phút, còn khoảng 1 phút; 1 lỗi"]
+    clock.now += 3600
+    bar.step("c")
+    clock.now += 1
+    bar.step("d")
+    bar.close()
+    assert said[-1] == "      4/4 báo cáo (100,0 %), 0,1 báo cáo/phút; 1 lỗi"
+    assert len(said) == 3
+
+
+def test_time_left_reads_in_hours_and_minutes(clock):
+    bar = progress.Progress(10_721, [].append, stream=io.StringIO())
+    clock.now += 60
+    for _ in range(35):
+        bar.step("x")
+    assert bar.line() == "35/10.721 báo cáo (0,3 %), 35,0 báo cáo/phút, còn khoảng 5 giờ 5 phút"
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_terminal_gets_a_bar_with_rate_and_no_log_lines():
+    said, screen = [], Terminal()
+    bar = progress.Progress(3, said.append, stream=screen)
+    for name in ("a", "b", "c"):
+        bar.step(name)
+    bar.close()
+    assert said == []
+    assert "3/3" in screen.getvalue() and "báo cáo/s" in screen.getvalue()
+
+
+def test_jobs_default_to_the_cores_and_never_exceed_the_reports(monkeypatch):
+    monkeypatch.setattr(fanout, "cores", lambda: 8)
+    assert fanout.Pool().workers(100) == 8
+    assert fanout.Pool().workers(3) == 3
+    assert fanout.Pool(jobs=2).workers(100) == 2
+    assert fanout.Pool(jobs=5).workers(0) == 1
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--jobs", "0"], "argument --jobs: '0': cần một số nguyên từ 1 trở lên"),
+    (["--scheduler", "10.0.0.5:8786"], "argument --scheduler: '10.0.0.5:8786': cần địa chỉ bộ lập lịch Dask dạng "
+                                       "tcp://MÁY:CỔNG, ví dụ tcp://10.0.0.5:8786"),
+])
+def test_bad_fan_out_options_are_refused_before_anything_runs(capsys, option, message):
+    assert cli.main(["run", "--period", "2024", *option]) == cli.EXIT_FAILED
+    assert capsys.readouterr().err.endswith(f"baocao run: error: {message}\n")
