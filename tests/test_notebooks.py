@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from pipelines.report import kept, notebooks
+from pipelines.report import ipc, kept, notebooks
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="IPC transport needs Unix domain sockets")
 
@@ -37,13 +37,13 @@ def _notebook(folder, *cells):
 @pytest.fixture
 def made(monkeypatch):
     """The private folders the kernel managers of a test make."""
-    folders, make = [], notebooks._private_folder
+    folders, make = [], ipc._private_folder
 
     def recorded():
         folders.append(make())
         return folders[-1]
 
-    monkeypatch.setattr(notebooks, "_private_folder", recorded)
+    monkeypatch.setattr(ipc, "_private_folder", recorded)
     kept.stop()  # the process's kept kernel, if another test left one, is not this test's
     yield folders
     kept.stop()

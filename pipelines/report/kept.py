@@ -12,7 +12,7 @@ Isolation: before each notebook the kernel runs `kernel_state.clear` silently (n
 execution count): a new IPython session in the report's working folder, with figures, settings,
 warnings, environment and random state as they were after the imports. A kernel that died (a
 crash, memory) is replaced by a new one before the next report. The kernel talks over IPC sockets
-(pipelines.report.notebooks.IPCKernelManager), so no TCP port is ever raced for.
+(pipelines.report.ipc), so no TCP port is ever raced for.
 
 Threads: a kernel client belongs to the event loop it was made on, so every call to the kernel
 runs on one thread of this module's own ("baocao-kernel"), whatever thread asks (a Dask worker
@@ -33,6 +33,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
+from pipelines.report.ipc import IPCKernelManager
+
 ENGINE = "baocao-kept-kernel"
 _LOG = logging.getLogger("papermill")
 START_TIMEOUT = 120  # seconds for a kernel to answer on a busy machine
@@ -46,8 +48,6 @@ class _Kept:
     """A running kernel, its client and the process it belongs to."""
 
     def __init__(self, kernel_name: str):
-        from pipelines.report.notebooks import IPCKernelManager
-
         self.name, self.pid = kernel_name, os.getpid()
         self.km = IPCKernelManager(kernel_name=kernel_name)
         run_sync(self.km.start_kernel)()
