@@ -10,8 +10,9 @@
 # 3. The naive loop a user would write, one process per step and report, on the same processed data:
 #    `papermill` CLI, `jupyter nbconvert --to html --no-input`, `weasyprint` CLI; on the first
 #    NAIVE_REPORTS fact sheets (default: all of them), sequentially.
-# 4. `baocao sample --scope national`, then `baocao validate --scope national` and
-#    `baocao run --scope national` up to its indicators (`--jobs 1`, no commune fact sheets).
+# 4. `baocao sample --scope national` (the period only, no earlier one), then `baocao validate --scope
+#    national` and `baocao run --scope national`, which validates, computes every indicator and stops
+#    before rendering (no national report template yet).
 # Prints the per-report wall time of both, their ratio, reports per minute, the extrapolation to a
 # national period (681 district reports + 10,040 fact sheets), and the national validation and
 # indicator time and peak memory. Needs only the project's venv (make report once).
@@ -50,10 +51,14 @@ echo "== national: baocao sample --scope national, validate and indicators"
 "$bin/baocao" sample --scope national --period "$period" --data-dir national --seed 1 >/dev/null
 timed validate.txt "$bin/baocao" validate --period "$period" --scope national --data-dir national --reports-dir national-reports >/dev/null || true
 read -r v_wall v_peak < validate.txt
+# validates the period, computes every indicator, the breakdowns and their public edition, then stops (exit 3):
+# no report template exists for the whole country
+timed computed.txt "$bin/baocao" run --period "$period" --scope national --data-dir national --reports-dir national-reports >/dev/null 2>&1 || true
+read -r c_wall c_peak < computed.txt
 
-"$bin/python" - "$p_wall" "$render" "$reports" "$n_wall" "$n" "$v_wall" "$v_peak" "$p_peak" "$n_peak" "$cores" <<'PY'
+"$bin/python" - "$p_wall" "$render" "$reports" "$n_wall" "$n" "$v_wall" "$v_peak" "$p_peak" "$n_peak" "$cores" "$c_wall" "$c_peak" <<'PY'
 import sys
-p_wall, render, reports, n_wall, n, v_wall, v_peak, p_peak, n_peak, cores = sys.argv[1:]
+p_wall, render, reports, n_wall, n, v_wall, v_peak, p_peak, n_peak, cores, c_wall, c_peak = sys.argv[1:]
 p_wall, render, reports, n_wall, n = float(p_wall), float(render), int(reports), float(n_wall), int(n)
 product, naive = p_wall / reports, n_wall / n
 national = 681 + 10040
@@ -64,5 +69,7 @@ print(f"per report: product {product:.2f} s, naive {naive:.2f} s; ratio {naive /
 print(f"reports per minute: product {60 / product:.1f}, naive {60 / naive:.1f}")
 print(f"national period ({national} reports), extrapolated from this province: product {national * product / 3600:.1f} h, "
       f"naive {national * naive / 3600:.1f} h")
-print(f"national validation (10,040 communes, baocao validate --scope national): {float(v_wall):.1f} s, peak {v_peak} MiB")
+print(f"national validation (10,035 communes, baocao validate --scope national): {float(v_wall):.1f} s, peak {v_peak} MiB")
+print(f"national validation and indicators (baocao run --scope national, stops before reports): {float(c_wall):.1f} s, "
+      f"peak {c_peak} MiB")
 PY

@@ -173,7 +173,7 @@ class _Stop(Exception):
 
 def test_a_run_validates_each_period_once_and_writes_each_language_from_it(tmp_path, monkeypatch):
     from pipelines.core import outputs
-    from pipelines.publish import jobs, run
+    from pipelines.publish import fanout, run
     from pipelines.units.scope import Scope
 
     data = tmp_path / "data"
@@ -194,12 +194,12 @@ def test_a_run_validates_each_period_once_and_writes_each_language_from_it(tmp_p
     def write_parquet(frame, path, *args, **kwargs):
         written[Path(path).name] = frame.copy()
 
-    def make_all(todo, cwd):
+    def render(todo, cwd, pool, say, code):
         raise _Stop
     monkeypatch.setattr(validation, "validate_period", validate_period)
     monkeypatch.setattr(outputs, "write_parquet", write_parquet)
     monkeypatch.setattr(outputs, "write_text", lambda *args, **kwargs: None)
-    monkeypatch.setattr(jobs, "make_all", make_all)
+    monkeypatch.setattr(fanout, "render", render)
     with pytest.raises(_Stop):
         run.run_period("2024", data, tmp_path / "reports", say=lambda _: None, scope=Scope("district", "198"),
                        languages=("vi", "en"), report_editions=("internal",))

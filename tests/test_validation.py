@@ -537,7 +537,7 @@ def test_suites_cover_the_form(form):
         {"column_A": "commune_code", "column_B": "commune_name", "names": {"$PARAMETER": "commune_names"}}]
     assert of(structure, "expect_compound_columns_to_be_unique") == [{"column_list": list(spec.key)}]
     breakdown = [k for k in spec.key if k != "commune_code"]
-    grid = {"key_column": "commune_code", "key_values": {"$PARAMETER": "commune_codes"}}
+    grid = {"key_column": "commune_code", "key_values": {"$PARAMETER": "commune_list"}}
     if breakdown:
         grid.update(breakdown_column=breakdown[0], breakdown_values=list(raw.categories()[breakdown[0]]))
     assert of(values, "expect_table_to_have_full_grid") == [grid]

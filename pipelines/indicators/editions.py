@@ -27,17 +27,22 @@ COLUMNS = ["period", "form", "measure", "breakdown", "level", "unit_code", "code
 
 def breakdowns(frames: dict[str, pd.DataFrame], period: Period, communes: pd.DataFrame,
                aggregate: tuple[str, str, str]) -> pd.DataFrame:
-    """Counts by commune and code for each breakdown, plus the aggregate's row (their sum)."""
+    """Counts by commune and code for each breakdown, plus the aggregate's row (their sum): a
+    commune × code grid of one groupby per form, not a lookup per commune and code."""
     tables = []
     for form, measure, column, _ in BREAKDOWNS:
         codes = list(raw.categories()[column])
-        rows = frames[form].groupby(["commune_code", column])[measure].sum()
-        for level, members in [("commune", None), (aggregate[0], list(communes["code"]))]:
-            for unit in (communes["code"] if members is None else [aggregate[1]]):
-                for code in codes:
-                    count = sum(int(rows.get((c, code), 0)) for c in (members or [unit]))
-                    tables.append([str(period), form, measure, column, level, unit, code, count])
-    return pd.DataFrame(tables, columns=COLUMNS).astype({"count": "int64"})
+        units = list(communes["code"])
+        grid = (frames[form].groupby(["commune_code", column])[measure].sum().unstack(column)
+                .reindex(index=units, columns=codes).fillna(0).astype("int64"))
+        for level, unit_codes, counts in [("commune", units, grid.to_numpy()),
+                                          (aggregate[0], [aggregate[1]], grid.to_numpy().sum(axis=0, keepdims=True))]:
+            n = len(unit_codes) * len(codes)
+            tables.append(pd.DataFrame({"period": [str(period)] * n, "form": [form] * n, "measure": [measure] * n,
+                                        "breakdown": [column] * n, "level": [level] * n,
+                                        "unit_code": [u for u in unit_codes for _ in codes], "code": codes * len(unit_codes),
+                                        "count": counts.reshape(-1)}))
+    return pd.concat(tables, ignore_index=True).astype({"count": "int64"})
 
 
 def public_edition(table: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from pipelines.indicators import compute
 from pipelines.intake import raw
 from pipelines.units import crosswalk, reference
 from pipelines.units.period import Period, same_kind_before
-from pipelines.units.scope import Coverage, Scope, earlier_communes
+from pipelines.units.scope import NATIONAL, Coverage, Scope, earlier_communes
 from pipelines.validate import remembered, validation
 
 
@@ -48,8 +48,25 @@ def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope:
         typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
         rebased = earlier.unit_list != period.unit_list
         if rebased:
-            province = reference.unit(period, cover.aggregate.code, cover.aggregate.level)["province_code"]
-            typed = crosswalk.rebase(typed, earlier, period, str(province))
+            typed = _rebased(typed, earlier, period, cover)
         table = compute.indicators(typed, earlier, cover.communes, cover.aggregates, local)
         tables.append(table.assign(rebased=rebased))
     return tables
+
+
+def _rebased(typed: dict[str, pd.DataFrame], earlier: Period, period: Period, cover: Coverage) -> dict[str, pd.DataFrame]:
+    """An earlier period's typed forms on the new communes of the run: the conversion table is by
+    province, so a national run re-bases the old communes of each province of its communes in turn."""
+    if cover.aggregate.level != NATIONAL:
+        province = reference.unit(period, cover.aggregate.code, cover.aggregate.level)["province_code"]
+        return crosswalk.rebase(typed, earlier, period, str(province))
+    table = reference.units(period)
+    provinces = sorted(set(table[(table["level"] == "commune") & table["code"].isin(list(cover.communes["code"]))]
+                           ["province_code"].tolist()))
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for province in provinces:
+        olds = set(crosswalk.conversion(province)["legacy_code"].tolist())
+        subset = {name: frame[frame["commune_code"].isin(list(olds))] for name, frame in typed.items()}
+        for name, frame in crosswalk.rebase(subset, earlier, period, province).items():
+            parts.setdefault(name, []).append(frame)
+    return {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}

@@ -6,101 +6,98 @@ hide further cells (shown "x"; the complementary suppression) until no hidden va
 worked out from what is published: the row totals and subtotals by commune and the column
 totals of the district. Whether a hidden cell can be recovered is decided, not guessed: for each
 hidden cell the smallest and largest value consistent with every published sum (and with "< 5"
-meaning 1 to 4) are found by linear programming; a cell is safe only if at least two whole
-values remain possible. Internal editions keep every count.
+meaning 1 to 4) are what linear programming finds; a cell is safe only if at least two whole
+values remain possible (pipelines.indicators.recovery, which answers it on a graph for tables
+whose groups split the columns, and by linear programming otherwise). Internal editions keep
+every count.
+
+The order of the work is fixed, so the same table always gives the same hidden cells: while some
+"< 5" cell is recoverable, the first of them (by commune code, then column) gets the other three
+corners of the cheapest rectangle of non-zero cells through it. Hiding cells never makes a hidden
+cell easier to recover, so a cell found safe stays safe: the first recoverable cell is found by
+walking on from the last one, not by asking again about every cell after each rectangle, and the
+rectangle is chosen with arrays over the whole table (a country has 10,035 communes).
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
-PRIMARY, COMPLEMENT = "< 5", "x"
+from pipelines.indicators.recovery import COMPLEMENT, PRIMARY, Published, recoverable_lp
+from pipelines.indicators.rectangles import Rectangles
 
-
-def _equations(cells: pd.DataFrame, row_sums: list[list[str]], total_row: str) -> list[list[tuple]]:
-    """Published linear facts, each a list of (cell, coefficient) summing to 0 with the published
-    total as a constant term: every row's sum over each column group, and each column's commune
-    cells adding up to the total row's cell."""
-    equations = []
-    for row in cells.index:
-        for group in row_sums:
-            equations.append([((row, c), 1) for c in group] + [(None, -int(cells.loc[row, group].sum()))])
-    communes = [r for r in cells.index if r != total_row]
-    for column in cells.columns:
-        equations.append([((r, column), 1) for r in communes] + [((total_row, column), -1)])
-    return equations
+__all__ = ["COMPLEMENT", "PRIMARY", "public_edition", "recoverable", "suppress"]
 
 
 def recoverable(cells: pd.DataFrame, hidden: dict[tuple[str, str], str], row_sums: list[list[str]],
                 total_row: str, only: str | None = None) -> list[tuple[str, str]]:
-    """Hidden cells (of kind `only`, if given) whose value the published sums pin down to one whole number."""
-    keys = sorted(hidden)
-    if not keys:
-        return []
-    index = {k: i for i, k in enumerate(keys)}
-    a_eq, b_eq = [], []
-    for terms in _equations(cells, row_sums, total_row):
-        coefficients, constant = np.zeros(len(keys)), 0
-        for cell, weight in terms:
-            if cell in index:
-                coefficients[index[cell]] += weight
-            else:
-                constant += weight * (1 if cell is None else int(cells.loc[cell]))
-        if coefficients.any():
-            a_eq.append(coefficients)
-            b_eq.append(-constant)
-    bounds = [(1, 4) if hidden[k] == PRIMARY else (0, None) for k in keys]
-    found = []
-    for k in keys:
-        if only and hidden[k] != only:
-            continue
-        objective = np.zeros(len(keys))
-        objective[index[k]] = 1
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        top = math.inf if high.status == 3 else -high.fun
-        if low.status == 0 and math.ceil(low.fun - 1e-9) >= math.floor(top + 1e-9):
-            found.append(k)
-    return found
+    """Hidden cells (of kind `only`, if given) whose value the published sums pin down to one whole
+    number, in the order of the sorted keys."""
+    graph = Published.of(cells, hidden, row_sums, total_row)
+    if graph is None:
+        return recoverable_lp(cells, hidden, row_sums, total_row, only)
+    return [k for k in sorted(hidden) if (not only or hidden[k] == only) and graph.pinned(k)]
+
+
+class _ByProgram:
+    """`Published`'s two questions answered by linear programming, for groups that do not split the
+    columns: every hidden cell at once, again after each change."""
+
+    def __init__(self, cells, hidden, row_sums, total_row):
+        self.args, self.hidden, self.found = (cells, hidden, row_sums, total_row), hidden, None
+
+    def hide(self, key, mark) -> None:
+        self.found = None  # `hidden` itself is the caller's, already changed
+
+    def pinned(self, key) -> bool:
+        if self.found is None:
+            cells, hidden, row_sums, total_row = self.args
+            self.found = set(recoverable_lp(cells, hidden, row_sums, total_row))
+        return key in self.found
 
 
 def suppress(cells: pd.DataFrame, sensitive: list[str], row_sums: list[list[str]],
              total_row: str) -> dict[tuple[str, str], str]:
     """Cells to hide: {(row, column): "< 5" or "x"}. `cells` holds counts, one row per commune
     plus `total_row` (the district), one column per breakdown code."""
-    hidden = {(r, c): PRIMARY for r in cells.index for c in sensitive if 1 <= int(cells.loc[r, c]) <= 4}
+    values = cells.to_numpy(dtype="int64")
+    rows, columns = list(cells.index), list(cells.columns)
+    row_at, column_at = {r: i for i, r in enumerate(rows)}, {c: j for j, c in enumerate(columns)}
+    small = (values >= 1) & (values <= 4)
+    hidden = {(r, c): PRIMARY for i, r in enumerate(rows) for c in sensitive if small[i, column_at[c]]}
     # a column that is the difference of two published sums (e.g. "difficult" = all - legal groups)
     # is known anyway: hiding it protects nothing
     known = {c for a in row_sums for b in row_sums for c in set(a) ^ set(b) if len(set(a) ^ set(b)) == 1}
-    usable = cells.columns.drop(sorted(known))
+    usable = np.array([column_at[c] for c in cells.columns.drop(sorted(known))], dtype="int64")
+    rank = lambda labels: np.argsort(np.argsort(np.array(labels, dtype=object), kind="stable"))  # noqa: E731
+    row_rank, column_rank = rank(rows), rank(columns)
+    rectangles = Rectangles(values, np.zeros(values.shape, dtype=bool), usable, row_rank, column_rank)
+    for r, c in hidden:
+        rectangles.hide(row_at[r], column_at[c])
+    check = Published.of(cells, hidden, row_sums, total_row) or _ByProgram(cells, hidden, row_sums, total_row)
+    waiting, first = sorted(hidden), 0  # the "< 5" cells; those before `first` are safe for good
     for _ in range(cells.size):
-        exposed = recoverable(cells, hidden, row_sums, total_row, only=PRIMARY)
-        if not exposed:
+        while first < len(waiting) and not check.pinned(waiting[first]):
+            first += 1
+        if first == len(waiting):
             # complements that the published sums pin down anyway protect nothing: show them
-            for k in recoverable(cells, hidden, row_sums, total_row):
+            for k in [k for k in sorted(hidden) if check.pinned(k)]:
                 del hidden[k]
             return hidden
-        row, column = exposed[0]
+        row, column = waiting[first]
         # Hide the other three corners of the cheapest rectangle of non-zero cells through the
         # exposed cell (the "hypercube" method): every row and column sum then has two unknowns
-        # that can trade values. Cheapest = fewest new cells, then the least hidden.
-        best = None
-        for other_row in cells.index.drop(row):
-            for other_column in usable.drop(column, errors="ignore"):
-                corners = [(row, other_column), (other_row, column), (other_row, other_column)]
-                new = [k for k in corners if k not in hidden]
-                if any(int(cells.loc[k]) == 0 for k in new):
-                    continue  # a hidden 0 in a column or row that sums to little is guessed, or pinned down
-                cost = (len(new), sum(int(cells.loc[k]) for k in new), corners)
-                if new and (best is None or cost < best):
-                    best = cost
+        # that can trade values.
+        best = rectangles.best(row_at[row], column_at[column])
         if best is None:
             break
-        hidden.update({k: COMPLEMENT for k in best[2] if k not in hidden})
+        other_row, other_column = rows[best[0]], columns[best[1]]
+        for k in [(row, other_column), (other_row, column), (other_row, other_column)]:
+            if k not in hidden:
+                hidden[k] = COMPLEMENT
+                rectangles.hide(row_at[k[0]], column_at[k[1]])
+                check.hide(k, COMPLEMENT)
     raise RuntimeError(f"cannot protect the small counts of this table: {recoverable(cells, hidden, row_sums, total_row)}")
 
 

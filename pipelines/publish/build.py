@@ -24,7 +24,7 @@ from pipelines.indicators import catalogue, compute, editions, history, trends
 from pipelines.intake import raw
 from pipelines.publish import fanout, jobs, manifest
 from pipelines.units.period import Period
-from pipelines.units.scope import Coverage, Scope, coverage
+from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
 
 
 class ReportsFailed(RuntimeError):
@@ -34,6 +34,11 @@ class ReportsFailed(RuntimeError):
         self.failures = failures
         super().__init__(f"{len(failures)} báo cáo không làm được; không công bố gì của kỳ này "
                          "(dùng --publish-partial để công bố các báo cáo đã làm được)")
+
+
+class NoNationalReport(RuntimeError):
+    """`--scope national`: the data are validated and the indicators computed, but the report
+    notebooks and file names know communes, districts and provinces only: nothing is published."""
 
 
 class ValidationFailed(RuntimeError):
@@ -192,6 +197,10 @@ def _build(request: Request, say: Callable[[str], None], published: dict | None,
     outputs.write_text(staged / "validation-problems.csv", "\ufeff" + validation.problems_csv(outcome))
     processed = manifest.folder_hashes(staged_data, f"processed/{period}")
     clock.lap("compute")
+    if request.scope.level == NATIONAL:
+        raise NoNationalReport(f"phạm vi toàn quốc: đã kiểm tra dữ liệu và tính chỉ tiêu cho {len(cover.communes)} xã, nhưng "
+                               "chưa có mẫu báo cáo toàn quốc (báo cáo chỉ làm cho xã, huyện, tỉnh); không công bố gì. "
+                               "Kiểm tra dữ liệu: baocao validate --scope national; báo cáo: --scope province:<mã tỉnh>")
 
     names = ", ".join(name for _, _, name in cover.reports)
     shown = ", ".join(f"{language}/{edition}" for language, edition in request.chosen)

@@ -1,7 +1,8 @@
 """`baocao sample`: a synthetic dataset for any scope, to try the product or measure it at size.
 
 Why a command: a province or the ministry wants to see the workflow on its own units, and the
-benchmark needs a national period (10,040 communes before 1 July 2025, 3,321 after) without
+benchmark needs a national period (before 1 July 2025 the 10,035 communes of the reference list: the
+official 10,040 also count five island districts that have no communes; after it 3,321) without
 waiting for real returns. The figures come from pipelines.intake.synthetic (deterministic for a
 seed, every rule of the forms holding by construction); this module makes a data folder of them
 that every other command accepts: the raw forms of the period, a settings file with the scope as
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.core import deployment
+from pipelines.core import deployment, formats
 from pipelines.intake import synthetic
 from pipelines.publish import setup
 from pipelines.units.period import Period
@@ -29,7 +30,7 @@ def make_sample(scope: Scope, period: Period, data_dir: Path | str, seed: int = 
     data_dir = Path(data_dir)
     communes = synthetic.communes_for(period, scope.level, scope.code)
     paths = synthetic.write_synthetic(data_dir, period, communes, seed)
-    said = [f"Đã tạo số liệu GIẢ LẬP kỳ {period} cho {len(communes)} xã ({scope}, hạt giống {seed}): "
+    said = [f"Đã tạo số liệu GIẢ LẬP kỳ {period} cho {formats.number(len(communes))} xã ({scope}, hạt giống {seed}): "
             f"{len(paths)} biểu trong {paths[0].parent}"]
     if not (data_dir / deployment.FILE).exists():
         said += setup.init(scope, data_dir, period)[:1]

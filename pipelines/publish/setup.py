@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipelines.core import deployment
+from pipelines.core import deployment, formats
 from pipelines.units import reference
 from pipelines.units.period import Period
-from pipelines.units.scope import Scope
+from pipelines.units.scope import NATIONAL, Scope, national_name
 
 
 class InitRefused(ValueError):
@@ -31,13 +31,17 @@ def init(scope: Scope, data_dir: Path | str, period: Period | None = None) -> li
         raise InitRefused(f"{settings_file} đã có; không ghi đè (sửa trực tiếp tệp này nếu cần)")
     if scope.level == "district" and period.unit_list != "legacy":
         raise InitRefused(f"kỳ {period}: cấp huyện không còn từ 01/07/2025; dùng province:<mã tỉnh> hoặc commune:<mã xã>")
-    unit = reference.unit(period, scope.code, scope.level)  # UnknownUnit names the code and the period
-    communes = reference.communes_of(period, scope.code, scope.level)
+    if scope.level == NATIONAL:  # the whole country: every commune of the list in force
+        name, units = national_name(), reference.units(period)
+        communes = units[units["level"] == "commune"]
+    else:
+        name = reference.unit(period, scope.code, scope.level)["name"]  # UnknownUnit names the code and the period
+        communes = reference.communes_of(period, scope.code, scope.level)
     folder = data_dir / "raw" / str(period)
     folder.mkdir(parents=True, exist_ok=True)
-    settings_file.write_text(deployment.new_settings(str(scope), period.unit_list, str(unit["name"])), encoding="utf-8")
+    settings_file.write_text(deployment.new_settings(str(scope), period.unit_list, str(name)), encoding="utf-8")
     first = communes["code"].iloc[0]
-    return [f"Đã tạo {settings_file} cho {unit['name']} ({scope}), {len(communes)} xã",
+    return [f"Đã tạo {settings_file} cho {name} ({scope}), {formats.number(len(communes))} xã",
             f"Đã tạo thư mục {folder}",
             f"Tiếp theo: baocao template --period {period} --unit {first} (biểu mẫu cho từng xã), "
             f"baocao ingest --period {period} --data-dir {data_dir} <tệp>, rồi baocao run --period {period} --data-dir {data_dir}"]

@@ -4,8 +4,11 @@ Until 30 June 2025 a run covers a district: its communes and the district they a
 1 July 2025 there are no districts: a run covers the communes of a province that are present in
 the period's data, and the province figure is the sum of those communes only (the report says
 which). `--scope commune:06838` reports on one commune; `province:22` or `district:198` on the
-aggregate (and, where project.yml asks, on each of its communes too). Nothing about units is
-hard-coded: names and hierarchy come from pipelines.reference for the period.
+aggregate (and, where project.yml asks, on each of its communes too). `--scope national` covers,
+like a province after the reform, every commune of the list in force present in the data, and adds
+them up to the whole country (issue 12: one run for the ministry, validated and computed at once).
+Nothing about units is hard-coded: names and hierarchy come from pipelines.reference for the
+period; the country's name, which no list of units holds, from the locale files (`unit.national`).
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.core import text
 from pipelines.core.deployment import FILE, Deployment
 from pipelines.units import crosswalk, reference
 from pipelines.units.period import Period
 
 LEVELS = ("commune", "district", "province")
+NATIONAL = "national"  # the whole country: a scope without a code
 
 
 @dataclass(frozen=True)
@@ -36,15 +41,23 @@ class Scope:
     code: str
 
     @classmethod
-    def parse(cls, text: str) -> "Scope":
-        """`commune:06838`, `district:198`, `province:22`."""
-        level, _, code = str(text).partition(":")
+    def parse(cls, value: str) -> "Scope":
+        """`commune:06838`, `district:198`, `province:22`, or `national` (no code)."""
+        if str(value).strip() == NATIONAL:
+            return cls(NATIONAL, "")
+        level, _, code = str(value).partition(":")
         if level not in LEVELS or not code.isdigit():
-            raise ValueError(f"phạm vi '{text}' không hợp lệ: dùng commune:<mã xã>, district:<mã huyện> hoặc province:<mã tỉnh>")
+            raise ValueError(f"phạm vi '{value}' không hợp lệ: dùng commune:<mã xã>, district:<mã huyện>, "
+                             "province:<mã tỉnh> hoặc national (toàn quốc)")
         return cls(level, code)
 
     def __str__(self) -> str:
-        return f"{self.level}:{self.code}"
+        return NATIONAL if self.level == NATIONAL else f"{self.level}:{self.code}"
+
+
+def national_name(lang: str = "vi") -> str:
+    """The name of the whole country as a unit of a report ("Toàn quốc"): no list of units has it."""
+    return text.t(lang, f"unit.{NATIONAL}")
 
 
 @dataclass(frozen=True)
@@ -83,8 +96,14 @@ def earlier_communes(cover: Coverage, period: Period, earlier: Period, reported:
     wanted = set(cover.communes["code"])
     old = reference.units(earlier)
     old = old[(old["level"] == "commune") & old["code"].isin(reported)]
-    keep = [code for code in old["code"] if wanted & {new for new, _ in crosswalk.successor(code)}]
-    return old[old["code"].isin(keep)][["code", "name"]].reset_index(drop=True)
+    if cover.aggregate.level == NATIONAL:  # the conversion table a province at a time, not a lookup per commune
+        table = reference.units(period)
+        provinces = sorted(set(table[(table["level"] == "commune") & table["code"].isin(list(wanted))]["province_code"]))
+        pairs = pd.concat([crosswalk.conversion(province) for province in provinces], ignore_index=True)
+        keep = set(pairs.loc[pairs["new_code"].isin(list(wanted)), "legacy_code"].tolist())
+    else:
+        keep = [code for code in old["code"] if wanted & {new for new, _ in crosswalk.successor(code)}]
+    return old[old["code"].isin(list(keep))][["code", "name"]].reset_index(drop=True)
 
 
 def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_reports: bool = False) -> Coverage:
@@ -92,6 +111,8 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
     period's data holds (used after the reform, when a province is covered commune by commune);
     `commune_reports`: a fact sheet for each commune besides the scope's own report."""
     legacy = period.unit_list == "legacy"
+    if scope.level == NATIONAL:
+        return _national(period, reported_codes, commune_reports)
     if scope.level == "district" and not legacy:
         raise ValueError(f"kỳ {period}: cấp huyện không còn từ 01/07/2025; dùng province:<mã tỉnh> hoặc commune:<mã xã>")
     own = reference.unit(period, scope.code, scope.level)
@@ -118,3 +139,19 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
         members = reference.communes_of(period, province["code"], "province")["code"]
         above = (Aggregate("province", str(province["code"]), str(province["name"]), tuple(members)),)
     return Coverage(communes, aggregate, tuple(reports), above)
+
+
+def _national(period: Period, reported_codes: list[str], commune_reports: bool) -> Coverage:
+    """Every commune of the list in force present in the period's data, adding up to the country.
+    As for a province after the reform, a commune absent from the data is not expected: the national
+    figure is the sum of the communes reported (the report says how many)."""
+    table = reference.units(period)
+    communes = table[(table["level"] == "commune") & table["code"].isin(list(reported_codes))]
+    if communes.empty:
+        raise ValueError(f"kỳ {period}: không có số liệu của xã nào trong danh mục đơn vị hành chính áp dụng cho kỳ này")
+    communes = communes[["code", "name"]].drop_duplicates("code").sort_values("code").reset_index(drop=True)
+    name = national_name()
+    reports = [(NATIONAL, "", name)]
+    if commune_reports:
+        reports += [("commune", c, n) for c, n in zip(communes["code"], communes["name"])]
+    return Coverage(communes, Aggregate(NATIONAL, "", name, tuple(communes["code"])), tuple(reports))

@@ -32,11 +32,12 @@ def unit_part(period: str, communes: pd.DataFrame, unit_name: str | None = None)
     """The unit whose commune list applies, for the unknown-code message: given, or the parent all share."""
     if unit_name:
         return Unit(unit_name)
-    codes = set(communes["code"].astype(str))
+    codes = set(communes["code"].astype(str).tolist())
     if len(codes) == 1:
         return Unit(str(communes["name"].iloc[0]))
     table = reference.units(period)
-    parents = set(table[(table["level"] == "commune") & table["code"].isin(codes)]["parent_code"])
+    listed = table[table["level"] == "commune"]  # looked up in a set: pandas' isin walks a text list in Python
+    parents = set(listed["parent_code"][[code in codes for code in listed["code"].tolist()]].tolist())
     hit = table[(table["level"] != "commune") & table["code"].isin(parents)]
     return Unit(str(hit["name"].iloc[0])) if len(parents) == 1 and len(hit) else Words.of("unit_default")
 

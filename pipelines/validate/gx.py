@@ -1,11 +1,15 @@
-"""Great Expectations, imported once per process and set up for unattended runs."""
+"""Great Expectations, imported once per process and set up for unattended runs, and made to
+validate a country's commune list without rebuilding it at every step (`shared_configurations`)."""
 
 from __future__ import annotations
 
 import logging
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
+
+VERIFIED = "1.24."  # the GX release `shared_configurations` was checked against (requirements.lock: 1.24.1)
 
 
 @lru_cache(maxsize=1)
@@ -23,3 +27,50 @@ def load() -> Any:
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     context.data_sources.add_pandas("raw_forms")
     return gx, context
+
+
+@contextmanager
+def shared_configurations():
+    """While a suite runs, each GX expectation builds its configuration once, and each configuration
+    its expectation once, instead of at every one of the ~100 times GX asks for them.
+
+    Why: GX 1.x rebuilds an expectation's configuration (a pydantic `dict()` of every argument) each
+    time it needs one, and an expectation from each configuration as often. That is nothing for a
+    district; for the country the commune list (10,035 codes) is an argument of the code-list rule,
+    walked item by item at each rebuild: 19 of the 25 seconds of one form's validation. Both are
+    pure functions of objects GX does not change while validating, so they are remembered per object
+    for the length of one run (and recomputed if the object's fields are reassigned); the results are
+    the same, which tests/test_vectorised.py checks, GX's record included. Only with the GX release the
+    project pins (requirements.lock), whose internals this relies on; any other runs as GX does."""
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    gx = load()[0]
+    if not gx.__version__.startswith(VERIFIED):
+        yield
+        return
+    configuration, to_domain_obj = Expectation.__dict__["configuration"], ExpectationConfiguration.to_domain_obj
+    built: dict[int, tuple] = {}
+
+    def remembered(kind: str, obj: Any, state: tuple, make) -> Any:
+        hit = built.get(id(obj))
+        if hit is None or hit[0] is not obj or hit[1] != (kind, state):
+            hit = built[id(obj)] = (obj, (kind, state), make(obj))
+        return hit[2]
+
+    def shared_configuration(self):
+        state = tuple(map(id, self.__dict__.values())), frozenset(self.__fields_set__)
+        return remembered("configuration", self, state, configuration.fget)
+
+    def shared_expectation(self):
+        state = (self.type, tuple((k, id(v)) for k, v in self.kwargs.items()), id(self.meta), self.id, self.notes,
+                 self.description, self.severity, id(self.rendered_content))
+        return remembered("expectation", self, state, to_domain_obj)
+
+    Expectation.configuration = property(shared_configuration)
+    ExpectationConfiguration.to_domain_obj = shared_expectation
+    try:
+        yield
+    finally:
+        Expectation.configuration = configuration
+        ExpectationConfiguration.to_domain_obj = to_domain_obj

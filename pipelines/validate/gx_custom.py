@@ -14,11 +14,18 @@ and the suites in `expectations/*.json` use it by that name. Import this module 
   has a row, and, when a `breakdown_column` is given, a row for every code of `breakdown_values`.
   The observed value is the list of missing [code, breakdown code] pairs (breakdown None for a
   commune with no row at all).
+
+The commune list and names may be given as text, one commune a line (`names`: code, tab, name;
+`key_values`: codes), which is how validation passes them (suite parameters `commune_names` and
+`commune_list`): GX copies, checks and serialises every argument of an expectation many times while
+validating, one Python step per item of a list or dict, and for the 10,035 communes of the country
+that cost seconds per form; a text is one item (issue 12).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
 
 import pandas as pd
@@ -54,7 +61,29 @@ def _nfc(value: Any) -> Any:
 
 
 def _joined(values) -> str:
-    return ", ".join(map(str, values or []))
+    return ", ".join(map(str, _codes(values)))
+
+
+@lru_cache(maxsize=16)
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(text.split("\n")) if text else ()
+
+
+def _codes(values) -> list[str]:
+    """`key_values` as a list of codes: given as a list, or as text with one code a line."""
+    return list(_lines(values)) if isinstance(values, str) else [str(c) for c in values or []]
+
+
+@lru_cache(maxsize=16)
+def _table(text: str) -> dict[str, str]:
+    return {code: _nfc(name) for code, _, name in (line.partition("\t") for line in _lines(text))}
+
+
+def _names(names) -> dict[str, str]:
+    """`names` as code → name in NFC: given as a dict, or as text with `code<TAB>name` a line."""
+    if isinstance(names, str):
+        return _table(names)
+    return {str(k): _nfc(v) for k, v in (names or {}).items()}
 
 
 def _describe(describe):
@@ -113,15 +142,17 @@ class ColumnPairValuesMatchOfficialName(ColumnPairMapMetricProvider):
 
     @column_pair_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_A: pd.Series, column_B: pd.Series, **kwargs):
-        names = {str(k): _nfc(v) for k, v in (kwargs.get("names") or {}).items()}
-        ok = [str(a) not in names or _nfc(b) == names[str(a)] for a, b in zip(column_A, column_B)]
+        names = _names(kwargs.get("names"))
+        expected = [names.get(str(a)) for a in column_A.tolist()]
+        # a name equal to the official one (NFC) is NFC: normalise only the others
+        ok = [e is None or b == e or _nfc(b) == e for b, e in zip(column_B.tolist(), expected)]
         return pd.Series(ok, index=column_A.index, dtype=bool)
 
 
 class ExpectColumnPairValuesToMatchOfficialName(ColumnPairMapExpectation):
     """Per row, column_B (a name) is the official name of the code in column_A, compared in NFC."""
 
-    names: Union[Dict[str, str], SuiteParameterDict]
+    names: Union[str, Dict[str, str], SuiteParameterDict]
     ignore_row_if: str = "either_value_is_missing"  # a blank code or name is the not-null rule's
     library_metadata: ClassVar[Dict[str, Any]] = _META
     map_metric = "column_pair_values.match_official_name"
@@ -143,12 +174,15 @@ class TableMissingGridRows(TableMetricProvider):
     def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration):
         df, _, _ = execution_engine.get_compute_domain(domain_kwargs=metric_domain_kwargs,
                                                        domain_type=MetricDomainTypes.TABLE)
-        key, codes = metric_value_kwargs["key_column"], [str(c) for c in metric_value_kwargs["key_values"] or []]
+        key, codes = metric_value_kwargs["key_column"], _codes(metric_value_kwargs["key_values"])
         breakdown, values = metric_value_kwargs.get("breakdown_column"), metric_value_kwargs.get("breakdown_values")
-        seen_keys = {str(v) for v in df[key].dropna()} if key in df.columns else set()
+        seen_keys = set(df[key].dropna().astype(str).unique().tolist()) if key in df.columns else set()
         missing: list[list[Optional[str]]] = [[code, None] for code in codes if code not in seen_keys]
         if breakdown:
-            pairs = {(str(a), str(b)) for a, b in zip(df[key], df[breakdown])} if breakdown in df.columns else set()
+            pairs = set()
+            if key in df.columns and breakdown in df.columns:  # a blank code or breakdown is in no pair sought
+                both = df[[key, breakdown]].dropna()
+                pairs = set(zip(both[key].astype(str).tolist(), both[breakdown].astype(str).tolist()))
             missing += [[code, str(v)] for code in codes if code in seen_keys for v in values or []
                         if (code, str(v)) not in pairs]
         return sorted(missing, key=lambda m: (m[0], m[1] is not None, (values or []).index(m[1]) if m[1] else -1))
@@ -158,7 +192,7 @@ class ExpectTableToHaveFullGrid(BatchExpectation):
     """Every code of key_values has a row; with a breakdown_column, one for every breakdown code."""
 
     key_column: str
-    key_values: Union[List[str], SuiteParameterDict]
+    key_values: Union[str, List[str], SuiteParameterDict]
     breakdown_column: Optional[str] = None
     breakdown_values: Optional[Union[List[str], SuiteParameterDict]] = None
     library_metadata: ClassVar[Dict[str, Any]] = _META

@@ -1,0 +1,39 @@
+"""`baocao sample`: a synthetic data folder any command accepts, marked as synthetic, never written
+over. The figures themselves are tested in test_synthetic.py."""
+
+from pipelines import cli
+
+
+def test_a_commune_sample_makes_a_data_folder_marked_synthetic(tmp_path, capsys):
+    data = tmp_path / "thu"
+    assert cli.main(["sample", "--scope", "commune:06847", "--period", "2024", "--data-dir", str(data), "--seed", "5"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Đã tạo số liệu GIẢ LẬP kỳ 2024 cho 1 xã (commune:06847, hạt giống 5): 7 biểu trong {data}/raw/2024"
+    assert out[1] == f"Đã tạo {data}/baocao.yml cho Xã Đồng Văn (commune:06847), 1 xã"
+    assert sorted(p.name for p in (data / "raw" / "2024").iterdir()) == [
+        "early_childhood.csv", "education.csv", "health.csv", "population.csv", "protection_cases.csv",
+        "special_circumstances.csv", "support.csv"]
+    assert (data / "raw" / "notes.yml").read_text(encoding="utf-8").splitlines()[1] == (
+        'vi: "Số liệu tổng hợp (giả lập) do lệnh baocao sample tạo ra (hạt giống 5), không phải số liệu thật."')
+    assert '"legacy": "commune:06847"' in (data / "baocao.yml").read_text(encoding="utf-8")
+
+
+def test_raw_data_is_never_written_over(tmp_path, capsys):
+    data = tmp_path / "thu"
+    args = ["sample", "--scope", "commune:06847", "--period", "2024", "--data-dir", str(data)]
+    assert cli.main(args) == 0
+    before = (data / "raw" / "2024" / "population.csv").read_bytes()
+    capsys.readouterr()
+    assert cli.main([*args[:-2], "--data-dir", str(data), "--seed", "9"]) == cli.EXIT_FAILED
+    assert capsys.readouterr().err == (f"LỖI: thư mục {data}/raw/2024 đã có dữ liệu; dữ liệu thô không bao giờ bị ghi đè: "
+                                       "chọn một kỳ khác hoặc một thư mục dữ liệu khác\n")
+    assert (data / "raw" / "2024" / "population.csv").read_bytes() == before
+
+
+def test_a_national_sample_covers_every_commune_and_defaults_to_the_whole_country(tmp_path, capsys):
+    data = tmp_path / "ca-nuoc"
+    assert cli.main(["sample", "--scope", "national", "--period", "2024", "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == f"Đã tạo {data}/baocao.yml cho Toàn quốc (national), 10.035 xã"
+    lines = (data / "raw" / "2024" / "population.csv").read_text(encoding="utf-8").splitlines()
+    assert len({line.split(",")[0] for line in lines[1:]}) == 10_035
+    assert '"legacy": "national"' in (data / "baocao.yml").read_text(encoding="utf-8")
