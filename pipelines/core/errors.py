@@ -1,0 +1,38 @@
+"""One root for every failure the product explains to a user, carrying its exit status.
+
+A scheduled run nobody watches is judged by its exit status alone, so the status belongs to the
+failure, not to a table in the command line that must be kept in step with every new exception:
+the command line maps `BaocaoError.exit_status` to the process's status in one place
+(pipelines.cli), and anything that is not a BaocaoError is a defect, reported as exit 3.
+
+Statuses: 0 done; 1 warnings only (`validate`) or a file that differs (`verify`); 2 data errors
+(nothing published, nothing ingested); 3 any other failure; 4 another run holds the period;
+5 some reports could not be made, nothing published; 6 the same, the others published as asked.
+"""
+
+from __future__ import annotations
+
+EXIT_OK, EXIT_WARNINGS, EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_DIFFERS = 1
+EXIT_REPORTS_FAILED, EXIT_PARTIAL = 5, 6
+EXIT_INTERRUPTED = 130
+
+
+class BaocaoError(Exception):
+    """A failure with a message a user can act on. Subclasses set `exit_status`."""
+
+    exit_status = EXIT_FAILED
+
+
+class DataError(BaocaoError, ValueError):
+    """Input data that cannot be used as it is (a raw file, a workbook, a form): exit 2."""
+
+    exit_status = EXIT_DATA_ERRORS
+
+
+class UsageError(BaocaoError, ValueError):
+    """A bad argument, setting or folder: exit 3."""
+
+
+class RunError(BaocaoError, RuntimeError):
+    """Something the run could not do (a cluster out of reach, a kernel that would not start): exit 3."""
