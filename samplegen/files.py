@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.core.folders import Folders
 from pipelines.core.schema import forms
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"  # the committed sample lives in REPO_DATA/raw
@@ -39,7 +40,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def raw_folder(data_dir: Path | str, period: str) -> Path:
     """`<data_dir>/raw/<period>`, the folder of one period (as `pipelines.intake.raw.period_dir`)."""
-    return Path(data_dir) / "raw" / str(period)
+    return Folders.at(data_dir).raw_of(period)
 
 
 def refuse_repository_data(data_dir: Path | str, what: str) -> None:

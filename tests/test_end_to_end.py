@@ -11,7 +11,9 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import REPO, tree_bytes
+from pipelines.core.folders import Folders
 from pipelines.publish import manifest
+from pipelines.units.period import Period
 
 STEM = "bao-cao-tre-em-2024-huyen-198"
 COMMUNES = ["06838", "06841", "06844", "06847", "06853", "06856", "06859"]  # Bình Liêu's 7 units before 2025
@@ -103,7 +105,8 @@ def test_same_inputs_give_byte_identical_outputs(published, published_variants):
                             + ["validation.html", "validation-problems.csv"])
     for name in common:
         assert reports[0][name] == reports[1][name], name
-    records = [manifest.read(work / "reports", "2024")["outputs"] for work in (first, second)]
+    records = [manifest.read(Folders.at(work / "data", work / "reports"), Period.parse("2024")).outputs
+               for work in (first, second)]
     assert {k: v for k, v in records[0].items() if k in records[1]} == {k: records[1][k] for k in records[0] if k in records[1]}
     assert len(set(records[0]) & set(records[1])) == len(common) + len(tree_bytes(first / "data" / "processed"))
     processed = tree_bytes(first / "data" / "processed"), tree_bytes(second / "data" / "processed")

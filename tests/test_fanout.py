@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_sample, tree_bytes
+from pipelines.core.folders import Folders
 from pipelines.publish import fanout, manifest
+from pipelines.units.period import Period
+
+
+def _manifest(work: Path, period: str = "2025") -> manifest.Manifest | None:
+    return manifest.read(Folders.at(work / "data", work / "reports"), Period.parse(period))
 
 PERIODS = ("2024", "2025")
 FAILING = "bao-cao-tre-em-2025-xa-06841"
@@ -89,7 +95,7 @@ def test_a_province_on_a_dask_cluster_gives_the_bytes_of_jobs_1(local, on_cluste
     mine, theirs = _published(work), _published(local[0])
     assert sorted(mine["reports"]) == sorted(theirs["reports"]) and len(mine["reports"]) == 17
     assert mine == theirs
-    assert manifest.read(work / "reports", "2025")["outputs"] == manifest.read(local[0] / "reports", "2025")["outputs"]
+    assert _manifest(work).outputs == _manifest(local[0]).outputs
 
 
 def _descendants(pid: int) -> list[str]:
@@ -132,7 +138,7 @@ def failing(tmp_path_factory):
     refused = _run(work, "--jobs", "2", env=env)
     after_refused = (work / "reports" / "2025").exists(), (work / "data" / "processed" / "2025").exists()
     partial = _run(work, "--jobs", "2", "--publish-partial", env=env)
-    after_partial = (_published(work), manifest.read(work / "reports", "2025"),
+    after_partial = (_published(work), _manifest(work),
                      (work / "reports" / "index.html").read_text(encoding="utf-8"))
     checked = subprocess.run([sys.executable, "-m", "pipelines", "verify", "--period", "2025", "--quick", "--data-dir",
                               "data", "--reports-dir", "reports"], cwd=work, capture_output=True, text=True, timeout=300)
@@ -158,7 +164,7 @@ def test_publish_partial_publishes_the_others_exactly_and_says_what_is_missing(l
     _, _, _, (status, out, err), (published, record, index, checked), _ = failing
     assert status == 6
     assert err.endswith("LỖI: đã công bố 4 báo cáo; 1 báo cáo không làm được (liệt kê ở trên), chạy lại sau khi sửa\n")
-    assert record["failed"] == {FAILING: REASON}
+    assert record.failed == {FAILING: REASON}
     whole = _published(local[0])
     assert published["processed"] == whole["processed"]
     assert published["reports"] == {name: data for name, data in whole["reports"].items() if FAILING not in name}

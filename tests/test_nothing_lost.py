@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_sample, tree_bytes
+from pipelines.core.folders import Folders
 from pipelines.publish import manifest
+from pipelines.units.period import Period
+
+
+def _manifest(work: Path, period: str = "2024") -> manifest.Manifest | None:
+    return manifest.read(Folders.at(work / "data", work / "reports"), Period.parse(period))
 
 SCOPE = ["--scope", "commune:06847"]
 STEM = "bao-cao-tre-em-2024-xa-06847"
@@ -79,21 +85,21 @@ def test_nothing_of_a_run_is_left_running_or_said_on_stderr_when_it_returns(firs
 
 def test_the_manifest_lists_every_input_and_output_with_its_hash(first):
     work = first[0]
-    record = manifest.read(work / "reports", "2024")
+    record = _manifest(work)
     files = {**{f"processed/2024/{k}": v for k, v in tree_bytes(work / "data" / "processed" / "2024").items()},
              **{f"reports/2024/{k}": v for k, v in tree_bytes(work / "reports" / "2024").items()
                 if k not in ("manifest.json", "run.log")}}
-    assert record["outputs"] == {name: manifest.sha256(manifest.path_of(name, work / "data", work / "reports"))
+    assert record.outputs == {name: manifest.sha256(Folders.at(work / "data", work / "reports").named(name))
                                  for name in files}
-    assert f"reports/2024/{STEM}.pdf" in record["outputs"] and "processed/2024/indicators.parquet" in record["outputs"]
+    assert f"reports/2024/{STEM}.pdf" in record.outputs and "processed/2024/indicators.parquet" in record.outputs
     raw = sorted(str(p.relative_to(work / "data")) for p in (work / "data" / "raw").rglob("*") if p.is_file())
-    assert sorted(record["inputs"]) == sorted(["baocao.yml", *raw])
-    assert record["inputs"]["raw/2024/population.csv"] == manifest.sha256(work / "data/raw/2024/population.csv")
-    assert (record["period"], record["scope"], record["variants"], record["stems"]) == (
-        "2024", "commune:06847", [["vi", "internal"]], [STEM, "danh-muc-chi-tieu"])
-    assert record["validation"]["errors"] == 0 and sorted(record["timings"]) == ["compute", "read", "render", "validate"]
-    assert record["code"]["fingerprint"] == manifest.code()["fingerprint"] and record["versions"]["papermill"]
-    assert len(record["code"]["git_commit"] or "x" * 40) == 40
+    assert sorted(record.inputs) == sorted(["baocao.yml", *raw])
+    assert record.inputs["raw/2024/population.csv"] == manifest.sha256(work / "data/raw/2024/population.csv")
+    assert (record.period, record.scope, record.variants, record.stems) == (
+        "2024", "commune:06847", [("vi", "internal")], [STEM, "danh-muc-chi-tieu"])
+    assert record.validation["errors"] == 0 and sorted(record.timings) == ["compute", "read", "render", "validate"]
+    assert record.code["fingerprint"] == manifest.code()["fingerprint"] and record.versions["papermill"]
+    assert len(record.code["git_commit"] or "x" * 40) == 40
     log = (work / "reports" / "2024" / "run.log").read_text(encoding="utf-8").splitlines()
     assert log[0].startswith("[1/6]") and log[-1].startswith("[6/6]")
 
@@ -117,7 +123,7 @@ def test_verify_passes_then_names_a_changed_byte_and_the_signed_document(first):
     assert status == 0, err
     status, out, err, _ = _baocao(work, "verify", "--period", "2024", "--reports-dir", "reports")
     assert (status, err) == (0, ""), out
-    count = len(manifest.read(work / "reports", "2024")["outputs"])
+    count = len(_manifest(work).outputs)
     assert f"[1/3] Tệp đã công bố so với manifest: {count}/{count} tệp khớp" in out
     assert f"      làm lại: {count}/{count} tệp khớp" in out
     assert f"reports/2024/{STEM}.pdf (ký duyệt bởi Hoàng Văn An, " in out and "đúng bản đang công bố" in out
@@ -166,7 +172,7 @@ def test_kills_at_validation_rendering_and_publication_leave_the_published_bytes
                  if p.name.startswith((".staging-", ".previous-", ".publish-"))]
     assert leftovers == []
     status, out, _, _ = _baocao(work, "verify", "--period", "2024", "--quick", "--reports-dir", "reports")
-    count = len(manifest.read(work / "reports", "2024")["outputs"])
+    count = len(_manifest(work).outputs)
     assert f"[1/3] Tệp đã công bố so với manifest: {count}/{count} tệp khớp" in out
     # the fact sheet a leader signed before the new figures is no longer the one published: verify says so
     assert status == 1 and "ĐÃ THAY ĐỔI hoặc không còn: không phải bản đã ký" in out

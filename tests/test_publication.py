@@ -211,13 +211,13 @@ def test_a_run_of_another_period_rolls_back_a_killed_publication_before_it_makes
 def test_a_report_is_reused_only_when_nothing_it_shows_changed():
     """A report prints the raw files' SHA-256 and the dataset's notes besides the processed figures:
     its key changes with any input, not only with the processed files it reads."""
-    from pipelines.publish import build, jobs
+    from pipelines.publish import jobs, staging
 
     job = jobs.Job("bao-cao-tre-em-2024-huyen-198", "01-children-report.ipynb", {"period": "2024", "number": "12"}, "t")
     inputs, processed = {"raw/2024/population.csv": "a" * 64}, {"processed/2024/indicators.parquet": "b" * 64}
-    key = build.report_key(job, inputs, processed)
-    assert build.report_key(job, dict(inputs), dict(processed)) == key
-    assert build.report_key(job, {"raw/2024/population.csv": "c" * 64}, processed) != key
-    assert build.report_key(job, inputs, {"processed/2024/indicators.parquet": "c" * 64}) != key
+    key = staging.report_key(job, inputs, processed)
+    assert staging.report_key(job, dict(inputs), dict(processed)) == key
+    assert staging.report_key(job, {"raw/2024/population.csv": "c" * 64}, processed) != key
+    assert staging.report_key(job, inputs, {"processed/2024/indicators.parquet": "c" * 64}) != key
     renumbered = jobs.Job(job.stem, job.notebook, {**job.parameters, "number": "13"}, job.title)
-    assert build.report_key(renumbered, inputs, processed) != key
+    assert staging.report_key(renumbered, inputs, processed) != key

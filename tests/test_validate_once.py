@@ -174,6 +174,7 @@ class _Stop(Exception):
 def test_a_run_validates_each_period_once_and_writes_each_language_from_it(tmp_path, monkeypatch):
     from pipelines.core import outputs
     from pipelines.publish import fanout, run
+    from pipelines.units.period import Period
     from pipelines.units.scope import Scope
 
     data = tmp_path / "data"
@@ -201,7 +202,7 @@ def test_a_run_validates_each_period_once_and_writes_each_language_from_it(tmp_p
     monkeypatch.setattr(outputs, "write_text", lambda *args, **kwargs: None)
     monkeypatch.setattr(fanout, "render", render)
     with pytest.raises(_Stop):
-        run.run_period("2024", data, tmp_path / "reports", say=lambda _: None, scope=Scope("district", "198"),
+        run.run_period(Period.parse("2024"), data, tmp_path / "reports", say=lambda _: None, scope=Scope("district", "198"),
                        languages=("vi", "en"), report_editions=("internal",))
     assert calls == {"2024": 1, "2023": 1}
     assert list(written["validation-problems.parquet"]["message"]) == [warning.message_in("vi")]

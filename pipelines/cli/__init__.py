@@ -43,7 +43,9 @@ def _write_log(args, status: int) -> None:
     if not LOG or getattr(args, "period", None) is None or not Path(args.data_dir).is_dir():
         return  # a mistyped --data-dir is not created for a log
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    path = Path(args.data_dir) / "logs" / f"{args.period}-{stamp}-{args.command}-{os.getpid()}.log"
+    from pipelines.core.folders import Folders
+
+    path = Folders.at(args.data_dir).log(f"{args.period}-{stamp}-{args.command}-{os.getpid()}.log")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join([*LOG, f"mã thoát: {status}"]) + "\n", encoding="utf-8")
@@ -81,6 +83,7 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
 def _run(args) -> int:
     import dataclasses
 
+    from pipelines.core import text
     from pipelines.publish import fanout, run
 
     req = run.request(args.period, args.data_dir, args.reports_dir, (args.lang or ("vi",))[0], args.scope,
@@ -97,7 +100,7 @@ def _run(args) -> int:
             print(f"{failed.job.stem}: {failed.reason}", file=sys.stderr)
         return _fail(failure, EXIT_REPORTS_FAILED)
     if not published.unchanged:
-        _say("Xong: " + "\n      ".join(str(p) for p in published.reports))
+        _say(text.t(req.lang, "run.done", reports="\n      ".join(str(p) for p in published.reports)))
     if published.failed:
         for stem, reason in published.failed.items():
             print(f"{stem}: {reason}", file=sys.stderr)
@@ -107,10 +110,11 @@ def _run(args) -> int:
 
 
 def _verify(args) -> int:
+    from pipelines.core import text
     from pipelines.publish import verify
 
     same = verify.verify(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang, rebuild=not args.quick)
-    _say("Kiểm chứng: KHỚP" if same else "Kiểm chứng: KHÔNG KHỚP (xem các dòng trên)")
+    _say(text.t(args.lang, "run.verify_same" if same else "run.verify_differs"))
     return EXIT_OK if same else EXIT_DIFFERS
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipelines.core.folders import Folders
+
 INDICATORS = "indicators.parquet"    # every indicator of every unit of the period
 HISTORY = "history.parquet"          # the same for every earlier period used for trends
 TRENDS = "trends.parquet"            # change on the previous period and progress status
@@ -23,7 +25,7 @@ def validation_problems(lang: str = "vi") -> str:
 
 
 def processed_dir(data_dir: Path | str, period: object) -> Path:
-    return Path(data_dir) / "processed" / str(period)
+    return Folders.at(data_dir).processed_of(period)
 
 
 def processed_file(data_dir: Path | str, period: object, name: str, edition: str = "internal") -> Path:

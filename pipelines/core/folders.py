@@ -1,4 +1,12 @@
-"""The folders of a deployment, resolved and checked once, before anything runs.
+"""The folders of a deployment, and the one catalogue of the paths in them.
+
+Every path under the data folder (raw forms, processed tables, locks, the cache, approvals, logs,
+publication journals) and under the reports folder (a period's reports, the index, staging places)
+is spelled here and nowhere else, so moving one is one edit, and tests/test_paths.py fails on a
+path spelled by hand anywhere else. The names a manifest gives files (`processed/<period>/…`,
+`reports/<period>/…`, `raw/<period>/…`) are spelled here too, with the way back from a name to a file.
+
+The folders are resolved and checked once, before anything runs.
 
 A run only reads `<data>/raw/`, replaces folders under `<data>/processed/` and under the reports
 folder. Pointed at each other by a typo (`--reports-dir data/raw`), or through a symbolic link, a
@@ -11,8 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.core.errors import UsageError
 
-class FolderError(ValueError):
+RAW, PROCESSED, REPORTS = "raw", "processed", "reports"  # top folders, as manifest names start
+
+
+class FolderError(UsageError):
     """Folders that would let one part of a run overwrite another's files."""
 
 
@@ -24,13 +36,98 @@ class Folders:
     data: Path       # holds baocao.yml, raw/ and processed/
     reports: Path | None  # None for a command that publishes nothing (ingest)
 
+    @classmethod
+    def at(cls, data_dir: Path | str, reports_dir: Path | str | None = None) -> "Folders":
+        """The folders as given, unchecked: for a part that only needs to name a path in them."""
+        return cls(Path(data_dir), None if reports_dir is None else Path(reports_dir))
+
+    def resolved(self) -> "Folders":
+        """Absolute paths: a publication journal must be readable by a run started from any folder."""
+        return Folders(self.data.resolve(), None if self.reports is None else self.reports.resolve())
+
+    # --- the data folder ---
     @property
     def raw(self) -> Path:
-        return self.data / "raw"
+        return self.data / RAW
 
     @property
     def processed(self) -> Path:
-        return self.data / "processed"
+        return self.data / PROCESSED
+
+    def raw_of(self, period: object) -> Path:
+        """`<data>/raw/<period>`: the forms of one period, as intake wrote them."""
+        return self.raw / str(period)
+
+    def processed_of(self, period: object) -> Path:
+        """`<data>/processed/<period>`: the published tables of one period."""
+        return self.processed / str(period)
+
+    def journal(self, period: object) -> Path:
+        """`<data>/processed/.publish-<period>.json`: a publication under way (pipelines.core.publication)."""
+        return self.processed / f".publish-{period}.json"
+
+    def journals(self) -> dict[str, Path]:
+        """{period: journal} of every publication a killed run may have left half done."""
+        return {path.name.removeprefix(".publish-").removesuffix(".json"): path
+                for path in sorted(self.processed.glob(".publish-*.json"))}
+
+    def lock(self, period: object) -> Path:
+        """`<data>/.locks/<period>.lock`: held by the one command working on the period."""
+        return self.data / ".locks" / f"{period}.lock"
+
+    def cache(self, part: str) -> Path:
+        """`<data>/.cache/<part>/`: what can be made again, kept to save time (validation verdicts)."""
+        return self.data / ".cache" / part
+
+    def approvals(self, period: object) -> Path:
+        """`<data>/approvals/<period>.jsonl`: signatures on published documents (append-only)."""
+        return self.data / "approvals" / f"{period}.jsonl"
+
+    def log(self, name: str) -> Path:
+        """`<data>/logs/<name>`: what one command printed."""
+        return self.data / "logs" / name
+
+    # --- the reports folder ---
+    def reports_of(self, period: object) -> Path:
+        """`<reports>/<period>`: the published reports, validation page and manifest of one period."""
+        return self.reports / str(period)
+
+    @property
+    def index_page(self) -> Path:
+        return self.reports / "index.html"
+
+    @property
+    def index_lock(self) -> Path:
+        """Held while a run writes the index and publishes: every period shares them."""
+        return self.reports / ".index.lock"
+
+    def publication(self, period: object) -> tuple[tuple[Path, Path, Path], ...]:
+        """(final, staged, previous) of the three items a run of `period` publishes: its processed
+        folder, its reports folder and the index; each is built in `.staging-…` beside where it goes
+        (a move is then a rename) and the published one waits in `.previous-…` while it is replaced."""
+        items = ((self.processed_of(period), str(period)), (self.reports_of(period), str(period)),
+                 (self.index_page, f"{period}-index.html"))
+        return tuple((final, final.parent / f".staging-{name}", final.parent / f".previous-{name}")
+                     for final, name in items)
+
+    # --- names in a manifest ---
+    @staticmethod
+    def name_of_raw(period: object) -> str:
+        return f"{RAW}/{period}"
+
+    @staticmethod
+    def name_of_processed(period: object) -> str:
+        return f"{PROCESSED}/{period}"
+
+    @staticmethod
+    def name_of_reports(period: object) -> str:
+        return f"{REPORTS}/{period}"
+
+    def named(self, name: str) -> Path:
+        """The file a manifest name stands for: `processed/…` or `raw/…` in the data folder,
+        `reports/…` in the reports folder."""
+        top, _, rest = name.partition("/")
+        return self.reports / rest if top == REPORTS else self.data / name
 
     @classmethod
     def checked(cls, data_dir: Path | str, reports_dir: Path | str | None = None) -> "Folders":

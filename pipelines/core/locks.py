@@ -21,14 +21,18 @@ from typing import Callable, Iterator
 from filelock import FileLock, Timeout
 
 from pipelines.core import publication
+from pipelines.core.errors import EXIT_LOCKED, BaocaoError
+from pipelines.core.folders import Folders
 
 
-class Locked(RuntimeError):
+class Locked(BaocaoError, RuntimeError):
     """Another run holds the period's lock and did not let go within --wait seconds."""
+
+    exit_status = EXIT_LOCKED
 
 
 def lock_path(data_dir: Path | str, period: object) -> Path:
-    return Path(data_dir) / ".locks" / f"{period}.lock"
+    return Folders.at(data_dir).lock(period)
 
 
 def _holder(path: Path) -> str:
@@ -72,6 +76,6 @@ def period_lock(data_dir: Path | str, period: object, wait: float = 0) -> Iterat
 def reports_lock(reports_dir: Path | str, wait: float = 600) -> Iterator[None]:
     """Held while a run writes `index.html` and publishes: runs of different periods share the
     reports folder and its index."""
-    path = Path(reports_dir) / ".index.lock"
+    path = Folders.at(reports_dir, reports_dir).index_lock
     with _held(path, wait, lambda: f"thư mục báo cáo {reports_dir} đang được một lần chạy khác công bố (khóa {path})"):
         yield

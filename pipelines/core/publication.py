@@ -23,8 +23,10 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipelines.core import failpoints
+from pipelines.core.folders import Folders
 
 
 @dataclass(frozen=True)
@@ -34,22 +36,21 @@ class Move:
     staged: Path
     previous: Path
 
-    @classmethod
-    def beside(cls, final: Path, name: str) -> "Move":
-        return cls(final, final.parent / f".staging-{name}", final.parent / f".previous-{name}")
-
 
 def journal_path(data_dir: Path | str, period: object) -> Path:
-    return Path(data_dir) / "processed" / f".publish-{period}.json"
+    return Folders.at(data_dir).journal(period)
 
 
-def moves(data_dir: Path | str, reports_dir: Path | str, period: object) -> tuple[Move, ...]:
-    """The three items a run of `period` publishes, with absolute paths (the journal must be
-    readable by a later run started from any folder)."""
-    data, reports = Path(data_dir).resolve(), Path(reports_dir).resolve()
-    return (Move.beside(data / "processed" / str(period), str(period)),
-            Move.beside(reports / str(period), str(period)),
-            Move.beside(reports / "index.html", f"{period}-index.html"))
+class Moves(NamedTuple):
+    """The three items a run of a period publishes, with absolute paths (the journal must be
+    readable by a later run started from any folder), in the order they are moved."""
+    processed: Move   # <data>/processed/<period>
+    reports: Move     # <reports>/<period>
+    index: Move       # <reports>/index.html
+
+
+def moves(data_dir: Path | str, reports_dir: Path | str, period: object) -> Moves:
+    return Moves(*(Move(*item) for item in Folders.at(data_dir, reports_dir).resolved().publication(period)))
 
 
 def remove(path: Path) -> None:

@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.core.folders import Folders
 from pipelines.units.period import Period, PeriodError
 from pipelines.core.schema import Form, categories, forms  # noqa: F401 - the forms raw files follow
 
@@ -47,7 +48,7 @@ LOG_COLUMNS = ("submission", "submitted_at", "kind", "form", "commune_code", "ro
 
 
 def period_dir(data_dir: Path | str, period: Period) -> Path:
-    return Path(data_dir) / "raw" / str(period)
+    return Folders.at(data_dir).raw_of(period)
 
 
 def _regular(path: Path) -> None:
@@ -283,7 +284,7 @@ def periods(data_dir: Path | str) -> list[Period]:
     """Reporting periods present under raw/, in time order (folders named like 2024, 2024-H1,
     2024-Q3; README.md and anything else that is not a period is not one)."""
     found = []
-    for folder in (Path(data_dir) / "raw").glob("*"):
+    for folder in Folders.at(data_dir).raw.glob("*"):
         try:
             found.append(Period.parse(folder.name))
         except PeriodError:

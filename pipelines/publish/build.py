@@ -1,4 +1,5 @@
-"""Build a period's outputs aside, without publishing them: read, validate, compute, render.
+"""Build a period's outputs aside, without publishing them: read, validate, compute, stage, reuse,
+render, record.
 
 Everything goes into the staging places of pipelines.core.publication: the processed tables into
 `processed/.staging-<period>/`, reports, executed notebooks, the validation page and the manifest
@@ -6,6 +7,7 @@ into `<reports>/.staging-<period>/`. The notebooks read the staged processed tab
 report shows the figures published with it, and nothing published changes until the run
 publishes (pipelines.publish.run) or is thrown away (`baocao verify`, a failure, a kill).
 Raw files are only read; a blocking data problem stops the build before anything is staged.
+`build(..., render=False)` stops once the processed data and the validation page are staged.
 """
 
 from __future__ import annotations
@@ -17,36 +19,41 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.core import datasets, deployment, failpoints, outputs, publication
+from pipelines.core import deployment, failpoints, publication, text
 from pipelines.core.deployment import Deployment
+from pipelines.core.errors import EXIT_DATA_ERRORS, EXIT_REPORTS_FAILED, BaocaoError
 from pipelines.core.folders import Folders
-from pipelines.indicators import catalogue, compute, editions, history, trends
+from pipelines.indicators import catalogue, editions, history, period_tables, trends
 from pipelines.intake import raw
-from pipelines.publish import fanout, jobs, manifest
+from pipelines.publish import fanout, jobs, manifest, staging
+from pipelines.publish.manifest import Manifest, ReportEntry
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
 
 
-class ReportsFailed(RuntimeError):
+class ReportsFailed(BaocaoError, RuntimeError):
     """Reports that could not be made, with `--publish-partial` not given: nothing is published."""
 
-    def __init__(self, failures: list[fanout.Failure]):
+    exit_status = EXIT_REPORTS_FAILED
+
+    def __init__(self, failures: list[fanout.Failure], lang: str = "vi"):
         self.failures = failures
-        super().__init__(f"{len(failures)} báo cáo không làm được; không công bố gì của kỳ này "
-                         "(dùng --publish-partial để công bố các báo cáo đã làm được)")
+        super().__init__(text.t(lang, "run.reports_failed", count=len(failures)))
 
 
-class NoNationalReport(RuntimeError):
+class NoNationalReport(BaocaoError, RuntimeError):
     """`--scope national`: the data are validated and the indicators computed, but the report
     notebooks and file names know communes, districts and provinces only: nothing is published."""
 
 
-class ValidationFailed(RuntimeError):
+class ValidationFailed(BaocaoError, RuntimeError):
     """Blocking data problems: the run stops and nothing is published."""
 
-    def __init__(self, problems):
+    exit_status = EXIT_DATA_ERRORS
+
+    def __init__(self, problems, lang: str = "vi"):
         self.problems = problems
-        super().__init__(f"{len(problems)} lỗi dữ liệu; không công bố báo cáo")
+        super().__init__(text.t(lang, "run.validation_failed", count=len(problems)))
 
 
 @dataclass
@@ -67,18 +74,28 @@ class Request:
         return manifest.key(inputs, manifest.code()["fingerprint"], manifest.versions(), str(self.scope),
                             self.chosen, self.parameters, self.folders.data.name)
 
+    def say(self, say: Callable[[str], None]) -> Callable[..., None]:
+        """`say(key, **values)`: a message of pipelines/locales/<lang>/run.yml in the run's language."""
+        return lambda key, **values: say(text.t(self.lang, key, **values))
+
 
 @dataclass
 class Built:
-    """A staged build: where it is, what it holds, and the manifest to publish with it."""
-    moves: tuple[publication.Move, ...]
-    stems: list[str]
-    record: dict
+    """A staged build: where it is, and the manifest to publish with it (None when it stopped
+    before rendering: `build(..., render=False)`)."""
+    moves: publication.Moves
+    manifest: Manifest | None
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
+    def processed(self) -> Path:
+        """The staged processed folder: what `<data>/processed/<period>/` becomes when published."""
+        return self.moves.processed.staged
+
+    @property
     def reports(self) -> Path:
-        return self.moves[1].staged
+        """The staged reports folder: what `<reports>/<period>/` becomes when published."""
+        return self.moves.reports.staged
 
 
 class Clock:
@@ -93,8 +110,17 @@ class Clock:
         self._start = now
 
 
+@dataclass(frozen=True)
+class Read:
+    """The period's forms as read from raw/, and the units the run covers."""
+    frames: dict[str, pd.DataFrame]
+    cover: Coverage
+    site: Deployment
+
+
 def cover_of(period: Period, scope: Scope, frames: dict[str, pd.DataFrame], site: Deployment) -> Coverage:
-    return coverage(period, scope, history.reported_communes(frames), site.commune_reports.get(period.unit_list, False))
+    return coverage(period, scope, period_tables.reported_communes(frames),
+                    site.commune_reports.get(period.unit_list, False))
 
 
 def validate(period: Period, data_dir: Path, frames: dict, communes: pd.DataFrame, lang: str):
@@ -106,157 +132,139 @@ def validate(period: Period, data_dir: Path, frames: dict, communes: pd.DataFram
     return validation.validate_period(frames, period, communes, previous=previous, previous_period=before, lang=lang)
 
 
-def _stage_processed(folder: Path, table, every, trend, breakdown, outcome, languages, corrections) -> None:
-    from pipelines.validate import validation
-
-    outputs.write_parquet(corrections, folder / datasets.CORRECTIONS)  # internal only: it names officers
-    outputs.write_parquet(table, folder / datasets.INDICATORS)
-    outputs.write_parquet(every, folder / datasets.HISTORY)
-    outputs.write_parquet(trend, folder / datasets.TRENDS)
-    outputs.write_parquet(breakdown, folder / datasets.BREAKDOWNS)
-    for language in languages:  # one validation, its problems written in each language of a report
-        outputs.write_parquet(validation.problems_frame(outcome, language), folder / datasets.validation_problems(language))
-    # public edition: small sensitive counts suppressed; indicators and trends hold no such counts
-    outputs.write_parquet(table, folder / datasets.PUBLIC / datasets.INDICATORS)
-    outputs.write_parquet(trend, folder / datasets.PUBLIC / datasets.TRENDS)
-    outputs.write_parquet(editions.public_edition(breakdown), folder / datasets.PUBLIC / datasets.BREAKDOWNS)
-
-
-def report_key(job: jobs.Job, inputs: dict[str, str], processed: dict[str, str]) -> str:
-    """Everything one report depends on: its notebook, parameters and title, the code and package
-    versions, the processed files it reads, and the run's inputs (a report also prints the SHA-256
-    of the raw files, the dataset's notes and the deployment's targets, which processed data may
-    not change with)."""
-    return manifest.key(job.notebook, job.parameters, job.title, manifest.code()["fingerprint"], manifest.versions(),
-                        processed, inputs)
-
-
-def _reusable(job: jobs.Job, job_key: str, published: dict | None, reports_dir: Path) -> dict[str, Path] | None:
-    """The published files of a report whose key is unchanged, when they are still intact."""
-    entry = (published or {}).get("reports", {}).get(job.stem)
-    if not entry or entry.get("key") != job_key:
-        return None
-    files = {name: reports_dir / name.removeprefix("reports/") for name in entry["files"]}
-    if all(path.is_file() and manifest.sha256(path) == published["outputs"].get(name) for name, path in files.items()):
-        return files
-    return None
-
-
-def build(request: Request, say: Callable[[str], None], published: dict | None = None,
-          inputs: dict[str, str] | None = None) -> Built:
+def build(request: Request, say: Callable[[str], None], published: Manifest | None = None,
+          inputs: dict[str, str] | None = None, render: bool = True) -> Built:
     """Stage every output of the request; `published` (the published manifest) lets reports whose
     key did not change be copied instead of rendered; `inputs`: the input hashes, when the caller
-    has them already. Raises ValidationFailed on blocking problems; a build that fails leaves no
-    staging behind (one that is killed: the next run deletes it)."""
+    has them already; not `render`: stop once the processed data and the validation page are
+    staged (`Built.processed`), with no report and no manifest. Raises ValidationFailed on blocking
+    problems; a build that fails leaves no staging behind (one that is killed: the next run deletes it)."""
     moves = publication.moves(request.folders.data, request.folders.reports, request.period)
     publication.clean_leftovers(moves)
     try:
         return _build(request, say, published, moves,
-                      inputs if inputs is not None else manifest.inputs(request.folders.data, request.period))
+                      inputs if inputs is not None else manifest.inputs(request.folders.data, request.period), render)
     except BaseException:
         discard(moves)
         raise
 
 
-def _build(request: Request, say: Callable[[str], None], published: dict | None,
-           moves: tuple[publication.Move, ...], inputs: dict[str, str]) -> Built:
-    period, folders, clock = request.period, request.folders, Clock()
-    site = deployment.load(folders.data)
-    say(f"[1/6] Đọc dữ liệu thô kỳ {period} từ {raw.period_dir(folders.data, period)}")
-    frames = raw.read_period(folders.data, period)
-    cover = cover_of(period, request.scope, frames, site)
-    agg = cover.aggregate
+def _build(request: Request, say: Callable[[str], None], published: Manifest | None, moves: publication.Moves,
+           inputs: dict[str, str], render: bool) -> Built:
+    clock, step = Clock(), request.say(say)
+    read = _read(request, step)
     clock.lap("read")
-
-    say(f"[2/6] Kiểm tra dữ liệu bằng Great Expectations ({len(frames)} biểu, {len(cover.communes)} xã của {agg.name})")
-    outcome = validate(period, folders.data, frames, cover.communes, request.lang)
-    failpoints.reached("validation")
-    if not outcome.ok:
-        raise ValidationFailed(outcome.errors)
-    for warning in outcome.warnings:
-        say(f"      cảnh báo: {warning.message}")
+    outcome, tables = _validate(request, read, step)
     clock.lap("validate")
-
-    say(f"[3/6] Tính {len(catalogue.entries())} chỉ tiêu cho từng xã và {agg.name}, và xu hướng các kỳ trước")
-    typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
-    table = compute.indicators(typed, period, cover.communes, cover.aggregates, site.targets)
-    earlier = history.earlier_tables(folders.data, period, cover, request.scope, site.targets, say,
-                                     remember=not request.fresh)
-    every = pd.concat([*earlier, table.assign(rebased=False)], ignore_index=True)
-    trend = trends.trend_table(every, period)
-    breakdown = editions.breakdowns(typed, period, cover.communes, (agg.level, agg.code, agg.name))
-    staged_data, staged = moves[0].staged, moves[1].staged
-    for folder in (staged_data, staged):
-        folder.mkdir(parents=True)
-    from pipelines.validate import validation
-
-    _stage_processed(staged_data, table, every, trend, breakdown, outcome,
-                     dict.fromkeys(["vi", *(language for language, _ in request.chosen)]),
-                     raw.corrections(folders.data, period))
-    outputs.write_text(staged / "validation.html", validation.validation_page(outcome, period))
-    outputs.write_text(staged / "validation-problems.csv", "\ufeff" + validation.problems_csv(outcome))
-    processed = manifest.folder_hashes(staged_data, f"processed/{period}")
+    staging.stage_processed(moves, _compute(request, read, tables, say), outcome,
+                            ["vi", *(language for language, _ in request.chosen)],
+                            raw.corrections(request.folders.data, request.period), request.period)
+    processed = manifest.folder_hashes(moves.processed.staged, Folders.name_of_processed(request.period))
     clock.lap("compute")
+    if not render:
+        return Built(moves, None, clock.times)
     if request.scope.level == NATIONAL:
-        raise NoNationalReport(f"phạm vi toàn quốc: đã kiểm tra dữ liệu và tính chỉ tiêu cho {len(cover.communes)} xã, nhưng "
-                               "chưa có mẫu báo cáo toàn quốc (báo cáo chỉ làm cho xã, huyện, tỉnh); không công bố gì. "
-                               "Kiểm tra dữ liệu: baocao validate --scope national; báo cáo: --scope province:<mã tỉnh>")
+        raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=len(read.cover.communes)))
+    todo = _jobs(request, read.cover, moves, step)
+    keys = {job.stem: staging.report_key(job, inputs, processed) for job in todo}
+    to_render = staging.reuse(todo, keys, published, request.folders, moves.reports.staged, step)
+    failures = _render(request, to_render, moves.reports.staged, say, step)
+    if failures and (not request.publish_partial or len(failures) == len(todo)):
+        raise ReportsFailed(failures, request.lang)
+    clock.lap("render")
+    return Built(moves, _record(request, todo, keys, failures, inputs, processed, len(todo) - len(to_render),
+                                outcome, moves.reports.staged), clock.times)
 
+
+def _read(request: Request, step) -> Read:
+    """Step 1: the period's forms, and the communes and aggregates the run covers."""
+    site = deployment.load(request.folders.data)
+    step("run.read", period=request.period, folder=raw.period_dir(request.folders.data, request.period))
+    frames = raw.read_period(request.folders.data, request.period)
+    return Read(frames, cover_of(request.period, request.scope, frames, site), site)
+
+
+def _validate(request: Request, read: Read, step):
+    """Step 2: validation, then the period's typed tables (pipelines.indicators.period_tables);
+    ValidationFailed on blocking problems, before anything is staged."""
+    cover, outcomes = read.cover, []
+    step("run.validate", forms=len(read.frames), communes=len(cover.communes), unit=cover.aggregate.name)
+
+    def valid(communes: pd.DataFrame) -> bool:
+        outcomes.append(validate(request.period, request.folders.data, read.frames, communes, request.lang))
+        failpoints.reached("validation")
+        return outcomes[-1].ok
+
+    tables = period_tables.tables(request.period, read.frames, cover, request.period, valid)
+    if tables.unusable:
+        raise ValidationFailed(outcomes[-1].errors, request.lang)
+    for warning in outcomes[-1].warnings:
+        step("run.warning", message=warning.message)
+    return outcomes[-1], tables
+
+
+def _compute(request: Request, read: Read, tables: period_tables.Tables, say: Callable[[str], None]) -> staging.Computed:
+    """Step 3: the period's indicators, those of every usable earlier period (pipelines.indicators.history),
+    the trends, and the breakdowns of sensitive counts."""
+    cover = read.cover
+    request.say(say)("run.compute", indicators=len(catalogue.entries()), unit=cover.aggregate.name)
+    table = tables.indicators(cover, read.site.targets)
+    earlier = history.earlier_tables(request.folders.data, request.period, cover, request.scope, read.site.targets,
+                                     say, remember=not request.fresh, lang=request.lang)
+    every = pd.concat([*earlier, table.assign(rebased=False)], ignore_index=True)
+    aggregate = cover.aggregate
+    return staging.Computed(table, every, trends.trend_table(every, request.period),
+                            editions.breakdowns(tables.typed, request.period, cover.communes,
+                                                (aggregate.level, aggregate.code, aggregate.name)))
+
+
+def _jobs(request: Request, cover: Coverage, moves: publication.Moves, step) -> list[jobs.Job]:
+    """Every report of the run; the kernels read the staged processed folder, named from the data
+    folder's parent (their working folder)."""
     names = ", ".join(name for _, _, name in cover.reports)
     shown = ", ".join(f"{language}/{edition}" for language, edition in request.chosen)
-    say(f"[4/6] Chạy notebook bằng papermill, xuất HTML (nbconvert) và PDF (WeasyPrint): {names} ({shown})")
-    data_name = folders.data.name
-    todo = jobs.jobs(period, data_name, f"{data_name}/processed/{staged_data.name}", cover, request.chosen,
-                     request.parameters)
-    keys = {job.stem: report_key(job, inputs, processed) for job in todo}
-    render, reused = [], 0
-    for job in todo:
-        files = _reusable(job, keys[job.stem], published, folders.reports)
-        if files is None:
-            render.append(job)
-            continue
-        for name, path in files.items():
-            outputs.write_bytes(staged / Path(name).relative_to(f"reports/{period}"), path.read_bytes())
-        reused += 1
-    if reused:
-        say(f"      {reused} báo cáo không đổi (cùng số liệu, mã nguồn và tham số): dùng lại bản đã công bố")
-    if render:
-        where = request.pool.scheduler or f"{request.pool.workers(len(render))} tiến trình"
-        say(f"      {len(render)} báo cáo cần làm, trên {where}")
+    step("run.render", names=names, variants=shown)
+    data = request.folders.data
+    return jobs.jobs(request.period, data.name, moves.processed.staged.relative_to(data.parent).as_posix(), cover,
+                     request.chosen, request.parameters)
+
+
+def _render(request: Request, todo: list[jobs.Job], staged: Path, say: Callable[[str], None],
+            step) -> list[fanout.Failure]:
+    """Step 6: the reports not reused, rendered on the run's pool and written into the staged folder."""
+    if not todo:
+        return []
+    where = request.pool.scheduler or text.t(request.lang, "run.processes", count=request.pool.workers(len(todo)))
+    step("run.to_render", count=len(todo), where=where)
     failures = []
-    for job, made in (fanout.render(render, folders.data.parent, request.pool, say, manifest.code()["fingerprint"])
-                      if render else ()):
+    for job, made in fanout.render(todo, request.folders.data.parent, request.pool, say, manifest.code()["fingerprint"]):
         if isinstance(made, fanout.Failure):
             failures.append(made)
-            say(f"      LỖI {job.stem}: {made.reason}")
-            continue
-        nb, html, pdf = made
-        outputs.write_notebook(nb, staged / "notebooks" / f"{job.stem}.ipynb")
-        outputs.write_text(staged / f"{job.stem}.html", html)
-        outputs.write_bytes(staged / f"{job.stem}.pdf", pdf)
+            step("run.report_failed", stem=job.stem, reason=made.reason)
+        else:
+            staging.write_report(staged, job, made)
     if failures:
-        say(f"      {len(failures)} báo cáo không làm được:")
+        step("run.failed_count", count=len(failures))
         for failure in failures:
-            say(f"        - {failure.job.stem} ({failure.job.title}): {failure.reason}")
-        if not request.publish_partial or len(failures) == len(todo):
-            raise ReportsFailed(failures)
-    clock.lap("render")
+            step("run.failed_item", stem=failure.job.stem, title=failure.job.title, reason=failure.reason)
+    return failures
 
-    made = manifest.folder_hashes(staged, f"reports/{period}", skip=(manifest.NAME, manifest.LOG))
+
+def _record(request: Request, todo: list[jobs.Job], keys: dict[str, str], failures: list[fanout.Failure],
+            inputs: dict[str, str], processed: dict[str, str], reused: int, outcome, staged: Path) -> Manifest:
+    """Step 7: the manifest of what was staged (its times are added when it is published)."""
+    made = manifest.folder_hashes(staged, Folders.name_of_reports(request.period), skip=(manifest.NAME, manifest.LOG))
     failed = {failure.job.stem: failure.reason for failure in failures}
     done = [job for job in todo if job.stem not in failed]
-    per_report = {job.stem: {"key": keys[job.stem], "files": sorted(
-        name for name in made if Path(name).stem == job.stem)} for job in done}
-    record = {"period": str(period), "scope": str(request.scope), "stems": [job.stem for job in done],
-              "failed": failed, "variants": request.chosen,
-              "parameters": request.parameters, "key": request.key(inputs), "inputs": inputs,
-              "outputs": {**processed, **made}, "reports": per_report, "reused": reused,
-              "code": manifest.code(), "versions": manifest.versions(),
-              "validation": {"errors": len(outcome.errors), "warnings": len(outcome.warnings)}}
-    return Built(moves, [job.stem for job in done], record, clock.times)
+    entries = {job.stem: ReportEntry(keys[job.stem], sorted(name for name in made if Path(name).stem == job.stem))
+               for job in done}
+    return Manifest(str(request.period), str(request.scope), [job.stem for job in done], failed, request.chosen,
+                    request.parameters, request.key(inputs), inputs, {**processed, **made}, entries, reused,
+                    manifest.code(), manifest.versions(),
+                    {"errors": len(outcome.errors), "warnings": len(outcome.warnings)})
 
 
-def discard(built_moves: tuple[publication.Move, ...]) -> None:
+def discard(moves: publication.Moves) -> None:
     """Throw a build away: its staging places, never anything published."""
-    for item in built_moves:
+    for item in moves:
         publication.remove(item.staged)

@@ -10,8 +10,10 @@ import html
 import re
 from pathlib import Path
 
+from pipelines.core import text
 from pipelines.units.period import Period, PeriodError
 
+LANG = "vi"  # the index lists reports of every language; its own words are Vietnamese
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
@@ -41,12 +43,12 @@ def page_html(reports_dir: Path | str, staged: Path, period: Period) -> str:
         items = "".join(
             f'<li><a href="{name}/{stem}.html">{html.escape(title)}</a> '
             f'(<a href="{name}/{stem}.pdf">PDF</a>)</li>' for stem, title in _reports(periods[found]))
-        sections.append(f'<section><h2>Kỳ {html.escape(name)}</h2><ul>{items}</ul>'
-                        f'<p><a href="{name}/validation.html">Kết quả kiểm tra dữ liệu</a></p></section>')
+        sections.append(f'<section><h2>{html.escape(text.t(LANG, "run.index_period", period=name))}</h2><ul>{items}</ul>'
+                        f'<p><a href="{name}/validation.html">{text.t(LANG, "run.index_validation")}</a></p></section>')
     return f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Báo cáo trẻ em – mục lục</title>
+<html lang="{LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{text.t(LANG, "run.index_title")}</title>
 <style>body{{font-family:"Noto Serif","Times New Roman",serif;max-width:46rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}
 a{{color:#1f3b5c}}li{{margin:.3em 0}}</style></head>
-<body><main><h1>Báo cáo trẻ em – mục lục các kỳ</h1>{''.join(sections)}</main></body></html>
+<body><main><h1>{text.t(LANG, "run.index_heading")}</h1>{''.join(sections)}</main></body></html>
 """

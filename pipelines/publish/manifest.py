@@ -16,16 +16,20 @@ key equals the published one's has nothing to do; a report whose key is unchange
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import platform
 import subprocess
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from pipelines.core import fingerprint
+from pipelines.core import fingerprint, text
+from pipelines.core.deployment import FILE
 from pipelines.core.fingerprint import PACKAGE
+from pipelines.core.folders import Folders
 from pipelines.intake import raw
 from pipelines.units.period import Period
 
@@ -54,13 +58,13 @@ def inputs(data_dir: Path, period: Period) -> dict[str, str]:
     """Every file a run of `period` may read from the data folder: its settings, the dataset's notes
     and the raw forms of this period and of every period that ended before it (trends, history,
     the outlier check). Counting a few files too many only costs a needless rebuild."""
-    found = {}
-    for name in ("baocao.yml", "raw/notes.yml"):
-        if (data_dir / name).is_file():
-            found[name] = sha256(data_dir / name)
+    found, folders = {}, Folders.at(data_dir)
+    for name in (FILE, Folders.name_of_raw("notes.yml")):
+        if folders.named(name).is_file():
+            found[name] = sha256(folders.named(name))
     for earlier in raw.periods(data_dir):
         if earlier.end <= period.end:
-            found.update(folder_hashes(raw.period_dir(data_dir, earlier), f"raw/{earlier}"))
+            found.update(folder_hashes(folders.raw_of(earlier), Folders.name_of_raw(earlier)))
     return found
 
 
@@ -99,35 +103,70 @@ def key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def read(reports_dir: Path, period: Period) -> dict | None:
-    """The published manifest of `period`, or None (never published, or by a version without one)."""
-    path = reports_dir / str(period) / NAME
+@dataclass(frozen=True)
+class ReportEntry:
+    """One published report: its key (pipelines.publish.build.report_key) and its files' names."""
+    key: str
+    files: list[str]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """`reports/<period>/manifest.json`, field for field (the JSON keys are these names, sorted)."""
+    period: str
+    scope: str
+    stems: list[str]                  # the reports published, the scope's own first
+    failed: dict[str, str]            # stem → reason: left out with --publish-partial
+    variants: list[tuple[str, str]]   # (language, edition)
+    parameters: dict[str, str]        # document parameters of the scope's own report
+    key: str                          # everything the outputs depend on (build.Request.key)
+    inputs: dict[str, str]            # name → SHA-256 of every input (see `inputs`)
+    outputs: dict[str, str]           # name → SHA-256 of every published file but the manifest and log
+    reports: dict[str, ReportEntry]   # stem → its key and files
+    reused: int                       # reports copied from the previous publication
+    code: dict[str, object]           # see `code`
+    versions: dict[str, str]          # see `versions`
+    validation: dict[str, int]        # {"errors": n, "warnings": n}
+    started: str = ""                 # UTC time the run started (set when published)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+    log: str = ""                     # the run's log file beside the manifest
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, content: str) -> "Manifest":
+        """A manifest read back; keys of a later version are ignored, missing ones take their default."""
+        found = json.loads(content)
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {name: value for name, value in found.items() if name in known}
+        values["variants"] = [tuple(variant) for variant in values.get("variants", [])]
+        values["reports"] = {stem: ReportEntry(**entry) for stem, entry in values.get("reports", {}).items()}
+        return cls(**values)
+
+
+def read(folders: Folders, period: Period) -> Manifest | None:
+    """The published manifest of `period`, or None (never published, by a version without one, or unreadable)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return Manifest.from_json((folders.reports_of(period) / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
         return None
 
 
-def write(path: Path, record: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+def write(folder: Path, record: Manifest) -> None:
+    """`<folder>/manifest.json`: a period's reports folder, published or staged."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / NAME).write_text(record.to_json(), encoding="utf-8")
 
 
-def path_of(name: str, data_dir: Path, reports_dir: Path) -> Path:
-    """The file a manifest name stands for: `processed/…` in the data folder, `reports/…` in the
-    reports folder."""
-    top, _, rest = name.partition("/")
-    return data_dir / name if top == "processed" else reports_dir / rest
-
-
-def differences(expected: dict[str, str], found: dict[str, str]) -> list[str]:
-    """Files that differ between two {name: hash} lists, each as '<name>: <how>' in Vietnamese."""
+def differences(expected: dict[str, str], found: dict[str, str], lang: str = "vi") -> list[str]:
+    """Files that differ between two {name: hash} lists, each as '<name>: <how>' in `lang`."""
     lines = []
     for name in sorted(set(expected) | set(found)):
         if name not in found:
-            lines.append(f"{name}: thiếu")
+            lines.append(text.t(lang, "run.file_missing", name=name))
         elif name not in expected:
-            lines.append(f"{name}: có thêm, không có trong manifest")
+            lines.append(text.t(lang, "run.file_extra", name=name))
         elif expected[name] != found[name]:
-            lines.append(f"{name}: khác (SHA-256 {found[name][:12]}…, manifest ghi {expected[name][:12]}…)")
+            lines.append(text.t(lang, "run.file_changed", name=name, found=found[name][:12], expected=expected[name][:12]))
     return lines

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import datasets, deployment, locks, outputs, publication
+from pipelines.core import datasets, deployment, locks, outputs, publication, text
 from pipelines.core.folders import Folders
 from pipelines.publish import build, index, jobs, manifest
 from pipelines.publish.build import Request
+from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
 from pipelines.units.scope import Scope, default
 
@@ -28,6 +29,7 @@ ReportsFailed = build.ReportsFailed  # reports that could not be made, without -
 
 @dataclass(frozen=True)
 class Published:
+    """What a run published (or found already published): the files a caller opens next."""
     html: Path
     pdf: Path
     reports: tuple[Path, ...]
@@ -38,34 +40,34 @@ class Published:
     failed: dict = dataclasses.field(default_factory=dict)  # stem → reason: reports left out (--publish-partial)
 
 
-def request(period: Period | str, data_dir: Path | str, reports_dir: Path | str, lang: str = "vi",
+def request(period: Period, data_dir: Path | str, reports_dir: Path | str, lang: str = "vi",
             scope: Scope | None = None, languages: tuple[str, ...] | None = None,
             report_editions: tuple[str, ...] | None = None, parameters: dict[str, str] | None = None) -> Request:
     """What to build, with the deployment's defaults filled in and the folders checked."""
     folders = Folders.checked(data_dir, reports_dir)
-    period, site = Period.parse(period), deployment.load(folders.data)
+    site = deployment.load(folders.data)
     return Request(period, folders, scope or default(period, site), jobs.variants(languages, report_editions, site),
                    jobs.document_parameters(site, parameters), lang)
 
 
-def _published(req: Request, record: dict, unchanged: bool = False) -> Published:
-    final, stems = req.folders.reports / str(req.period), record["stems"]
+def _published(req: Request, record: Manifest, unchanged: bool = False) -> Published:
+    final, stems = req.folders.reports_of(req.period), record.stems
     return Published(final / f"{stems[0]}.html", final / f"{stems[0]}.pdf",
                      tuple(final / f"{stem}.html" for stem in stems), final / "validation.html",
                      datasets.processed_file(req.folders.data, req.period, datasets.INDICATORS), final / manifest.NAME,
-                     unchanged, record.get("failed", {}))
+                     unchanged, record.failed)
 
 
-def _intact(req: Request, record: dict) -> bool:
+def _intact(req: Request, record: Manifest) -> bool:
     """Every file the published manifest lists is on disk with its hash."""
-    for name, digest in record["outputs"].items():
-        path = manifest.path_of(name, req.folders.data, req.folders.reports)
+    for name, digest in record.outputs.items():
+        path = req.folders.named(name)
         if not path.is_file() or manifest.sha256(path) != digest:
             return False
     return True
 
 
-def run_period(period: Period | str, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
+def run_period(period: Period, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
                say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
                languages: tuple[str, ...] | None = None, report_editions: tuple[str, ...] | None = None,
                parameters: dict[str, str] | None = None, force: bool = False) -> Published:
@@ -81,38 +83,36 @@ def run_period(period: Period | str, data_dir: Path | str = "data", reports_dir:
 def publish_request(req: Request, say: Callable[[str], None] = print, force: bool = False,
                     log: list[str] | None = None) -> Published:
     started = dt.datetime.now(dt.timezone.utc)
-    req = dataclasses.replace(req, fresh=force)
-    published = None if force else manifest.read(req.folders.reports, req.period)
+    req, step = dataclasses.replace(req, fresh=force), req.say(say)
+    published = None if force else manifest.read(req.folders, req.period)
     inputs = manifest.inputs(req.folders.data, req.period)
-    if published and published.get("key") == req.key(inputs) and not published.get("failed") and _intact(req, published):
-        say(f"Không có gì thay đổi: báo cáo kỳ {req.period} đã công bố ({req.folders.reports / str(req.period)}) "
-            "được làm từ đúng các tệp đầu vào, mã nguồn và tham số này; dùng --force để làm lại")
+    if published and published.key == req.key(inputs) and not published.failed and _intact(req, published):
+        step("run.unchanged", period=req.period, folder=req.folders.reports_of(req.period))
         return _published(req, published, unchanged=True)
     built = build.build(req, say, published, inputs)
     try:
-        say("[5/6] Mục lục các báo cáo và manifest.json")
+        step("run.index")
         with locks.reports_lock(req.folders.reports):  # the index lists every period: one writer at a time
             _recover_others(req)
-            outputs.write_text(built.moves[2].staged, index.page_html(req.folders.reports, built.reports, req.period))
-            record = {**built.record, "started": started.isoformat(timespec="seconds"), "timings": built.timings,
-                      "log": manifest.LOG}
-            manifest.write(built.reports / manifest.NAME, record)
-            say(f"[6/6] Công bố vào {built.moves[1].final} và {built.moves[0].final}")
+            outputs.write_text(built.moves.index.staged, index.page_html(req.folders.reports, built.reports, req.period))
+            record = dataclasses.replace(built.manifest, started=started.isoformat(timespec="seconds"),
+                                         timings=built.timings, log=manifest.LOG)
+            manifest.write(built.reports, record)
+            step("run.publish", reports=built.moves.reports.final, processed=built.moves.processed.final)
             if log is not None:
                 outputs.write_text(built.reports / manifest.LOG, "\n".join(log) + "\n")
             publication.publish(req.folders.data, built.moves, req.period)
     except BaseException:
         build.discard(built.moves)
         raise
-    return _published(req, built.record)
+    return _published(req, built.manifest)
 
 
 def _recover_others(req: Request) -> None:
     """Roll back another period's publication a killed run left half done, before the index is made
     from what is on disk: the index must list that period's published reports, not its half-moved
     ones. A period whose lock is held is being built by its own run, which recovered it already."""
-    for journal in sorted(req.folders.processed.glob(".publish-*.json")):
-        other = journal.name.removeprefix(".publish-").removesuffix(".json")
+    for other in req.folders.journals():
         if other != str(req.period):
             try:
                 with locks.period_lock(req.folders.data, other):
@@ -121,14 +121,14 @@ def _recover_others(req: Request) -> None:
                 continue
 
 
-def validate_only(period: Period | str, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
+def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
                   say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None):
     """`baocao validate`: the validation step alone; publishes nothing."""
     from pipelines.intake import raw
 
     folders = Folders.checked(data_dir, reports_dir)
-    period, site = Period.parse(period), deployment.load(folders.data)
-    say(f"Kiểm tra dữ liệu thô kỳ {period} từ {raw.period_dir(folders.data, period)}")
+    site = deployment.load(folders.data)
+    say(text.t(lang, "run.validate_only", period=period, folder=raw.period_dir(folders.data, period)))
     frames = raw.read_period(folders.data, period)
     cover = build.cover_of(period, scope or default(period, site), frames, site)
     return build.validate(period, folders.data, frames, cover.communes, lang)

@@ -12,36 +12,38 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipelines.core import deployment, formats
+from pipelines.core import deployment, formats, text
+from pipelines.core.errors import UsageError
+from pipelines.core.folders import Folders
 from pipelines.units import reference
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Scope, national_name
 
 
-class InitRefused(ValueError):
+class InitRefused(UsageError):
     """Nothing was written; the message says why."""
 
 
-def init(scope: Scope, data_dir: Path | str, period: Period | None = None) -> list[str]:
-    """Write `<data_dir>/baocao.yml` and `<data_dir>/raw/<period>/`; return what to tell the user."""
+def init(scope: Scope, data_dir: Path | str, period: Period | None = None, lang: str = "vi") -> list[str]:
+    """Write `<data_dir>/baocao.yml` and `<data_dir>/raw/<period>/`; return what to tell the user (in `lang`)."""
     period = period or Period(dt.date.today().year)
     data_dir = Path(data_dir)
     settings_file = data_dir / deployment.FILE
     if settings_file.exists():
-        raise InitRefused(f"{settings_file} đã có; không ghi đè (sửa trực tiếp tệp này nếu cần)")
+        raise InitRefused(text.t(lang, "run.init_exists", path=settings_file))
     if scope.level == "district" and period.unit_list != "legacy":
-        raise InitRefused(f"kỳ {period}: cấp huyện không còn từ 01/07/2025; dùng province:<mã tỉnh> hoặc commune:<mã xã>")
+        raise InitRefused(text.t(lang, "run.init_no_district", period=period))
     if scope.level == NATIONAL:  # the whole country: every commune of the list in force
         name, units = national_name(), reference.units(period)
         communes = units[units["level"] == "commune"]
     else:
         name = reference.unit(period, scope.code, scope.level)["name"]  # UnknownUnit names the code and the period
         communes = reference.communes_of(period, scope.code, scope.level)
-    folder = data_dir / "raw" / str(period)
+    folder = Folders.at(data_dir).raw_of(period)
     folder.mkdir(parents=True, exist_ok=True)
     settings_file.write_text(deployment.new_settings(str(scope), period.unit_list, str(name)), encoding="utf-8")
     first = communes["code"].iloc[0]
-    return [f"Đã tạo {settings_file} cho {name} ({scope}), {formats.number(len(communes))} xã",
-            f"Đã tạo thư mục {folder}",
-            f"Tiếp theo: baocao template --period {period} --unit {first} (biểu mẫu cho từng xã), "
-            f"baocao ingest --period {period} --data-dir {data_dir} <tệp>, rồi baocao run --period {period} --data-dir {data_dir}"]
+    return [text.t(lang, "run.init_settings", path=settings_file, name=name, scope=scope,
+                   communes=formats.number(len(communes), lang=lang)),
+            text.t(lang, "run.init_folder", folder=folder),
+            text.t(lang, "run.init_next", period=period, unit=first, data=data_dir)]

@@ -11,40 +11,50 @@ records the hash of the document a leader signed, in `<data>/approvals/<period>.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 from typing import Callable
 
+from pipelines.core import text
+from pipelines.core.errors import UsageError
 from pipelines.core.folders import Folders
 from pipelines.publish import build, manifest
+from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
 from pipelines.units.scope import Scope
 
 
-class NotVerifiable(ValueError):
+class NotVerifiable(UsageError):
     """No manifest to verify against, or a document that is not a published output."""
 
 
-def approvals_path(data_dir: Path, period: Period) -> Path:
-    return data_dir / "approvals" / f"{period}.jsonl"
+@dataclasses.dataclass(frozen=True)
+class Approval:
+    """One line of `<data>/approvals/<period>.jsonl`: a published file a leader signed, as it was."""
+    file: str       # its name in the manifest
+    sha256: str
+    by: str
+    run_key: str    # the key of the run that published it
+    at: str         # UTC time of the approval
 
 
-def _record(folders: Folders, period: Period) -> dict:
-    record = manifest.read(folders.reports, period)
+def _record(folders: Folders, period: Period, lang: str) -> Manifest:
+    record = manifest.read(folders, period)
     if record is None:
-        raise NotVerifiable(f"kỳ {period} chưa có {folders.reports / str(period) / manifest.NAME}: "
-                            f"chạy baocao run --period {period} trước")
+        raise NotVerifiable(text.t(lang, "run.not_published", period=period,
+                                   manifest=folders.reports_of(period) / manifest.NAME))
     return record
 
 
 def published_hashes(folders: Folders, period: Period) -> dict[str, str]:
     """{name: hash} of what is published now, named as in the manifest."""
     found = {}
-    if (folders.processed / str(period)).is_dir():
-        found.update(manifest.folder_hashes(folders.processed / str(period), f"processed/{period}"))
-    if (folders.reports / str(period)).is_dir():
-        found.update(manifest.folder_hashes(folders.reports / str(period), f"reports/{period}",
+    if folders.processed_of(period).is_dir():
+        found.update(manifest.folder_hashes(folders.processed_of(period), Folders.name_of_processed(period)))
+    if folders.reports_of(period).is_dir():
+        found.update(manifest.folder_hashes(folders.reports_of(period), Folders.name_of_reports(period),
                                             skip=(manifest.NAME, manifest.LOG)))
     return found
 
@@ -53,77 +63,81 @@ def verify(period: Period, data_dir: Path | str, reports_dir: Path | str, say: C
            lang: str = "vi", rebuild: bool = True) -> bool:
     """True when the published files, a fresh build (unless not `rebuild`: a quick daily check)
     and every approval agree with the manifest."""
-    folders = Folders.checked(data_dir, reports_dir)
-    record = _record(folders, period)
-    expected = record["outputs"]
-    changed = manifest.differences(expected, published_hashes(folders, period))
-    say(f"[1/3] Tệp đã công bố so với manifest: {len(expected) - len(changed)}/{len(expected)} tệp khớp")
+    folders, step = Folders.checked(data_dir, reports_dir), _step(say, lang)
+    record = _record(folders, period, lang)
+    expected = record.outputs
+    changed = manifest.differences(expected, published_hashes(folders, period), lang)
+    step("run.verify_published", same=len(expected) - len(changed), total=len(expected))
     for line in changed:
-        say(f"      đã công bố {line}")
+        step("run.verify_published_line", line=line)
 
-    missing = record.get("failed", {})
-    for stem, reason in missing.items():  # published with --publish-partial: the period is not whole
-        say(f"      THIẾU {stem}: không làm được khi chạy ({reason})")
+    for stem, reason in record.failed.items():  # published with --publish-partial: the period is not whole
+        step("run.verify_missing", stem=stem, reason=reason)
     rebuilt = _rebuild(folders, period, record, say, lang) if rebuild else []
-    approvals = read_approvals(folders.data, period)
-    say(f"[3/3] Văn bản đã ký duyệt: {len(approvals)}")
+    approvals = read_approvals(folders, period)
+    step("run.verify_approvals", count=len(approvals))
     stale = 0
     for entry in approvals:
-        path = manifest.path_of(entry["file"], folders.data, folders.reports)
-        same = path.is_file() and manifest.sha256(path) == entry["sha256"]
+        path = folders.named(entry.file)
+        same = path.is_file() and manifest.sha256(path) == entry.sha256
         stale += not same
-        say(f"      {entry['file']} (ký duyệt bởi {entry['by']}, {entry['at']}): "
-            + ("đúng bản đang công bố" if same else "ĐÃ THAY ĐỔI hoặc không còn: không phải bản đã ký"))
-    return not changed and not rebuilt and not stale and not missing
+        step("run.verify_approval", file=entry.file, by=entry.by, at=entry.at,
+             verdict=text.t(lang, "run.verify_approval_same" if same else "run.verify_approval_changed"))
+    return not changed and not rebuilt and not stale and not record.failed
 
 
-def _rebuild(folders: Folders, period: Period, record: dict, say: Callable[[str], None], lang: str) -> list[str]:
+def _step(say: Callable[[str], None], lang: str) -> Callable[..., None]:
+    return lambda key, **values: say(text.t(lang, key, **values))
+
+
+def _rebuild(folders: Folders, period: Period, record: Manifest, say: Callable[[str], None], lang: str) -> list[str]:
     """Build the period again into the staging places, compare, throw the build away."""
-    expected = record["outputs"]
-    say(f"[2/3] Làm lại kỳ {period} từ dữ liệu thô (không công bố) và so từng tệp")
+    expected, step = record.outputs, _step(say, lang)
+    step("run.verify_rebuild", period=period)
     inputs_now = manifest.inputs(folders.data, period)
-    for line in manifest.differences(record["inputs"], inputs_now):
-        say(f"      đầu vào {line}")
-    if record["code"]["fingerprint"] != manifest.code()["fingerprint"]:
-        say(f"      mã nguồn khác lần chạy (commit lúc chạy: {record['code']['git_commit'] or 'không rõ'})")
-    req = build.Request(period, folders, Scope.parse(record["scope"]), [tuple(v) for v in record["variants"]],
-                        record["parameters"], lang, fresh=True, publish_partial=bool(record.get("failed")))
+    for line in manifest.differences(record.inputs, inputs_now, lang):
+        step("run.verify_input_line", line=line)
+    if record.code["fingerprint"] != manifest.code()["fingerprint"]:
+        step("run.verify_code", commit=record.code["git_commit"] or text.t(lang, "run.verify_commit_unknown"))
+    req = build.Request(period, folders, Scope.parse(record.scope), list(record.variants), record.parameters, lang,
+                        fresh=True, publish_partial=bool(record.failed))
     built = build.build(req, lambda line: say("      " + line), inputs=inputs_now)
     try:
-        rebuilt = manifest.differences(expected, built.record["outputs"])
+        rebuilt = manifest.differences(expected, built.manifest.outputs, lang)
     finally:
         build.discard(built.moves)
-    say(f"      làm lại: {len(expected) - len(rebuilt)}/{len(expected)} tệp khớp")
+    step("run.verify_rebuilt", same=len(expected) - len(rebuilt), total=len(expected))
     for line in rebuilt:
-        say(f"      làm lại {line}")
+        step("run.verify_rebuilt_line", line=line)
     return rebuilt
 
 
-def read_approvals(data_dir: Path, period: Period) -> list[dict]:
-    path = approvals_path(data_dir, period)
+def read_approvals(folders: Folders, period: Period) -> list[Approval]:
+    path = folders.approvals(period)
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Approval(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def approve(period: Period, document: Path | str, by: str, data_dir: Path | str, reports_dir: Path | str) -> str:
+def approve(period: Period, document: Path | str, by: str, data_dir: Path | str, reports_dir: Path | str,
+            lang: str = "vi") -> str:
     """Record that `by` signed `document` (a published file of `period`) as it is now."""
     folders = Folders.checked(data_dir, reports_dir)
-    record = _record(folders, period)
+    record = _record(folders, period, lang)
     path = Path(document).expanduser().resolve()
-    folder = folders.reports / str(period)
-    name = f"reports/{period}/{path.relative_to(folder).as_posix()}" if folder in path.parents else None
-    if name is None or name not in record["outputs"]:
-        raise NotVerifiable(f"{document}: không phải một tệp đã công bố của kỳ {period} (trong {folder})")
+    folder = folders.reports_of(period)
+    name = (f"{Folders.name_of_reports(period)}/{path.relative_to(folder).as_posix()}"
+            if folder in path.parents else None)
+    if name is None or name not in record.outputs:
+        raise NotVerifiable(text.t(lang, "run.not_an_output", document=document, period=period, folder=folder))
     digest = manifest.sha256(path)
-    if digest != record["outputs"][name]:
-        raise NotVerifiable(f"{document}: đã khác bản công bố (SHA-256 không khớp manifest); chạy baocao verify")
+    if digest != record.outputs[name]:
+        raise NotVerifiable(text.t(lang, "run.approve_changed", document=document))
     if not by.strip():
-        raise NotVerifiable("--by: cần tên người ký duyệt")
-    entry = {"file": name, "sha256": digest, "by": by.strip(), "run_key": record["key"],
-             "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    target = approvals_path(folders.data, period)
+        raise NotVerifiable(text.t(lang, "run.approve_no_signer"))
+    entry = Approval(name, digest, by.strip(), record.key, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    target = folders.approvals(period)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "a", encoding="utf-8") as out:
-        out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return f"Đã ghi: {name} (SHA-256 {digest[:12]}…) ký duyệt bởi {entry['by']} vào {target}"
+        out.write(json.dumps(dataclasses.asdict(entry), ensure_ascii=False) + "\n")
+    return text.t(lang, "run.approved", name=name, digest=digest[:12], by=entry.by, target=target)

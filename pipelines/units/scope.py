@@ -85,6 +85,13 @@ def default(period: Period, deployment: Deployment) -> Scope:
     return Scope.parse(entry)
 
 
+def provinces_of(period: Period, communes) -> list[str]:
+    """The codes of the provinces the communes `communes` (codes) belong to, under the list in force
+    for `period`, sorted: the conversion table of the 2025 reform is by province."""
+    table = reference.units(period)
+    return sorted(set(table[(table["level"] == "commune") & table["code"].isin(list(communes))]["province_code"].tolist()))
+
+
 def earlier_communes(cover: Coverage, period: Period, earlier: Period, reported: list[str]) -> pd.DataFrame:
     """The communes an earlier period's data is checked against, for a run that covers `cover`.
 
@@ -97,9 +104,7 @@ def earlier_communes(cover: Coverage, period: Period, earlier: Period, reported:
     old = reference.units(earlier)
     old = old[(old["level"] == "commune") & old["code"].isin(reported)]
     if cover.aggregate.level == NATIONAL:  # the conversion table a province at a time, not a lookup per commune
-        table = reference.units(period)
-        provinces = sorted(set(table[(table["level"] == "commune") & table["code"].isin(list(wanted))]["province_code"]))
-        pairs = pd.concat([crosswalk.conversion(province) for province in provinces], ignore_index=True)
+        pairs = pd.concat([crosswalk.conversion(province) for province in provinces_of(period, wanted)], ignore_index=True)
         keep = set(pairs.loc[pairs["new_code"].isin(list(wanted)), "legacy_code"].tolist())
     else:
         keep = [code for code in old["code"] if wanted & {new for new, _ in crosswalk.successor(code)}]

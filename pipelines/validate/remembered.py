@@ -19,6 +19,7 @@ from typing import Callable
 import pandas as pd
 
 from pipelines.core import fingerprint
+from pipelines.core.folders import Folders
 from pipelines.intake import raw
 from pipelines.units.period import Period
 
@@ -39,7 +40,7 @@ def usable(data_dir: Path | str, period: Period, communes: pd.DataFrame, check: 
     """`check()` (does the period validate without errors?), or its remembered answer."""
     if not remember:
         return check()
-    path = Path(data_dir) / ".cache" / "validation" / f"{_key(Path(data_dir), period, communes)}.json"
+    path = Folders.at(data_dir).cache("validation") / f"{_key(Path(data_dir), period, communes)}.json"
     if path.is_file():
         return bool(json.loads(path.read_text(encoding="utf-8"))["usable"])
     verdict = check()
