@@ -47,7 +47,7 @@ def refuse_repository_data(data_dir: Path | str, what: str) -> None:
     """Generated test fixtures never land in the repository's data/raw/ (only the sample does)."""
     if Path(data_dir).resolve() == REPO_DATA.resolve():
         raise ValueError(f"{what} are test fixtures: write them into a temporary data folder, "
-                         f"not into the repository's {REPO_DATA / 'raw'} (which holds only the committed sample)")
+                         f"not into the repository's {Folders.at(REPO_DATA).raw} (which holds only the committed sample)")
 
 
 def write_frames(data_dir: Path | str, period: str, frames: dict[str, pd.DataFrame]) -> list[Path]:

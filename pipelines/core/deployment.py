@@ -18,8 +18,10 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.core.folders import Folders
+
 FILE = "baocao.yml"
-NOTES = Path("raw") / "notes.yml"
+NOTES = Folders.at(".").notes  # relative to the data folder
 UNIT_LISTS = ("legacy", "2025")  # the unit list in force: before / from 1 July 2025
 REPORT_KEYS = ("issuing_body", "place", "signer_title", "recipients")
 TARGET_KEYS = {"indicator", "year", "value", "comparison", "source", "units"}

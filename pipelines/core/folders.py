@@ -54,6 +54,11 @@ class Folders:
     def processed(self) -> Path:
         return self.data / PROCESSED
 
+    @property
+    def notes(self) -> Path:
+        """`<data>/raw/notes.yml`: what the dataset is, printed in every report made from it."""
+        return self.raw / "notes.yml"
+
     def raw_of(self, period: object) -> Path:
         """`<data>/raw/<period>`: the forms of one period, as intake wrote them."""
         return self.raw / str(period)

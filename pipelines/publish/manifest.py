@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipelines.core import fingerprint, text
-from pipelines.core.deployment import FILE
+from pipelines.core.deployment import FILE, NOTES
 from pipelines.core.fingerprint import PACKAGE
 from pipelines.core.folders import Folders
 from pipelines.intake import raw
@@ -59,7 +59,7 @@ def inputs(data_dir: Path, period: Period) -> dict[str, str]:
     and the raw forms of this period and of every period that ended before it (trends, history,
     the outlier check). Counting a few files too many only costs a needless rebuild."""
     found, folders = {}, Folders.at(data_dir)
-    for name in (FILE, Folders.name_of_raw("notes.yml")):
+    for name in (FILE, NOTES.as_posix()):
         if folders.named(name).is_file():
             found[name] = sha256(folders.named(name))
     for earlier in raw.periods(data_dir):

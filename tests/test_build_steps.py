@@ -1,0 +1,49 @@
+"""The build's seam before rendering and the language of its steps: `build(..., render=False)`
+stages the processed data and the validation page of a period and renders nothing; its steps are
+printed in the request's language (`baocao run --lang en`)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from conftest import copy_sample
+from pipelines.core import datasets
+from pipelines.publish import build, run
+from pipelines.units.period import Period
+from pipelines.units.scope import Scope
+
+
+def _staged(tmp_path, lang):
+    work = copy_sample(tmp_path, periods=("2023", "2024"))
+    req = run.request(Period.parse("2024"), work / "data", work / "reports", lang, Scope("district", "198"),
+                      ("vi",), ("internal",))
+    said = []
+    built = build.build(dataclasses.replace(req, fresh=True), said.append, render=False)
+    return work, built, said
+
+
+def test_a_build_stopped_before_rendering_stages_the_processed_data_and_the_validation_page_only(tmp_path):
+    work, built, said = _staged(tmp_path, "vi")
+    assert built.manifest is None and built.processed == (work / "data" / "processed" / ".staging-2024").resolve()
+    assert sorted(p.relative_to(built.processed).as_posix() for p in built.processed.rglob("*.parquet")) == sorted([
+        datasets.BREAKDOWNS, datasets.CORRECTIONS, datasets.HISTORY, datasets.INDICATORS, datasets.TRENDS,
+        "validation-problems.parquet", f"public/{datasets.BREAKDOWNS}", f"public/{datasets.INDICATORS}",
+        f"public/{datasets.TRENDS}"])
+    assert sorted(p.name for p in built.reports.iterdir()) == ["validation-problems.csv", "validation.html"]
+    history = pd.read_parquet(built.processed / datasets.HISTORY)
+    assert sorted(history["period"].unique()) == ["2023", "2024"]
+    assert [line[:5] for line in said] == ["[1/6]", "[2/6]", "[3/6]"]
+    assert said[1] == "[2/6] Kiểm tra dữ liệu bằng Great Expectations (7 biểu, 7 xã của Huyện Bình Liêu)"
+    assert not (work / "data" / "processed" / "2024").exists() and not (work / "reports" / "2024").exists()
+    build.discard(built.moves)
+    assert not built.processed.exists() and not built.reports.exists()
+
+
+def test_the_steps_are_printed_in_the_language_of_the_request(tmp_path):
+    work, built, said = _staged(tmp_path, "en")
+    assert said[0] == f"[1/6] Reading the raw data of 2024 from {(work / 'data' / 'raw' / '2024').resolve()}"
+    assert said[1] == "[2/6] Validating the data with Great Expectations (7 forms, 7 communes of Huyện Bình Liêu)"
+    assert said[2].startswith("[3/6] Computing ") and said[2].endswith(
+        " indicators for each commune and Huyện Bình Liêu, and the trends on earlier periods")
