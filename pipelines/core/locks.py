@@ -20,9 +20,12 @@ from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
-from pipelines.core import publication
+from pipelines.core import publication, text
 from pipelines.core.errors import EXIT_LOCKED, BaocaoError
 from pipelines.core.folders import Folders
+
+
+LANG = "vi"  # a lock is taken before a command's language is known to this module
 
 
 class Locked(BaocaoError, RuntimeError):
@@ -39,7 +42,7 @@ def _holder(path: Path) -> str:
     """Who holds the lock, as its holder wrote it down: pid, command and start time (UTC)."""
     try:
         info = json.loads(path.with_suffix(".holder").read_text(encoding="utf-8"))
-        return f" (tiến trình {info['pid']}: {info['command']}, từ {info['since']})"
+        return text.t(LANG, "run.lock_holder", pid=info["pid"], command=info["command"], since=info["since"])
     except (OSError, ValueError, KeyError, TypeError):
         return ""
 
@@ -64,8 +67,7 @@ def period_lock(data_dir: Path | str, period: object, wait: float = 0) -> Iterat
     """Hold the lock of `period` in `data_dir`, waiting up to `wait` seconds for it. Yields whether
     a half-done publication of a killed run was rolled back."""
     path = lock_path(data_dir, period)
-    with _held(path, wait, lambda: f"kỳ {period} đang được một lần chạy khác xử lý{_holder(path)}; khóa {path}. "
-                                   f"Chờ lần chạy đó xong rồi chạy lại, hoặc dùng --wait GIÂY để chờ"):
+    with _held(path, wait, lambda: text.t(LANG, "run.locked", period=period, holder=_holder(path), lock=path)):
         since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         path.with_suffix(".holder").write_text(json.dumps(
             {"pid": os.getpid(), "command": " ".join(["baocao", *sys.argv[1:]])[:300], "since": since}), encoding="utf-8")
@@ -77,5 +79,5 @@ def reports_lock(reports_dir: Path | str, wait: float = 600) -> Iterator[None]:
     """Held while a run writes `index.html` and publishes: runs of different periods share the
     reports folder and its index."""
     path = Folders.at(reports_dir, reports_dir).index_lock
-    with _held(path, wait, lambda: f"thư mục báo cáo {reports_dir} đang được một lần chạy khác công bố (khóa {path})"):
+    with _held(path, wait, lambda: text.t(LANG, "run.reports_locked", folder=reports_dir, lock=path)):
         yield

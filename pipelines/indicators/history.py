@@ -35,12 +35,7 @@ def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope:
     found = []
     for earlier in same_kind_before(raw.periods(data_dir), period):
         frames = raw.read_period(data_dir, earlier)
-
-        def valid(communes: pd.DataFrame, earlier=earlier, frames=frames) -> bool:
-            return remembered.usable(data_dir, earlier, communes,
-                                     lambda: validation.validate_period(frames, earlier, communes).ok, remember)
-
-        tables = period_tables.tables(earlier, frames, cover, period, valid)
+        tables = period_tables.tables(earlier, frames, cover, period, _valid(data_dir, earlier, frames, remember))
         if tables.unusable == ABSENT:
             say(text.t(lang, "run.earlier_absent", period=earlier, unit=cover.aggregate.name))
         elif tables.unusable:
@@ -48,3 +43,11 @@ def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope:
         else:
             found.append(tables.indicators(cover, local).assign(rebased=tables.rebased))
     return found
+
+
+def _valid(data_dir: Path | str, earlier: Period, frames: dict[str, pd.DataFrame],
+           remember: bool) -> Callable[[pd.DataFrame], bool]:
+    """Whether an earlier period validates without errors against the communes it is checked
+    against: its verdict remembered from a run on the same bytes, or validated now."""
+    return lambda communes: remembered.usable(
+        data_dir, earlier, communes, lambda: validation.validate_period(frames, earlier, communes).ok, remember)
