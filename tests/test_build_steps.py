@@ -47,3 +47,20 @@ def test_the_steps_are_printed_in_the_language_of_the_request(tmp_path):
     assert said[1] == "[2/6] Validating the data with Great Expectations (7 forms, 7 communes of Huyện Bình Liêu)"
     assert said[2].startswith("[3/6] Computing ") and said[2].endswith(
         " indicators for each commune and Huyện Bình Liêu, and the trends on earlier periods")
+
+
+def test_a_manifest_is_written_and_read_back_in_one_place(tmp_path):
+    from pipelines.core.folders import Folders
+    from pipelines.publish import manifest
+
+    folders = Folders.at(tmp_path / "data", tmp_path / "reports")
+    record = manifest.Manifest("2024", "district:198", ["a"], {}, [("vi", "internal")], {"number": "12"}, "k" * 64,
+                               {"raw/2024/population.csv": "1" * 64}, {"reports/2024/a.pdf": "2" * 64},
+                               {"a": manifest.ReportEntry("r" * 64, ["reports/2024/a.pdf"])}, 0, {"fingerprint": "f"},
+                               {"python": "3.11"}, {"errors": 0, "warnings": 1}, "2025-01-05T00:00:00+00:00",
+                               {"read": 1.0}, manifest.LOG)
+    manifest.write(folders.reports_of(Period.parse("2024")), record)
+    assert manifest.read(folders, Period.parse("2024")) == record
+    written = (tmp_path / "reports" / "2024" / "manifest.json").read_text(encoding="utf-8")
+    assert written.startswith('{\n "code": {\n  "fingerprint": "f"\n },\n "failed": {},\n "inputs": {')
+    assert manifest.read(folders, Period.parse("2023")) is None
