@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.core import errors
+
 FILE = "baocao.yml"
 NOTES = Path("raw") / "notes.yml"
 UNIT_LISTS = ("legacy", "2025")  # the unit list in force: before / from 1 July 2025
@@ -26,7 +28,7 @@ TARGET_KEYS = {"indicator", "year", "value", "comparison", "source", "units"}
 PERIOD_KINDS = ("year", "half", "quarter")  # `period:` of a deployment: the kind of its reporting periods
 
 
-class SettingsError(ValueError):
+class SettingsError(errors.UsageError):
     """A settings file that cannot be used; the message names the file and the key."""
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import signal
 
+from pipelines.core import errors
+
 VARIABLE = "BAOCAO_KILL_AT"
 FAIL_REPORT = "BAOCAO_FAIL_REPORT"  # a report (file stem) whose making fails, as a broken notebook would
 
 
-class InjectedFailure(RuntimeError):
+class InjectedFailure(errors.RunError):
     """The failure `BAOCAO_FAIL_REPORT` asked for."""
 
 

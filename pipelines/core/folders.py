@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.core import errors
 
-class FolderError(ValueError):
+
+class FolderError(errors.UsageError):
     """Folders that would let one part of a run overwrite another's files."""
 
 

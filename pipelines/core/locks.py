@@ -21,9 +21,10 @@ from typing import Callable, Iterator
 from filelock import FileLock, Timeout
 
 from pipelines.core import publication
+from pipelines.core import errors
 
 
-class Locked(RuntimeError):
+class Locked(errors.PeriodBusy):
     """Another run holds the period's lock and did not let go within --wait seconds."""
 
 

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.core import errors
+
 LANGS = ("vi", "en")
 LOCALES = Path(__file__).parent.parent / "locales"
 
 
-class UnknownLanguage(ValueError):
+class UnknownLanguage(errors.UsageError):
     """A language with no message files."""
 
 

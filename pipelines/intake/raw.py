@@ -32,9 +32,10 @@ import pyarrow.compute as pc
 
 from pipelines.units.period import Period, PeriodError
 from pipelines.core.schema import Form, categories, forms  # noqa: F401 - the forms raw files follow
+from pipelines.core import errors
 
 
-class RawDataError(ValueError):
+class RawDataError(errors.DataError):
     """A raw file that cannot be read at all (missing, not a regular file, empty, not UTF-8, a header
     without its key columns or with a column twice, an oversized cell, a submissions log that does
     not match its forms): named with file, line, column and value, never as a traceback."""

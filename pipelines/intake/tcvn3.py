@@ -28,6 +28,8 @@ import codecs
 import re
 import unicodedata
 
+from pipelines.core import errors
+
 # Byte → letter, by runs of consecutive bytes (TCVN 5712:1993, VN3 subset; see the module docstring).
 _RUNS = {0xA1: "ĂÂÊÔƠƯĐăâêôơưđ", 0xB5: "àảãáạ", 0xBB: "ằẳẵắ", 0xC6: "ặầẩẫấậè", 0xCE: "ẻẽéẹềểễếệìỉ",
          0xDC: "ĩíịò", 0xE1: "ỏõóọồổỗốộờởỡớợù", 0xF1: "ủũúụừửữứựỳỷỹýỵ"}
@@ -42,7 +44,7 @@ _SPACES = "[ \u00a0\u202f\u2009]"  # spaces that group thousands: plain, no-brea
 SAFE = frozenset("\u00a0\u202f\u2009\u2013\u2014\u2018\u2019\u201c\u201d\u2026")  # spaces, dashes, quotes
 
 
-class Unreadable(ValueError):
+class Unreadable(errors.DataError):
     """Text that cannot be read with certainty; `message(lang, where)` says why, for an officer."""
 
     MESSAGES = {  # reason → (Vietnamese, English); {where} is the file, or file, line and column

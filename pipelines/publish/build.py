@@ -25,9 +25,10 @@ from pipelines.intake import raw
 from pipelines.publish import fanout, jobs, manifest
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
+from pipelines.core import errors
 
 
-class ReportsFailed(RuntimeError):
+class ReportsFailed(errors.ReportsNotMade):
     """Reports that could not be made, with `--publish-partial` not given: nothing is published."""
 
     def __init__(self, failures: list[fanout.Failure]):
@@ -36,12 +37,12 @@ class ReportsFailed(RuntimeError):
                          "(dùng --publish-partial để công bố các báo cáo đã làm được)")
 
 
-class NoNationalReport(RuntimeError):
+class NoNationalReport(errors.RunError):
     """`--scope national`: the data are validated and the indicators computed, but the report
     notebooks and file names know communes, districts and provinces only: nothing is published."""
 
 
-class ValidationFailed(RuntimeError):
+class ValidationFailed(errors.DataError, RuntimeError):
     """Blocking data problems: the run stops and nothing is published."""
 
     def __init__(self, problems):

@@ -16,9 +16,10 @@ from pipelines.core import deployment, formats
 from pipelines.units import reference
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Scope, national_name
+from pipelines.core import errors
 
 
-class InitRefused(ValueError):
+class InitRefused(errors.UsageError):
     """Nothing was written; the message says why."""
 
 

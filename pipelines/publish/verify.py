@@ -20,9 +20,10 @@ from pipelines.core.folders import Folders
 from pipelines.publish import build, manifest
 from pipelines.units.period import Period
 from pipelines.units.scope import Scope
+from pipelines.core import errors
 
 
-class NotVerifiable(ValueError):
+class NotVerifiable(errors.UsageError):
     """No manifest to verify against, or a document that is not a published output."""
 
 

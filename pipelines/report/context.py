@@ -18,6 +18,7 @@ import pandas as pd
 from pipelines.core import datasets, deployment, formats, text
 from pipelines.indicators import catalogue, trends
 from pipelines.units.period import Period
+from pipelines.core import errors
 
 EDITIONS = ("internal", "public")
 
@@ -34,7 +35,7 @@ LEVEL_WORDS = {"Thị trấn ": "township", "Xã ": "commune", "Phường ": "wa
 STATUS_WORDS = {"vi": trends.STATUS_VI, "en": trends.STATUS_EN}
 
 
-class UnitNotInData(ValueError):
+class UnitNotInData(errors.UsageError):
     """The unit asked for is not covered by the period's processed data."""
 
 

@@ -16,13 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
+from pipelines.core import errors
+
 REFORM_DATE = dt.date(2025, 7, 1)  # districts abolished, communes merged (Resolution 202/2025/QH15)
 KINDS = {"year": 1, "half": 2, "quarter": 4}  # kind → periods in a year
 _MARK = {"half": "H", "quarter": "Q"}
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<mark>[HQ])(?P<part>\d))?$")
 
 
-class PeriodError(ValueError):
+class PeriodError(errors.UsageError):
     """Text that is not a reporting period; the message says which forms are accepted."""
 
 

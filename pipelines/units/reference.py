@@ -16,11 +16,12 @@ from importlib import resources
 import pandas as pd
 
 from pipelines.units.period import Period
+from pipelines.core import errors
 
 LEVELS = ("province", "district", "commune")
 
 
-class UnknownUnit(ValueError):
+class UnknownUnit(errors.UsageError):
     """A unit code that is not in the list in force for the period."""
 
 
