@@ -31,17 +31,22 @@ class BaocaoError(Exception):
     values: dict[str, object] = {}
 
     @classmethod
-    def of(cls, key: str, **values: object):
+    def of(cls, key: str, /, **values: object):
         from pipelines.core.text import t  # here: text's UnknownLanguage is itself a BaocaoError
 
-        error = cls(t("vi", key, **values))
+        error = cls(t("vi", key, **_written(values, "vi")))
         error.key, error.values = key, values
         return error
 
     def text(self, lang: str) -> str:
         from pipelines.core.text import t
 
-        return t(lang, self.key, **self.values) if self.key else str(self)
+        return t(lang, self.key, **_written(self.values, lang)) if self.key else str(self)
+
+
+def _written(values: dict[str, object], lang: str) -> dict[str, object]:
+    """A value that reads differently by language is a function of the language (`lambda lang: …`)."""
+    return {name: value(lang) if callable(value) else value for name, value in values.items()}
 
 
 class DataError(BaocaoError, ValueError):

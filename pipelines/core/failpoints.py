@@ -32,4 +32,4 @@ def failing(report: str) -> None:
     """Fail the making of `report` when `BAOCAO_FAIL_REPORT` names it: a test sees that one failed
     report is listed while the others are made (a worker inherits the variable from the run)."""
     if os.environ.get(FAIL_REPORT) == report:
-        raise InjectedFailure(f"lỗi được gây ra để thử nghiệm ({FAIL_REPORT}={report})")
+        raise InjectedFailure.of("errors.injected", variable=FAIL_REPORT, report=report)

@@ -28,7 +28,7 @@ class UnknownLanguage(errors.UsageError):
 
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise UnknownLanguage(f"ngôn ngữ '{lang}' không hỗ trợ; dùng: {', '.join(LANGS)}")
+        raise UnknownLanguage.of("errors.unknown_language", lang=lang, langs=", ".join(LANGS))
     return lang
 
 
@@ -48,7 +48,7 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def t(lang: str, key: str, **values: object) -> str:
+def t(lang: str, key: str, /, **values: object) -> str:
     """The template `key` in `lang`, filled with `values`."""
     try:
         template = messages(lang)[key]
