@@ -22,7 +22,7 @@ from pathlib import Path
 from pipelines.cli.parser import REPORT_PARAMETERS, parser
 from pipelines.core.errors import (EXIT_DATA_ERRORS, EXIT_DIFFERS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK,
                                    EXIT_PARTIAL, EXIT_WARNINGS, BaocaoError, UsageError)
-from pipelines.core.text import t
+from pipelines.core.text import failure, t
 
 LOG: list[str] = []  # every line a command printed, for its log file
 
@@ -74,13 +74,13 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or name.strip() not in REPORT_PARAMETERS:
-            raise UsageError.of("cli.bad_param", pair=pair, names=", ".join(REPORT_PARAMETERS))
+            raise failure(UsageError, "cli.bad_param", pair=pair, names=", ".join(REPORT_PARAMETERS))
         found[name.strip()] = value.strip()
     if found.get("report_date"):  # checked here, not 30 s later inside a notebook
         try:
             dt.date.fromisoformat(found["report_date"])
         except ValueError:
-            raise UsageError.of("cli.bad_report_date", value=found["report_date"]) from None
+            raise failure(UsageError, "cli.bad_report_date", value=found["report_date"]) from None
     return found
 
 

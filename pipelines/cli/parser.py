@@ -3,6 +3,11 @@
 Why apart from the commands: values that carry meaning (a period, a scope, a list of variants) are
 parsed into their types at this edge, with a message in Vietnamese naming what was typed, and
 argparse's definitions are long; the commands (pipelines.cli) only use what this gives them.
+
+The help texts and argparse's own messages stay here, in Vietnamese only, on purpose: they are
+written before --lang is parsed (argparse prints them while parsing, and adds its own English words
+around them), so no language choice could reach them; moving them to the locale store would give
+one language a reader cannot choose, at the cost of a lookup per option at every start.
 """
 
 from __future__ import annotations

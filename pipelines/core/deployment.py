@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.core import errors
+from pipelines.core.text import failure
 
 FILE = "baocao.yml"
 NOTES = Path("raw") / "notes.yml"
@@ -89,9 +90,9 @@ def load(data_dir: Path | str) -> Deployment:
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise SettingsError.of("errors.settings.unreadable", path=path, kind=error.__class__.__name__, error=error) from None
+        raise failure(SettingsError, "errors.settings.unreadable", path=path, kind=error.__class__.__name__, error=error) from None
     if not isinstance(spec, dict):
-        raise SettingsError.of("errors.settings.not_a_table", path=path)
+        raise failure(SettingsError, "errors.settings.not_a_table", path=path)
     unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period"}
     if unknown:
         raise _fail(path, sorted(unknown)[0], "unknown")
@@ -118,7 +119,7 @@ def dataset_notes(data_dir: Path | str, lang: str) -> str:
         return ""
     notes = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(notes, dict):
-        raise SettingsError.of("errors.settings.notes", path=path)
+        raise failure(SettingsError, "errors.settings.notes", path=path)
     return str(notes.get(lang) or notes.get("vi") or "").strip()
 
 

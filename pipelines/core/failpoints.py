@@ -14,6 +14,7 @@ import os
 import signal
 
 from pipelines.core import errors
+from pipelines.core.text import failure
 
 VARIABLE = "BAOCAO_KILL_AT"
 FAIL_REPORT = "BAOCAO_FAIL_REPORT"  # a report (file stem) whose making fails, as a broken notebook would
@@ -32,4 +33,4 @@ def failing(report: str) -> None:
     """Fail the making of `report` when `BAOCAO_FAIL_REPORT` names it: a test sees that one failed
     report is listed while the others are made (a worker inherits the variable from the run)."""
     if os.environ.get(FAIL_REPORT) == report:
-        raise InjectedFailure.of("errors.injected", variable=FAIL_REPORT, report=report)
+        raise failure(InjectedFailure, "errors.injected", variable=FAIL_REPORT, report=report)

@@ -28,7 +28,7 @@ class UnknownLanguage(errors.UsageError):
 
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise UnknownLanguage.of("errors.unknown_language", lang=lang, langs=", ".join(LANGS))
+        raise failure(UnknownLanguage, "errors.unknown_language", lang=lang, langs=", ".join(LANGS))
     return lang
 
 
@@ -55,3 +55,14 @@ def t(lang: str, key: str, /, **values: object) -> str:
     except KeyError:
         raise KeyError(f"pipelines/locales/{lang}: thiếu khóa '{key}'") from None
     return template.format(**values)
+
+
+def failure(kind: type[errors.BaocaoError], key: str, /, **values: object) -> errors.BaocaoError:
+    """A failure of class `kind` whose message is the template `key`: Vietnamese as `str`, in any
+    language by `error.text(lang)`. A value that reads differently by language is a function of it."""
+    def written(lang: str) -> str:
+        return t(lang, key, **{name: value(lang) if callable(value) else value for name, value in values.items()})
+
+    error = kind(written("vi"))
+    error.key, error.values, error.written = key, values, written
+    return error

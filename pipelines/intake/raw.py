@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 from pipelines.units.period import Period, PeriodError
 from pipelines.core.schema import Form, categories, forms  # noqa: F401 - the forms raw files follow
 from pipelines.core import errors, formats
-from pipelines.core.text import t
+from pipelines.core.text import failure, t
 
 
 class RawDataError(errors.DataError):
@@ -59,11 +59,11 @@ def _regular(path: Path) -> None:
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
-        raise RawDataError.of("errors.raw.missing", file=path.name, path=path) from None
+        raise failure(RawDataError, "errors.raw.missing", file=path.name, path=path) from None
     if stat.S_ISLNK(mode):
-        raise RawDataError.of("errors.raw.symlink", file=path.name, path=path)
+        raise failure(RawDataError, "errors.raw.symlink", file=path.name, path=path)
     if not stat.S_ISREG(mode):
-        raise RawDataError.of("errors.raw.not_regular", file=path.name, path=path)
+        raise failure(RawDataError, "errors.raw.not_regular", file=path.name, path=path)
 
 
 def _start(cell: str) -> str:
@@ -76,9 +76,9 @@ def _text(path: Path) -> str:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise RawDataError.of("errors.raw.not_utf8", file=path.name, position=err.start) from None
+        raise failure(RawDataError, "errors.raw.not_utf8", file=path.name, position=err.start) from None
     if not text.strip():
-        raise RawDataError.of("errors.raw.empty", file=path.name)
+        raise failure(RawDataError, "errors.raw.empty", file=path.name)
     return text
 
 
@@ -128,7 +128,7 @@ def _rows(path: Path, text: str | None = None) -> tuple[list[str], list[list[str
             for j, cell in enumerate(row):
                 if len(cell) > MAX_CELL:
                     column = names[j] if j < len(names) else (lambda lang, n=j + 1: t(lang, "errors.raw.nth_column", n=n))
-                    raise RawDataError.of("errors.raw.long_cell", file=path.name, line=begin, column=column,
+                    raise failure(RawDataError, "errors.raw.long_cell", file=path.name, line=begin, column=column,
                                           size=functools.partial(formats.number, len(cell), 0), limit=MAX_CELL,
                                           start=_start(cell))
             if header is None:
@@ -146,13 +146,13 @@ def _check_header(path: Path, header: list[str]) -> None:
     pandas error with no file or line ("cannot reindex…", KeyError 'commune_code')."""
     for j, name in enumerate(header):
         if name in header[:j]:
-            raise RawDataError.of("errors.raw.column_twice", file=path.name, name=name, first=header.index(name) + 1,
+            raise failure(RawDataError, "errors.raw.column_twice", file=path.name, name=name, first=header.index(name) + 1,
                                   second=j + 1)
     form = next((f for f in forms().values() if f.file == path.name), None)
     missing = [c for c in form.key if c not in header] if form else []
     if missing:
         found = ", ".join(header[:20]) + (", …" if len(header) > 20 else "") or (lambda lang: t(lang, "errors.raw.no_columns"))
-        raise RawDataError.of("errors.raw.missing_keys", file=path.name, missing=", ".join(missing), form=form.name,
+        raise failure(RawDataError, "errors.raw.missing_keys", file=path.name, missing=", ".join(missing), form=form.name,
                               found=found)
 
 
@@ -193,12 +193,12 @@ def submissions(folder: Path | str) -> list[dict]:
         return []
     header, rows, lines = _rows(path)
     if header != list(LOG_COLUMNS):
-        raise RawDataError.of("errors.raw.log_header", log=LOG, columns=",".join(LOG_COLUMNS))
+        raise failure(RawDataError, "errors.raw.log_header", log=LOG, columns=",".join(LOG_COLUMNS))
     out = []
     for cells, line in zip(rows, lines):
         entry = dict(zip(LOG_COLUMNS, cells + [""] * (len(LOG_COLUMNS) - len(cells))), line=line)
         if not entry["rows"].isdigit() or int(entry["rows"]) < 1 or entry["form"] not in forms():
-            raise RawDataError.of("errors.raw.log_entry", log=LOG, line=line, form=entry["form"], rows=entry["rows"])
+            raise failure(RawDataError, "errors.raw.log_entry", log=LOG, line=line, form=entry["form"], rows=entry["rows"])
         out.append({**entry, "rows": int(entry["rows"])})
     return out
 
@@ -210,14 +210,14 @@ def split(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[dic
     log = [e for e in submissions(path.parent) if e["kind"] == "correction" and forms()[e["form"]].file == path.name]
     start = len(frame) - sum(e["rows"] for e in log)
     if start < 0:
-        raise RawDataError.of("errors.raw.log_rows", file=path.name, log=LOG, logged=len(frame) - start, rows=len(frame))
+        raise failure(RawDataError, "errors.raw.log_rows", file=path.name, log=LOG, logged=len(frame) - start, rows=len(frame))
     blocks = []
     for entry in log:
         block = frame.iloc[start:start + entry["rows"]]
         start += entry["rows"]
         codes = sorted(set(block["commune_code"].fillna("")))
         if codes != [entry["commune_code"]]:
-            raise RawDataError.of("errors.raw.log_commune", file=path.name, first=block.index[0], last=block.index[-1],
+            raise failure(RawDataError, "errors.raw.log_commune", file=path.name, first=block.index[0], last=block.index[-1],
                                   log=LOG, line=entry["line"], code=entry["commune_code"], codes=", ".join(codes))
         blocks.append((entry, block))
     return frame.iloc[:len(frame) - sum(e["rows"] for e in log)], blocks
@@ -227,7 +227,7 @@ def read_period(data_dir: Path | str, period: Period) -> dict[str, pd.DataFrame]
     """Every form of a period as text frames, keyed by form name (latest submission of each commune)."""
     folder = period_dir(data_dir, period)
     if not folder.is_dir():
-        raise RawDataError.of("errors.raw.no_folder", period=period, folder=folder)
+        raise failure(RawDataError, "errors.raw.no_folder", period=period, folder=folder)
     return {name: read_form(folder / form.file) for name, form in forms().items()}
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 from pipelines.core import errors
+from pipelines.core.text import failure
 
 REFORM_DATE = dt.date(2025, 7, 1)  # districts abolished, communes merged (Resolution 202/2025/QH15)
 KINDS = {"year": 1, "half": 2, "quarter": 4}  # kind → periods in a year
@@ -44,7 +45,7 @@ class Period:
         m = _PATTERN.match(text)
         kind = {None: "year", "H": "half", "Q": "quarter"}[m["mark"]] if m else None
         if not m or not 1 <= int(m["part"] or 1) <= KINDS[kind] or not 1900 < int(m["year"]) < 2200:
-            raise PeriodError.of("errors.period.invalid", value=str(value).strip())
+            raise failure(PeriodError, "errors.period.invalid", value=str(value).strip())
         return cls(int(m["year"]), kind, int(m["part"] or 1))
 
     @classmethod
@@ -52,7 +53,7 @@ class Period:
         """The last period of `kind` that ended before `today`: what a scheduled run publishes
         (`--period latest`; on 29 November 2026: 2025, 2026-H1 or 2026-Q3)."""
         if kind not in KINDS:
-            raise PeriodError.of("errors.period.kind", kind=kind, kinds=", ".join(KINDS))
+            raise failure(PeriodError, "errors.period.kind", kind=kind, kinds=", ".join(KINDS))
         today = today or dt.date.today()
         found = cls(today.year, kind, KINDS[kind])
         while found.end >= today:

@@ -71,7 +71,7 @@ def unit(period: object, code: str, level: str | None = None) -> pd.Series:
     table = units(period)
     hits = table[(table["code"] == code) & ((table["level"] == level) if level else True)]
     if hits.empty:
-        raise UnknownUnit.of("errors.unknown_unit", code=code, period=period)
+        raise text.failure(UnknownUnit, "errors.unknown_unit", code=code, period=period)
     return hits.iloc[0]
 
 

@@ -48,7 +48,7 @@ class Scope:
             return cls(NATIONAL, "")
         level, _, code = str(value).partition(":")
         if level not in LEVELS or not code.isdigit():
-            raise UsageError.of("errors.scope.invalid", value=value)
+            raise text.failure(UsageError, "errors.scope.invalid", value=value)
         return cls(level, code)
 
     def __str__(self) -> str:
@@ -79,7 +79,7 @@ def default(period: Period, deployment: Deployment) -> Scope:
     entry = deployment.default_scope.get(period.unit_list)
     if not entry:
         where = deployment.path or (lambda lang: text.t(lang, "errors.scope.settings_file", file=FILE))
-        raise UsageError.of("errors.scope.no_default", period=period, unit_list=period.unit_list, where=where)
+        raise text.failure(UsageError, "errors.scope.no_default", period=period, unit_list=period.unit_list, where=where)
     return Scope.parse(entry)
 
 
@@ -112,7 +112,7 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
     if scope.level == NATIONAL:
         return _national(period, reported_codes, commune_reports)
     if scope.level == "district" and not legacy:
-        raise UsageError.of("errors.scope.no_district", period=period)
+        raise text.failure(UsageError, "errors.scope.no_district", period=period)
     own = reference.unit(period, scope.code, scope.level)
     if scope.level == "commune":
         parent_level = "district" if legacy else "province"
@@ -125,7 +125,7 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
         communes = reference.communes_of(period, parent["code"], "province")
         communes = communes[communes["code"].isin(reported_codes)]
     if communes.empty:
-        raise UsageError.of("errors.scope.no_communes_in", period=period, parent=parent["name"])
+        raise text.failure(UsageError, "errors.scope.no_communes_in", period=period, parent=parent["name"])
     communes = communes[["code", "name"]].reset_index(drop=True)
     aggregate = Aggregate(str(parent["level"]), str(parent["code"]), str(parent["name"]), tuple(communes["code"]))
     reports = [(str(own["level"]), str(own["code"]), str(own["name"]))]
@@ -146,7 +146,7 @@ def _national(period: Period, reported_codes: list[str], commune_reports: bool) 
     table = reference.units(period)
     communes = table[(table["level"] == "commune") & table["code"].isin(list(reported_codes))]
     if communes.empty:
-        raise UsageError.of("errors.scope.no_communes", period=period)
+        raise text.failure(UsageError, "errors.scope.no_communes", period=period)
     communes = communes[["code", "name"]].drop_duplicates("code").sort_values("code").reset_index(drop=True)
     name = national_name()
     reports = [(NATIONAL, "", name)]
