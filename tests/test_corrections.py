@@ -129,7 +129,7 @@ def test_a_correction_must_say_who_and_why(tmp_path, capsys, by, reason):
     assert (done.returncode, done.stderr) == (2, "LỖI: bản sửa (--replace) phải ghi người sửa (--by) và lý do (--reason)\n")
     english = baocao_here(capsys, "ingest", "--period", PERIOD, "--data-dir", data, "--lang", "en", "--replace",
                           "--by", by, "--reason", reason, filled_template(tmp_path, change=corrected))
-    assert english.stderr == "LỖI: a correction (--replace) must name who makes it (--by) and why (--reason)\n"
+    assert english.stderr == "ERROR: a correction (--replace) must name who makes it (--by) and why (--reason)\n"
     assert tree_bytes(data / "raw") == before
 
 

@@ -283,7 +283,7 @@ def test_cli_ingest_refuses_with_the_reason_and_exit_2(tmp_path, capsys):
     assert done.stderr == 'LỖI: population.csv dòng 3: mã xã 06847 là "Xã Đồng Văn", không phải "Xã Đồng Tâm"\n'
     assert tree_bytes(data / "raw") == before
     english = cli.main(["ingest", "--period", PERIOD, "--data-dir", str(data), "--lang", "en", str(inbox(tmp_path, "empty.csv", b""))])
-    assert (english, capsys.readouterr().err) == (2, "LỖI: empty.csv: empty file\n")  # same entry point, in process
+    assert (english, capsys.readouterr().err) == (2, "ERROR: empty.csv: empty file\n")  # same entry point, in process; English throughout
 
 
 def _with_cached_value(data: bytes, formula: bytes, value: bytes) -> bytes:

@@ -2,12 +2,14 @@
 
 Made for a scheduled run nobody watches: every step is printed as it starts, written to a log
 file per run (`<data-dir>/logs/`), the exit status says what happened and the reason goes to
-stderr. Exit status: 0 done; 1 warnings only (`validate`) or a file that differs (`verify`);
-2 data errors (nothing published, nothing ingested); 3 any other failure (a bad argument, folders
-that overlap, a crash, a Dask cluster out of reach); 4 another run holds the period (see --wait);
-5 some reports could not be made, nothing published; 6 the same, the others published as asked
-(`--publish-partial`). Commands on a period hold
-its lock (pipelines.core.locks) from start to end.
+stderr, in the language of the command's --lang. Exit status (pipelines.core.errors): 0 done;
+1 warnings only (`validate`) or a file that differs (`verify`); 2 data errors (nothing published,
+nothing ingested); 3 any other failure (a bad argument, folders that overlap, a crash, a Dask cluster
+out of reach); 4 another run holds the period (see --wait); 5 some reports could not be made,
+nothing published; 6 the same, the others published as asked (`--publish-partial`). A failure
+carries its status (`BaocaoError.exit_status`), mapped here in one place (`_command`); anything
+else is a defect, reported in one line with status 3. Commands on a period hold its lock
+(pipelines.core.locks) from start to end.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ import sys
 from pathlib import Path
 
 from pipelines.cli.parser import REPORT_PARAMETERS, parser
-
-EXIT_OK, EXIT_WARNINGS, EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
-EXIT_DIFFERS = 1  # `verify`: a published file is not what the manifest and the inputs give
-EXIT_REPORTS_FAILED, EXIT_PARTIAL = 5, 6  # `run`: reports failed, nothing published / published without them
-
+from pipelines.core.errors import (EXIT_DATA_ERRORS, EXIT_DIFFERS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK,
+                                   EXIT_PARTIAL, EXIT_WARNINGS, BaocaoError, UsageError)
+from pipelines.core.text import failure, t
 
 LOG: list[str] = []  # every line a command printed, for its log file
+
+
+def _lang(args) -> str:
+    """The language of the command's messages: its --lang, the first of `run --lang`, else Vietnamese."""
+    lang = getattr(args, "lang", None) or "vi"
+    return lang if isinstance(lang, str) else lang[0]
 
 
 def _say(line: str) -> None:
@@ -32,9 +38,10 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def _fail(reason: object, status: int) -> int:
-    LOG.append(f"LỖI: {reason}")
-    print(f"LỖI: {reason}", file=sys.stderr)
+def _fail(lang: str, reason: object, status: int) -> int:
+    line = t(lang, "cli.failed", reason=reason)
+    LOG.append(line)
+    print(line, file=sys.stderr)
     return status
 
 
@@ -48,7 +55,7 @@ def _write_log(args, status: int) -> None:
     path = Folders.at(args.data_dir).log(f"{args.period}-{stamp}-{args.command}-{os.getpid()}.log")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join([*LOG, f"mã thoát: {status}"]) + "\n", encoding="utf-8")
+        path.write_text("\n".join([*LOG, t(_lang(args), "cli.exit_status", status=status)]) + "\n", encoding="utf-8")
     except OSError:
         pass  # no log is no reason to change the outcome
 
@@ -60,7 +67,7 @@ def _latest(args) -> None:
         from pipelines.units.period import Period
 
         args.period = Period.latest(deployment.load(args.data_dir).period_kind)
-        _say(f"Kỳ gần nhất đã kết thúc: {args.period}")
+        _say(t(_lang(args), "cli.latest", period=args.period))
 
 
 def _parameters(pairs: list[str]) -> dict[str, str]:
@@ -69,14 +76,13 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or name.strip() not in REPORT_PARAMETERS:
-            raise ValueError(f"--param '{pair}' không hợp lệ: dùng TÊN=GIÁ_TRỊ với TÊN là {', '.join(REPORT_PARAMETERS)}")
+            raise failure(UsageError, "cli.bad_param", pair=pair, names=", ".join(REPORT_PARAMETERS))
         found[name.strip()] = value.strip()
     if found.get("report_date"):  # checked here, not 30 s later inside a notebook
         try:
             dt.date.fromisoformat(found["report_date"])
         except ValueError:
-            raise ValueError(f"--param report_date={found['report_date']}: cần ngày dạng NNNN-TT-NN, "
-                             "ví dụ report_date=2025-01-05") from None
+            raise failure(UsageError, "cli.bad_report_date", value=found["report_date"]) from None
     return found
 
 
@@ -91,21 +97,21 @@ def _run(args) -> int:
     req = dataclasses.replace(req, pool=fanout.Pool(args.jobs, args.scheduler or ""), publish_partial=args.publish_partial)
     try:
         published = run.publish_request(req, say=_say, force=args.force, log=LOG)
-    except run.ValidationFailed as failure:
+    except run.ValidationFailed as failure:  # the problems, then the reason and status (`_command`)
         for problem in failure.problems:
             print(problem.message, file=sys.stderr)
-        return _fail(failure, EXIT_DATA_ERRORS)
+        raise
     except run.ReportsFailed as failure:
         for failed in failure.failures:
             print(f"{failed.job.stem}: {failed.reason}", file=sys.stderr)
-        return _fail(failure, EXIT_REPORTS_FAILED)
+        raise
     if not published.unchanged:
-        _say(text.t(req.lang, "run.done", reports="\n      ".join(str(p) for p in published.reports)))
+        _say(t(req.lang, "cli.done", result="\n      ".join(str(p) for p in published.reports)))
     if published.failed:
         for stem, reason in published.failed.items():
             print(f"{stem}: {reason}", file=sys.stderr)
-        return _fail(f"đã công bố {len(published.reports)} báo cáo; {len(published.failed)} báo cáo không làm được "
-                     "(liệt kê ở trên), chạy lại sau khi sửa", EXIT_PARTIAL)
+        return _fail(req.lang, t(req.lang, "cli.partial", published=len(published.reports), failed=len(published.failed)),
+                     EXIT_PARTIAL)
     return EXIT_OK
 
 
@@ -114,7 +120,7 @@ def _verify(args) -> int:
     from pipelines.publish import verify
 
     same = verify.verify(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang, rebuild=not args.quick)
-    _say(text.t(args.lang, "run.verify_same" if same else "run.verify_differs"))
+    _say(t(args.lang, "cli.verified" if same else "cli.not_verified"))
     return EXIT_OK if same else EXIT_DIFFERS
 
 
@@ -141,19 +147,16 @@ def _template(args) -> int:
     from pipelines.intake import template
 
     path = template.write_template(args.period, args.unit, args.out)
-    _say(f"Đã tạo biểu mẫu: {path}")
+    _say(t(args.lang, "cli.template_made", path=path))
     return EXIT_OK
 
 
 def _ingest(args) -> int:
     from pipelines.intake import ingest
 
-    try:
-        result = ingest.ingest(args.period, args.files, args.data_dir, say=_say, lang=args.lang,
-                               replace=args.replace, by=args.by, reason=args.reason)
-    except ingest.IntakeRefused as refused:
-        return _fail(refused, EXIT_DATA_ERRORS)
-    _say(f"Xong: {result}")
+    result = ingest.ingest(args.period, args.files, args.data_dir, say=_say, lang=args.lang,
+                           replace=args.replace, by=args.by, reason=args.reason)
+    _say(t(args.lang, "cli.done", result=result))
     return EXIT_OK
 
 
@@ -185,12 +188,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args) -> int:
+    """The command's status: what it returns, or the status its failure carries (pipelines.core.errors)."""
     from pipelines.core import locks
     from pipelines.core.folders import Folders
-    from pipelines.intake.raw import RawDataError
 
     command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "template": _template,
                "ingest": _ingest, "init": _init, "sample": _sample}[args.command]
+    lang = _lang(args)
     try:
         _latest(args)
         if hasattr(args, "param"):
@@ -200,16 +204,14 @@ def _command(args) -> int:
         Folders.checked(args.data_dir, getattr(args, "reports_dir", None))  # before the lock is made in data_dir
         with locks.period_lock(args.data_dir, args.period, args.wait) as rolled_back:
             if rolled_back:
-                _say(f"Đã hoàn tác lần công bố kỳ {args.period} bị ngắt giữa chừng: giữ nguyên bản đã công bố trước đó")
+                _say(t(lang, "cli.rolled_back", period=args.period))
             return command(args)
-    except RawDataError as error:
-        return _fail(error, EXIT_DATA_ERRORS)
-    except locks.Locked as error:
-        return _fail(error, EXIT_LOCKED)
+    except BaocaoError as error:
+        return _fail(lang, error.text(lang), error.exit_status)
     except KeyboardInterrupt:
-        return _fail("bị ngắt; báo cáo đã công bố trước đó được giữ nguyên", 130)
-    except Exception as error:  # noqa: BLE001 - an unattended run must end with a reason, not a traceback
-        return _fail(error, EXIT_FAILED)
+        return _fail(lang, t(lang, "cli.interrupted"), EXIT_INTERRUPTED)
+    except Exception as error:  # noqa: BLE001 - a defect: an unattended run must end with a reason, not a traceback
+        return _fail(lang, str(error) or type(error).__name__, EXIT_FAILED)
 
 
 if __name__ == "__main__":

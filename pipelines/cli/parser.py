@@ -3,12 +3,19 @@
 Why apart from the commands: values that carry meaning (a period, a scope, a list of variants) are
 parsed into their types at this edge, with a message in Vietnamese naming what was typed, and
 argparse's definitions are long; the commands (pipelines.cli) only use what this gives them.
+
+The help texts and argparse's own messages stay here, in Vietnamese only, on purpose: they are
+written before --lang is parsed (argparse prints them while parsing, and adds its own English words
+around them), so no language choice could reach them; moving them to the locale store would give
+one language a reader cannot choose, at the cost of a lookup per option at every start.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+from pipelines.core.text import LANGS
 
 # Parameters of the report notebook that say who issues the document, set per run with --param.
 REPORT_PARAMETERS = ("issuing_body", "place", "number", "report_date", "signer", "signer_title", "recipients")
@@ -18,7 +25,7 @@ def _dirs(command: argparse.ArgumentParser, lang: bool = True) -> None:
     command.add_argument("--data-dir", type=Path, default=Path("data"), help="thư mục chứa raw/ và processed/ (mặc định: data)")
     command.add_argument("--reports-dir", type=Path, default=Path("reports"), help="thư mục báo cáo (mặc định: reports)")
     if lang:
-        command.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ thông báo (mặc định: vi)")
+        command.add_argument("--lang", choices=LANGS, default="vi", help="ngôn ngữ thông báo (mặc định: vi)")
 
 
 def _choices(allowed: tuple[str, ...]):
@@ -88,7 +95,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--edition", type=_choices(("internal", "public")), default=None,
                      help="ấn bản: internal (nội bộ, đủ số liệu), public (công khai, ẩn số nhỏ nhạy cảm), "
                           "hoặc internal,public (mặc định: theo project.yml)")
-    run.add_argument("--lang", type=_choices(("vi", "en")), default=None,
+    run.add_argument("--lang", type=_choices(LANGS), default=None,
                      help="ngôn ngữ báo cáo: vi, en hoặc vi,en; thông báo theo ngôn ngữ đầu tiên (mặc định: theo project.yml)")
     run.add_argument("--param", action="append", default=[], metavar="TÊN=GIÁ_TRỊ",
                      help="tham số văn bản của báo cáo chính (không áp cho phiếu từng xã): "

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.core import errors
 from pipelines.core.folders import Folders
+from pipelines.core.text import failure
 
 FILE = "baocao.yml"
 NOTES = Folders.at(".").notes  # relative to the data folder
@@ -28,7 +30,7 @@ TARGET_KEYS = {"indicator", "year", "value", "comparison", "source", "units"}
 PERIOD_KINDS = ("year", "half", "quarter")  # `period:` of a deployment: the kind of its reporting periods
 
 
-class SettingsError(ValueError):
+class SettingsError(errors.UsageError):
     """A settings file that cannot be used; the message names the file and the key."""
 
 
@@ -55,28 +57,29 @@ class Deployment:
     period_kind: str = "year"  # year, half or quarter: what `--period latest` means
 
 
-def _fail(path: Path, key: str, why: str) -> SettingsError:
-    return SettingsError(f"{path}: mục '{key}' {why}")
+def _fail(path: Path, key: str, why: str, **values: object) -> SettingsError:
+    """`<path>: mục '<key>' <why>`: the message `errors.settings.<why>`."""
+    return SettingsError.of(f"errors.settings.{why}", path=path, key=key, **values)
 
 
 def _targets(path: Path, entries: object) -> tuple[LocalTarget, ...]:
     if not isinstance(entries, list):
-        raise _fail(path, "targets", "phải là một danh sách")
+        raise _fail(path, "targets", "list")
     found = []
     for i, entry in enumerate(entries, 1):
         key = f"targets[{i}]"
         if not isinstance(entry, dict) or set(entry) != TARGET_KEYS:
-            raise _fail(path, key, f"cần đúng các khóa {', '.join(sorted(TARGET_KEYS))}")
+            raise _fail(path, key, "target_keys", keys=", ".join(sorted(TARGET_KEYS)))
         if entry["comparison"] not in (">=", "<"):
-            raise _fail(path, f"{key}.comparison", "phải là '>=' hoặc '<'")
+            raise _fail(path, f"{key}.comparison", "comparison")
         units = entry["units"]
         if not isinstance(units, list) or not units or not all(isinstance(u, str) and ":" in u for u in units):
-            raise _fail(path, f"{key}.units", "phải là danh sách đơn vị dạng district:<mã>, commune:<mã>")
+            raise _fail(path, f"{key}.units", "units")
         try:
             found.append(LocalTarget(str(entry["indicator"]), int(entry["year"]), float(entry["value"]),
                                      entry["comparison"], str(entry["source"]), tuple(units)))
         except (TypeError, ValueError):
-            raise _fail(path, key, "có năm hoặc giá trị không phải số") from None
+            raise _fail(path, key, "not_numbers") from None
     return tuple(found)
 
 
@@ -88,23 +91,23 @@ def load(data_dir: Path | str) -> Deployment:
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise SettingsError(f"{path}: không đọc được ({error.__class__.__name__}: {error})") from None
+        raise failure(SettingsError, "errors.settings.unreadable", path=path, kind=error.__class__.__name__, error=error) from None
     if not isinstance(spec, dict):
-        raise SettingsError(f"{path}: phải là một bảng khóa: giá trị")
+        raise failure(SettingsError, "errors.settings.not_a_table", path=path)
     unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period"}
     if unknown:
-        raise _fail(path, sorted(unknown)[0], "không có trong cấu hình (xem README)")
+        raise _fail(path, sorted(unknown)[0], "unknown")
     scopes = spec.get("default_scope") or {}
     each = spec.get("commune_reports") or {}
     for key, table in (("default_scope", scopes), ("commune_reports", each)):
         if not isinstance(table, dict) or set(map(str, table)) - set(UNIT_LISTS):
-            raise _fail(path, key, f"phải theo danh mục đơn vị: {', '.join(UNIT_LISTS)}")
+            raise _fail(path, key, "unit_lists", lists=", ".join(UNIT_LISTS))
     report = spec.get("report") or {}
     if not isinstance(report, dict) or set(report) - set(REPORT_KEYS):
-        raise _fail(path, "report", f"chỉ nhận {', '.join(REPORT_KEYS)}")
+        raise _fail(path, "report", "report", keys=", ".join(REPORT_KEYS))
     kind = str(spec.get("period") or "year")
     if kind not in PERIOD_KINDS:
-        raise _fail(path, "period", f"phải là một trong {', '.join(PERIOD_KINDS)}")
+        raise _fail(path, "period", "period", kinds=", ".join(PERIOD_KINDS))
     return Deployment(path, {str(k): str(v) for k, v in scopes.items()}, {str(k): bool(v) for k, v in each.items()},
                       tuple(spec.get("languages") or ()), tuple(spec.get("editions") or ()),
                       {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []), kind)
@@ -117,7 +120,7 @@ def dataset_notes(data_dir: Path | str, lang: str) -> str:
         return ""
     notes = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(notes, dict):
-        raise SettingsError(f"{path}: phải có dạng 'vi: …' và 'en: …'")
+        raise failure(SettingsError, "errors.settings.notes", path=path)
     return str(notes.get(lang) or notes.get("vi") or "").strip()
 
 

@@ -19,9 +19,26 @@ EXIT_INTERRUPTED = 130
 
 
 class BaocaoError(Exception):
-    """A failure with a message a user can act on. Subclasses set `exit_status`."""
+    """A failure with a message a user can act on. Subclasses set `exit_status`.
+
+    Made by `pipelines.core.text.failure(cls, key, **values)`, the message is a template of the
+    locale store: `str(error)` is Vietnamese (what a log, a test or a caller without a language
+    reads) and `text(lang)` writes it in the language of the command that reports it. Made with a
+    message, that message in every language: the module that raised it already wrote it in the
+    language asked (ingest does). This module holds no words, so the locale store may use it."""
 
     exit_status = EXIT_FAILED
+    key: str | None = None
+    values: dict[str, object] = {}
+
+    def text(self, lang: str) -> str:
+        """The message in `lang`: a failure made by `pipelines.core.text.failure` is written from its
+        template; any other carries one message, already in the language asked."""
+        return self.written(lang) if self.key else str(self)
+
+    @staticmethod
+    def written(lang: str) -> str:  # pragma: no cover - set per failure by pipelines.core.text.failure
+        raise NotImplementedError
 
 
 class DataError(BaocaoError, ValueError):
@@ -36,3 +53,15 @@ class UsageError(BaocaoError, ValueError):
 
 class RunError(BaocaoError, RuntimeError):
     """Something the run could not do (a cluster out of reach, a kernel that would not start): exit 3."""
+
+
+class PeriodBusy(BaocaoError, RuntimeError):
+    """Another run holds the period (or the reports folder): exit 4."""
+
+    exit_status = EXIT_LOCKED
+
+
+class ReportsNotMade(BaocaoError, RuntimeError):
+    """Some reports could not be made and nothing was published: exit 5."""
+
+    exit_status = EXIT_REPORTS_FAILED

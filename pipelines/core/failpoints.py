@@ -13,11 +13,14 @@ from __future__ import annotations
 import os
 import signal
 
+from pipelines.core import errors
+from pipelines.core.text import failure
+
 VARIABLE = "BAOCAO_KILL_AT"
 FAIL_REPORT = "BAOCAO_FAIL_REPORT"  # a report (file stem) whose making fails, as a broken notebook would
 
 
-class InjectedFailure(RuntimeError):
+class InjectedFailure(errors.RunError):
     """The failure `BAOCAO_FAIL_REPORT` asked for."""
 
 
@@ -30,4 +33,4 @@ def failing(report: str) -> None:
     """Fail the making of `report` when `BAOCAO_FAIL_REPORT` names it: a test sees that one failed
     report is listed while the others are made (a worker inherits the variable from the run)."""
     if os.environ.get(FAIL_REPORT) == report:
-        raise InjectedFailure(f"lỗi được gây ra để thử nghiệm ({FAIL_REPORT}={report})")
+        raise failure(InjectedFailure, "errors.injected", variable=FAIL_REPORT, report=report)

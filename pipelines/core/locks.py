@@ -20,18 +20,15 @@ from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
-from pipelines.core import publication, text
-from pipelines.core.errors import EXIT_LOCKED, BaocaoError
+from pipelines.core import errors, publication, text
 from pipelines.core.folders import Folders
 
 
 LANG = "vi"  # a lock is taken before a command's language is known to this module
 
 
-class Locked(BaocaoError, RuntimeError):
+class Locked(errors.PeriodBusy):
     """Another run holds the period's lock and did not let go within --wait seconds."""
-
-    exit_status = EXIT_LOCKED
 
 
 def lock_path(data_dir: Path | str, period: object) -> Path:

@@ -16,17 +16,19 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.core import errors
+
 LANGS = ("vi", "en")
 LOCALES = Path(__file__).parent.parent / "locales"
 
 
-class UnknownLanguage(ValueError):
+class UnknownLanguage(errors.UsageError):
     """A language with no message files."""
 
 
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise UnknownLanguage(f"ngôn ngữ '{lang}' không hỗ trợ; dùng: {', '.join(LANGS)}")
+        raise failure(UnknownLanguage, "errors.unknown_language", lang=lang, langs=", ".join(LANGS))
     return lang
 
 
@@ -46,10 +48,21 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def t(lang: str, key: str, **values: object) -> str:
+def t(lang: str, key: str, /, **values: object) -> str:
     """The template `key` in `lang`, filled with `values`."""
     try:
         template = messages(lang)[key]
     except KeyError:
         raise KeyError(f"pipelines/locales/{lang}: thiếu khóa '{key}'") from None
     return template.format(**values)
+
+
+def failure(kind: type[errors.BaocaoError], key: str, /, **values: object) -> errors.BaocaoError:
+    """A failure of class `kind` whose message is the template `key`: Vietnamese as `str`, in any
+    language by `error.text(lang)`. A value that reads differently by language is a function of it."""
+    def written(lang: str) -> str:
+        return t(lang, key, **{name: value(lang) if callable(value) else value for name, value in values.items()})
+
+    error = kind(written("vi"))
+    error.key, error.values, error.written = key, values, written
+    return error

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipelines.core import settings
 from pipelines.intake import raw
+from pipelines.core import errors
 
 ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "short_en", "definition_vi", "definition_en", "numerator", "denominator",
               "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive"}
@@ -23,7 +24,7 @@ RESULT_COLUMNS = ["period", "level", "unit_code", "unit_name", "indicator_id", "
                   "communes_included", "complete"]
 
 
-class CatalogueError(ValueError):
+class CatalogueError(errors.UsageError):
     """An entry of the catalogue that does not make sense against the forms."""
 
 

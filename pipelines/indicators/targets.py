@@ -12,9 +12,10 @@ from __future__ import annotations
 from pipelines.core.deployment import LocalTarget
 from pipelines.indicators.catalogue import Indicator, Target, entries
 from pipelines.units.scope import Aggregate
+from pipelines.core import errors
 
 
-class UnknownIndicator(ValueError):
+class UnknownIndicator(errors.UsageError):
     """A local target for an indicator the catalogue does not have."""
 
 

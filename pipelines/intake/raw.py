@@ -23,6 +23,7 @@ import re
 import stat
 import sys
 import unicodedata
+import functools
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,9 +34,11 @@ import pyarrow.compute as pc
 from pipelines.core.folders import Folders
 from pipelines.units.period import Period, PeriodError
 from pipelines.core.schema import Form, categories, forms  # noqa: F401 - the forms raw files follow
+from pipelines.core import errors, formats
+from pipelines.core.text import failure, t
 
 
-class RawDataError(ValueError):
+class RawDataError(errors.DataError):
     """A raw file that cannot be read at all (missing, not a regular file, empty, not UTF-8, a header
     without its key columns or with a column twice, an oversized cell, a submissions log that does
     not match its forms): named with file, line, column and value, never as a traceback."""
@@ -57,12 +60,11 @@ def _regular(path: Path) -> None:
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
-        raise RawDataError(f"{path.name}: không tìm thấy tệp (cần {path})") from None
+        raise failure(RawDataError, "errors.raw.missing", file=path.name, path=path) from None
     if stat.S_ISLNK(mode):
-        raise RawDataError(f"{path.name}: là liên kết tượng trưng (symlink), không phải tệp thường; "
-                           f"dữ liệu thô chỉ gồm tệp do baocao ingest ghi ({path})")
+        raise failure(RawDataError, "errors.raw.symlink", file=path.name, path=path)
     if not stat.S_ISREG(mode):
-        raise RawDataError(f"{path.name}: không phải tệp thường ({path})")
+        raise failure(RawDataError, "errors.raw.not_regular", file=path.name, path=path)
 
 
 def _start(cell: str) -> str:
@@ -75,9 +77,9 @@ def _text(path: Path) -> str:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise RawDataError(f"{path.name}: tệp không phải UTF-8 (byte lỗi ở vị trí {err.start})") from None
+        raise failure(RawDataError, "errors.raw.not_utf8", file=path.name, position=err.start) from None
     if not text.strip():
-        raise RawDataError(f"{path.name}: tệp rỗng")
+        raise failure(RawDataError, "errors.raw.empty", file=path.name)
     return text
 
 
@@ -126,10 +128,10 @@ def _rows(path: Path, text: str | None = None) -> tuple[list[str], list[list[str
             names, begin, end = header or [], end + 1, reader.line_num  # a quoted cell may span lines
             for j, cell in enumerate(row):
                 if len(cell) > MAX_CELL:
-                    column = names[j] if j < len(names) else f"thứ {j + 1}"
-                    size = f"{len(cell):,}".replace(",", ".")
-                    raise RawDataError(f"{path.name} dòng {begin}, cột {column}: ô dài {size} ký tự "
-                                       f"(tối đa {MAX_CELL}), bắt đầu bằng \"{_start(cell)}\"")
+                    column = names[j] if j < len(names) else (lambda lang, n=j + 1: t(lang, "errors.raw.nth_column", n=n))
+                    raise failure(RawDataError, "errors.raw.long_cell", file=path.name, line=begin, column=column,
+                                          size=functools.partial(formats.number, len(cell), 0), limit=MAX_CELL,
+                                          start=_start(cell))
             if header is None:
                 header = [unicodedata.normalize("NFC", h.strip()) for h in row]
             elif any(cell.strip() for cell in row):
@@ -145,14 +147,14 @@ def _check_header(path: Path, header: list[str]) -> None:
     pandas error with no file or line ("cannot reindex…", KeyError 'commune_code')."""
     for j, name in enumerate(header):
         if name in header[:j]:
-            raise RawDataError(f"{path.name} dòng 1: cột \"{name}\" có hai lần (cột {header.index(name) + 1} "
-                               f"và cột {j + 1}); mỗi cột chỉ được có một lần")
+            raise failure(RawDataError, "errors.raw.column_twice", file=path.name, name=name, first=header.index(name) + 1,
+                                  second=j + 1)
     form = next((f for f in forms().values() if f.file == path.name), None)
     missing = [c for c in form.key if c not in header] if form else []
     if missing:
-        found = ", ".join(header[:20]) + (", …" if len(header) > 20 else "") or "không có"
-        raise RawDataError(f"{path.name} dòng 1: thiếu cột khóa {', '.join(missing)} của biểu {form.name}; "
-                           f"các cột có: {found}")
+        found = ", ".join(header[:20]) + (", …" if len(header) > 20 else "") or (lambda lang: t(lang, "errors.raw.no_columns"))
+        raise failure(RawDataError, "errors.raw.missing_keys", file=path.name, missing=", ".join(missing), form=form.name,
+                              found=found)
 
 
 def read_form(path: Path | str, latest: bool = True) -> pd.DataFrame:
@@ -192,12 +194,12 @@ def submissions(folder: Path | str) -> list[dict]:
         return []
     header, rows, lines = _rows(path)
     if header != list(LOG_COLUMNS):
-        raise RawDataError(f"{LOG} dòng 1: tiêu đề phải là {','.join(LOG_COLUMNS)}")
+        raise failure(RawDataError, "errors.raw.log_header", log=LOG, columns=",".join(LOG_COLUMNS))
     out = []
     for cells, line in zip(rows, lines):
         entry = dict(zip(LOG_COLUMNS, cells + [""] * (len(LOG_COLUMNS) - len(cells))), line=line)
         if not entry["rows"].isdigit() or int(entry["rows"]) < 1 or entry["form"] not in forms():
-            raise RawDataError(f"{LOG} dòng {line}: biểu \"{entry['form']}\" hoặc số dòng \"{entry['rows']}\" không hợp lệ")
+            raise failure(RawDataError, "errors.raw.log_entry", log=LOG, line=line, form=entry["form"], rows=entry["rows"])
         out.append({**entry, "rows": int(entry["rows"])})
     return out
 
@@ -209,15 +211,15 @@ def split(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[dic
     log = [e for e in submissions(path.parent) if e["kind"] == "correction" and forms()[e["form"]].file == path.name]
     start = len(frame) - sum(e["rows"] for e in log)
     if start < 0:
-        raise RawDataError(f"{path.name}: {LOG} ghi {len(frame) - start} dòng sửa, tệp chỉ có {len(frame)} dòng số liệu")
+        raise failure(RawDataError, "errors.raw.log_rows", file=path.name, log=LOG, logged=len(frame) - start, rows=len(frame))
     blocks = []
     for entry in log:
         block = frame.iloc[start:start + entry["rows"]]
         start += entry["rows"]
         codes = sorted(set(block["commune_code"].fillna("")))
         if codes != [entry["commune_code"]]:
-            raise RawDataError(f"{path.name} dòng {block.index[0]}–{block.index[-1]}: {LOG} dòng {entry['line']} ghi "
-                               f"bản sửa của xã {entry['commune_code']}, các dòng này là của xã {', '.join(codes)}")
+            raise failure(RawDataError, "errors.raw.log_commune", file=path.name, first=block.index[0], last=block.index[-1],
+                                  log=LOG, line=entry["line"], code=entry["commune_code"], codes=", ".join(codes))
         blocks.append((entry, block))
     return frame.iloc[:len(frame) - sum(e["rows"] for e in log)], blocks
 
@@ -226,7 +228,7 @@ def read_period(data_dir: Path | str, period: Period) -> dict[str, pd.DataFrame]
     """Every form of a period as text frames, keyed by form name (latest submission of each commune)."""
     folder = period_dir(data_dir, period)
     if not folder.is_dir():
-        raise RawDataError(f"không có dữ liệu thô cho kỳ {period}: thiếu thư mục {folder}")
+        raise failure(RawDataError, "errors.raw.no_folder", period=period, folder=folder)
     return {name: read_form(folder / form.file) for name, form in forms().items()}
 
 

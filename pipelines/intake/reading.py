@@ -24,12 +24,13 @@ from pipelines.intake.tcvn3 import Unreadable, plain
 from pipelines.intake.template import breakdown_column, find_header, header_columns, sheets
 from pipelines.units import reference
 from pipelines.units.period import Period
+from pipelines.core import errors
 
 IGNORED_COLUMNS = {"stt", "tt", "so tt"}  # a row-number column: dropping it loses nothing
 MAX_PROBLEMS = 20  # per table: a file with a problem on every one of 10,000 rows gets 20 lines and a count
 
 
-class IntakeRefused(ValueError):
+class IntakeRefused(errors.DataError):
     """Nothing was ingested; `problems` holds one line per reason (the message is those lines)."""
 
     def __init__(self, *problems: str):

@@ -28,6 +28,9 @@ import codecs
 import re
 import unicodedata
 
+from pipelines.core import errors
+from pipelines.core.text import t
+
 # Byte → letter, by runs of consecutive bytes (TCVN 5712:1993, VN3 subset; see the module docstring).
 _RUNS = {0xA1: "ĂÂÊÔƠƯĐăâêôơưđ", 0xB5: "àảãáạ", 0xBB: "ằẳẵắ", 0xC6: "ặầẩẫấậè", 0xCE: "ẻẽéẹềểễếệìỉ",
          0xDC: "ĩíịò", 0xE1: "ỏõóọồổỗốộờởỡớợù", 0xF1: "ủũúụừửữứựỳỷỹýỵ"}
@@ -42,35 +45,16 @@ _SPACES = "[ \u00a0\u202f\u2009]"  # spaces that group thousands: plain, no-brea
 SAFE = frozenset("\u00a0\u202f\u2009\u2013\u2014\u2018\u2019\u201c\u201d\u2026")  # spaces, dashes, quotes
 
 
-class Unreadable(ValueError):
-    """Text that cannot be read with certainty; `message(lang, where)` says why, for an officer."""
-
-    MESSAGES = {  # reason → (Vietnamese, English); {where} is the file, or file, line and column
-        "nul": ("{where}: không phải tệp văn bản CSV (có byte NUL)", "{where}: not a CSV text file (it holds NUL bytes)"),
-        "bad_unicode": ("{where}: tệp ghi là {encoding} nhưng nội dung không đúng {encoding} (bị cắt hoặc hỏng)",
-                        "{where}: marked {encoding} but the content is not valid {encoding} (truncated or damaged)"),
-        "truncated_utf8": ("{where}: tệp bị cắt giữa một ký tự (UTF-8 không trọn vẹn ở cuối tệp)",
-                           "{where}: the file ends in the middle of a UTF-8 character"),
-        "bad_byte": ("{where} dòng {line}: byte 0x{byte:02X} không thuộc UTF-8, Windows-1258 hay bảng mã TCVN3 (ABC); "
-                     "không chuyển đổi chắc chắn được, hãy lưu tệp bằng Unicode (UTF-8)",
-                     "{where} line {line}: byte 0x{byte:02X} is not UTF-8, Windows-1258 nor TCVN3 (ABC); "
-                     "it cannot be converted with certainty, save the file as Unicode (UTF-8)"),
-        "ambiguous_encoding": ("{where}: không chắc tệp dùng bảng mã Windows-1258 hay TCVN3 (ABC); hãy lưu tệp bằng Unicode (UTF-8)",
-                               "{where}: cannot tell whether the file is Windows-1258 or TCVN3 (ABC); save it as Unicode (UTF-8)"),
-        "uncertain_text": ("{where}: không đọc chắc chắn được \"{value}\" (ký tự {chars} không phải chữ Unicode tiếng Việt, "
-                           "cũng không chuyển được từ TCVN3); hãy gõ lại bằng Unicode",
-                           "{where}: \"{value}\" cannot be read with certainty ({chars} is neither a Vietnamese Unicode "
-                           "letter nor convertible TCVN3); type it again in Unicode"),
-        "ambiguous_number": ("{where}: \"{value}\" không rõ là {whole} hay số thập phân {decimal}; nếu là số nguyên hãy ghi {whole}",
-                             "{where}: \"{value}\" may be {whole} or the decimal {decimal}; write {whole} if it is a whole number"),
-    }
+class Unreadable(errors.DataError):
+    """Text that cannot be read with certainty; `message(lang, where)` says why, for an officer
+    (`intake.unreadable.<reason>` in locales/<lang>/intake.yml)."""
 
     def __init__(self, reason: str, **details):
         super().__init__(reason)
         self.reason, self.details = reason, details
 
     def message(self, lang: str, where: str) -> str:
-        return self.MESSAGES[self.reason][lang == "en"].format(where=where, **self.details)
+        return t(lang, f"intake.unreadable.{self.reason}", where=where, **self.details)
 
 
 def is_vietnamese(text: str) -> bool:

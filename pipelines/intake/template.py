@@ -30,6 +30,7 @@ from pipelines.intake import tcvn3
 from pipelines.units import reference
 from pipelines.units.period import Period, PeriodError
 from pipelines.intake.raw import categories, forms
+from pipelines.core import errors
 
 # Vietnamese column headings (row 3 of each sheet); intake accepts them in place of column names. A
 # column added to forms.yml but not here is headed by its name until a heading is written here.
@@ -68,7 +69,7 @@ FIRST_DATA_ROW = 5  # 1 title, 2 commune and period, 3 Vietnamese headings, 4 co
 _BOLD, _HEAD_FILL = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
 
-class TemplateError(ValueError):
+class TemplateError(errors.UsageError):
     """A template that cannot be made (unknown commune, bad period)."""
 
 

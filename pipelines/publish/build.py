@@ -19,9 +19,8 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.core import deployment, failpoints, publication, text
+from pipelines.core import deployment, errors, failpoints, publication, text
 from pipelines.core.deployment import Deployment
-from pipelines.core.errors import EXIT_DATA_ERRORS, EXIT_REPORTS_FAILED, BaocaoError
 from pipelines.core.folders import Folders
 from pipelines.indicators import catalogue, editions, history, period_tables, trends
 from pipelines.intake import raw
@@ -31,25 +30,21 @@ from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
 
 
-class ReportsFailed(BaocaoError, RuntimeError):
+class ReportsFailed(errors.ReportsNotMade):
     """Reports that could not be made, with `--publish-partial` not given: nothing is published."""
-
-    exit_status = EXIT_REPORTS_FAILED
 
     def __init__(self, failures: list[fanout.Failure], lang: str = "vi"):
         self.failures = failures
         super().__init__(text.t(lang, "run.reports_failed", count=len(failures)))
 
 
-class NoNationalReport(BaocaoError, RuntimeError):
+class NoNationalReport(errors.RunError):
     """`--scope national`: the data are validated and the indicators computed, but the report
     notebooks and file names know communes, districts and provinces only: nothing is published."""
 
 
-class ValidationFailed(BaocaoError, RuntimeError):
+class ValidationFailed(errors.DataError, RuntimeError):
     """Blocking data problems: the run stops and nothing is published."""
-
-    exit_status = EXIT_DATA_ERRORS
 
     def __init__(self, problems, lang: str = "vi"):
         self.problems = problems

@@ -28,12 +28,13 @@ from typing import Iterator
 from pipelines.core import failpoints
 from pipelines.publish.jobs import Job, WorkerMismatch, make_report
 from pipelines.publish.progress import Progress
+from pipelines.core import errors
 
 WORKER_EXIT = 60  # seconds a worker may take to exit (tearing down pandas, matplotlib, … on a busy machine)
 CONNECT = 30      # seconds to reach a scheduler, and to wait for its first worker
 
 
-class ClusterUnavailable(RuntimeError):
+class ClusterUnavailable(errors.RunError):
     """The scheduler given with --scheduler cannot be reached or has no worker."""
 
 

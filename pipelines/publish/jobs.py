@@ -18,6 +18,7 @@ from pipelines.report import notebooks
 from pipelines.report.context import EDITIONS, check_edition, unit_name
 from pipelines.units.period import Period
 from pipelines.units.scope import Coverage
+from pipelines.core import errors
 
 LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
 CATALOGUE_STEM = "danh-muc-chi-tieu"
@@ -83,7 +84,7 @@ def document_parameters(site: Deployment, given: dict[str, str] | None) -> dict[
     return {**{key: value for key, value in site.report.items() if value}, **(given or {})}
 
 
-class WorkerMismatch(RuntimeError):
+class WorkerMismatch(errors.RunError):
     """A worker that cannot make the report as this run would: other code, or no data folder."""
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipelines.core import deployment, formats, text
-from pipelines.core.errors import UsageError
+from pipelines.core import deployment, errors, formats, text
 from pipelines.core.folders import Folders
 from pipelines.units import reference
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Scope, national_name
 
 
-class InitRefused(UsageError):
+class InitRefused(errors.UsageError):
     """Nothing was written; the message says why."""
 
 

@@ -17,8 +17,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import text
-from pipelines.core.errors import UsageError
+from pipelines.core import errors, text
 from pipelines.core.folders import Folders
 from pipelines.publish import build, manifest
 from pipelines.publish.manifest import Manifest
@@ -26,7 +25,7 @@ from pipelines.units.period import Period
 from pipelines.units.scope import Scope
 
 
-class NotVerifiable(UsageError):
+class NotVerifiable(errors.UsageError):
     """No manifest to verify against, or a document that is not a published output."""
 
 

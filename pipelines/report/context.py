@@ -17,7 +17,9 @@ import pandas as pd
 
 from pipelines.core import datasets, deployment, formats, text
 from pipelines.indicators import catalogue, trends
+from pipelines.units import reference
 from pipelines.units.period import Period
+from pipelines.core import errors
 
 EDITIONS = ("internal", "public")
 
@@ -28,13 +30,10 @@ def check_edition(edition: str) -> str:
     return edition
 
 
-# Level words that start a unit's name, and the key of its translation (unit.<level> in report.yml).
-LEVEL_WORDS = {"Thị trấn ": "township", "Xã ": "commune", "Phường ": "ward", "Huyện ": "district",
-               "Thị xã ": "town", "Thành phố ": "city", "Quận ": "urban_district", "Tỉnh ": "province"}
 STATUS_WORDS = {"vi": trends.STATUS_VI, "en": trends.STATUS_EN}
 
 
-class UnitNotInData(ValueError):
+class UnitNotInData(errors.UsageError):
     """The unit asked for is not covered by the period's processed data."""
 
 
@@ -59,12 +58,9 @@ def resolve_unit(unit: object, codes: list[str]) -> str:
 
 
 def unit_name(name: str, lang: str = "vi", lower: bool = False) -> str:
-    """A unit's name in `lang`: the proper name stays, the level word is translated ("Huyện Ba Chẽ"
-    → "Ba Chẽ District"); `lower` gives the form used inside a sentence ("huyện Ba Chẽ")."""
-    for prefix, level in LEVEL_WORDS.items():
-        if name.startswith(prefix):
-            return text.t(lang, f"unit.{level}" + (".lower" if lower else ""), name=name[len(prefix):])
-    return name
+    """A unit's name in `lang` ("Huyện Ba Chẽ" → "Ba Chẽ District"); `lower` gives the form used inside
+    a sentence ("huyện Ba Chẽ"). The words are those of pipelines.units.reference.unit_name."""
+    return reference.unit_name(name, lang, "lower" if lower else "")
 
 
 def _e(value: object) -> str:

@@ -22,12 +22,13 @@ from pipelines.core import formats
 from pipelines.indicators import catalogue
 from pipelines.report import context, narrative, sections, templates
 from pipelines.report.context import ReportContext
+from pipelines.core import errors
 
 STATUSES = ["achieved", "on_track", "off_track", "no_data"]
 OTHER_END = {"low": "high", "high": "low"}
 
 
-class NotACommune(ValueError):
+class NotACommune(errors.UsageError):
     """A fact sheet was asked for a district or a province, which have the full report."""
 
 

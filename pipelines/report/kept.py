@@ -34,13 +34,14 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
 from pipelines.report.ipc import IPCKernelManager
+from pipelines.core import errors
 
 ENGINE = "baocao-kept-kernel"
 _LOG = logging.getLogger("papermill")
 START_TIMEOUT = 120  # seconds for a kernel to answer on a busy machine
 
 
-class KernelSetupFailed(RuntimeError):
+class KernelSetupFailed(errors.RunError):
     """The kept kernel could not be started or cleared."""
 
 

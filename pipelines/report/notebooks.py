@@ -16,11 +16,12 @@ import papermill
 
 from pipelines.report import kept
 from pipelines.report.ipc import IPCKernelManager
+from pipelines.core import errors
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
 
 
-class NotebookFailed(RuntimeError):
+class NotebookFailed(errors.RunError):
     """A report notebook raised; the message names the notebook and the error."""
 
 

@@ -35,13 +35,14 @@ import pandas as pd
 from pipelines.core import settings
 from pipelines.core import schema
 from pipelines.units import reference
+from pipelines.core import errors
 
 # A period under each list, to ask pipelines.reference for the whole list (it decides by period end).
 LAST_LEGACY_PERIOD, FIRST_NEW_PERIOD = "2025-H1", "2025-H2"
 COLUMNS = ["legacy_code", "legacy_name", "new_code", "new_name", "weight", "split", "weight_source"]
 
 
-class CrosswalkError(ValueError):
+class CrosswalkError(errors.UsageError):
     """A conversion that cannot be made with certainty (unknown code, unreviewed split, missing commune)."""
 
 

@@ -16,13 +16,16 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
+from pipelines.core import errors
+from pipelines.core.text import failure
+
 REFORM_DATE = dt.date(2025, 7, 1)  # districts abolished, communes merged (Resolution 202/2025/QH15)
 KINDS = {"year": 1, "half": 2, "quarter": 4}  # kind → periods in a year
 _MARK = {"half": "H", "quarter": "Q"}
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<mark>[HQ])(?P<part>\d))?$")
 
 
-class PeriodError(ValueError):
+class PeriodError(errors.UsageError):
     """Text that is not a reporting period; the message says which forms are accepted."""
 
 
@@ -42,8 +45,7 @@ class Period:
         m = _PATTERN.match(text)
         kind = {None: "year", "H": "half", "Q": "quarter"}[m["mark"]] if m else None
         if not m or not 1 <= int(m["part"] or 1) <= KINDS[kind] or not 1900 < int(m["year"]) < 2200:
-            raise PeriodError(f"kỳ báo cáo '{str(value).strip()}' không hợp lệ: dùng năm (2024), "
-                              "nửa năm (2024-H1, 2024-H2) hoặc quý (2024-Q1 … 2024-Q4)")
+            raise failure(PeriodError, "errors.period.invalid", value=str(value).strip())
         return cls(int(m["year"]), kind, int(m["part"] or 1))
 
     @classmethod
@@ -51,7 +53,7 @@ class Period:
         """The last period of `kind` that ended before `today`: what a scheduled run publishes
         (`--period latest`; on 29 November 2026: 2025, 2026-H1 or 2026-Q3)."""
         if kind not in KINDS:
-            raise PeriodError(f"loại kỳ '{kind}' không có; dùng: {', '.join(KINDS)}")
+            raise failure(PeriodError, "errors.period.kind", kind=kind, kinds=", ".join(KINDS))
         today = today or dt.date.today()
         found = cls(today.year, kind, KINDS[kind])
         while found.end >= today:

@@ -16,11 +16,12 @@ from importlib import resources
 import pandas as pd
 
 from pipelines.units.period import Period
+from pipelines.core import errors, text
 
 LEVELS = ("province", "district", "commune")
 
 
-class UnknownUnit(ValueError):
+class UnknownUnit(errors.UsageError):
     """A unit code that is not in the list in force for the period."""
 
 
@@ -70,7 +71,7 @@ def unit(period: object, code: str, level: str | None = None) -> pd.Series:
     table = units(period)
     hits = table[(table["code"] == code) & ((table["level"] == level) if level else True)]
     if hits.empty:
-        raise UnknownUnit(f"mã đơn vị '{code}' không có trong danh mục đơn vị hành chính áp dụng cho kỳ {period}")
+        raise text.failure(UnknownUnit, "errors.unknown_unit", code=code, period=period)
     return hits.iloc[0]
 
 
@@ -89,9 +90,30 @@ def communes_of(period: object, code: str, level: str) -> pd.DataFrame:
     return picked.reset_index(drop=True)
 
 
+# Level words that start an official name, and the key of its words (unit.<level> in locales/<lang>/units.yml).
+LEVEL_WORDS = {"Thị trấn ": "township", "Xã ": "commune", "Phường ": "ward", "Huyện ": "district",
+               "Thị xã ": "town", "Thành phố ": "city", "Quận ": "urban_district", "Tỉnh ": "province"}
+
+
+def _level(name: str) -> tuple[str | None, str]:
+    """`Xã Đồng Văn` → ("commune", "Đồng Văn"); a name without a level word → (None, name)."""
+    for prefix, level in LEVEL_WORDS.items():
+        if name.startswith(prefix):
+            return level, name[len(prefix):]
+    return None, name
+
+
 def short_name(name: str) -> str:
     """`Xã Đồng Văn` → `Đồng Văn`, for tables and charts where the level is understood."""
-    for prefix in ("Thị trấn ", "Xã ", "Phường ", "Huyện ", "Thị xã ", "Thành phố ", "Quận ", "Tỉnh "):
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name
+    return _level(name)[1]
+
+
+def unit_name(name: str, lang: str = "vi", form: str = "") -> str:
+    """An official name in `lang`: the proper name stays, the level word is translated. The one
+    translator of unit names, for reports and messages alike. `form` "" is the name as a title
+    ("Huyện Ba Chẽ" / "Ba Chẽ District"), "lower" the form inside a report's sentence ("huyện Ba Chẽ" /
+    "Ba Chẽ District"), "message" inside a validation or intake message ("huyện Ba Chẽ" / "Ba Chẽ district")."""
+    level, proper = _level(name)
+    if level is None:
+        return name
+    return text.t(lang, f"unit.{level}" + (f".{form}" if form else ""), name=proper)

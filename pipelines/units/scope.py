@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipelines.core import text
 from pipelines.core.deployment import FILE, Deployment
+from pipelines.core.errors import UsageError
 from pipelines.units import crosswalk, reference
 from pipelines.units.period import Period
 
@@ -47,8 +48,7 @@ class Scope:
             return cls(NATIONAL, "")
         level, _, code = str(value).partition(":")
         if level not in LEVELS or not code.isdigit():
-            raise ValueError(f"phạm vi '{value}' không hợp lệ: dùng commune:<mã xã>, district:<mã huyện>, "
-                             "province:<mã tỉnh> hoặc national (toàn quốc)")
+            raise text.failure(UsageError, "errors.scope.invalid", value=value)
         return cls(level, code)
 
     def __str__(self) -> str:
@@ -78,10 +78,8 @@ def default(period: Period, deployment: Deployment) -> Scope:
     in force (a district before 1 July 2025 is not a unit after it)."""
     entry = deployment.default_scope.get(period.unit_list)
     if not entry:
-        where = deployment.path or f"<thư mục dữ liệu>/{FILE}"
-        raise ValueError(f"kỳ {period}: chưa có đơn vị báo cáo mặc định cho danh mục '{period.unit_list}' trong {where}; "
-                         "chạy với --scope (ví dụ --scope district:<mã huyện>) hoặc tạo cấu hình: "
-                         "baocao init --scope <cấp>:<mã> --data-dir <thư mục dữ liệu>")
+        where = deployment.path or (lambda lang: text.t(lang, "errors.scope.settings_file", file=FILE))
+        raise text.failure(UsageError, "errors.scope.no_default", period=period, unit_list=period.unit_list, where=where)
     return Scope.parse(entry)
 
 
@@ -119,7 +117,7 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
     if scope.level == NATIONAL:
         return _national(period, reported_codes, commune_reports)
     if scope.level == "district" and not legacy:
-        raise ValueError(f"kỳ {period}: cấp huyện không còn từ 01/07/2025; dùng province:<mã tỉnh> hoặc commune:<mã xã>")
+        raise text.failure(UsageError, "errors.scope.no_district", period=period)
     own = reference.unit(period, scope.code, scope.level)
     if scope.level == "commune":
         parent_level = "district" if legacy else "province"
@@ -132,7 +130,7 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
         communes = reference.communes_of(period, parent["code"], "province")
         communes = communes[communes["code"].isin(reported_codes)]
     if communes.empty:
-        raise ValueError(f"kỳ {period}: không có số liệu của xã nào thuộc {parent['name']}")
+        raise text.failure(UsageError, "errors.scope.no_communes_in", period=period, parent=parent["name"])
     communes = communes[["code", "name"]].reset_index(drop=True)
     aggregate = Aggregate(str(parent["level"]), str(parent["code"]), str(parent["name"]), tuple(communes["code"]))
     reports = [(str(own["level"]), str(own["code"]), str(own["name"]))]
@@ -153,7 +151,7 @@ def _national(period: Period, reported_codes: list[str], commune_reports: bool) 
     table = reference.units(period)
     communes = table[(table["level"] == "commune") & table["code"].isin(list(reported_codes))]
     if communes.empty:
-        raise ValueError(f"kỳ {period}: không có số liệu của xã nào trong danh mục đơn vị hành chính áp dụng cho kỳ này")
+        raise text.failure(UsageError, "errors.scope.no_communes", period=period)
     communes = communes[["code", "name"]].drop_duplicates("code").sort_values("code").reset_index(drop=True)
     name = national_name()
     reports = [(NATIONAL, "", name)]

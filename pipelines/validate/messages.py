@@ -20,23 +20,13 @@ from typing import Any
 
 from pipelines.core import formats
 from pipelines.core import text as locale
+from pipelines.core.text import check_lang
 from pipelines.units import reference
 from pipelines.units.period import REFORM_DATE
 
-LANGS = ("vi", "en")
 PREFIX = "validation."  # the keys of locales/<lang>/validation.yml
 # Templates whose sentence names the commune itself ("thiếu số liệu của xã Húc Động"): their place doesn't.
 _COMMUNE_IN_SENTENCE = {"missing_commune"}
-
-# Level words of official names, for English: "Xã Đồng Văn" → "Đồng Văn commune".
-_LEVEL_EN = {"thị trấn": "township", "xã": "commune", "phường": "ward", "huyện": "district", "thị xã": "town",
-             "thành phố": "city", "quận": "urban district", "tỉnh": "province"}
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"ngôn ngữ '{lang}' không hỗ trợ: dùng {' hoặc '.join(LANGS)}")
-    return lang
 
 
 def nfc(value: str) -> str:
@@ -171,12 +161,8 @@ def render(problem: Any, lang: str = "vi") -> str:
 
 def unit_name(name: str, lang: str) -> str:
     """An official name inside a sentence: `thị trấn Ba Chẽ` (level word in lower case) or, in
-    English, `Ba Chẽ township`."""
-    short = reference.short_name(name)
-    level = name[: len(name) - len(short)].strip().lower()
-    if lang == "en":
-        return f"{short} {_LEVEL_EN[level]}" if level in _LEVEL_EN else name
-    return f"{level} {short}" if level else short
+    English, `Ba Chẽ township` (pipelines.units.reference.unit_name)."""
+    return reference.unit_name(name, lang, "message")
 
 
 def commune(code: str | None, name: str | None, lang: str) -> str:

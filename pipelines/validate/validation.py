@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.core.text import check_lang
 from pipelines.intake import raw
 from pipelines.units.period import Period
 from pipelines.validate import bounds, codes, crosscheck, gx, gx_results, messages
@@ -134,7 +135,7 @@ def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.D
     unit for unknown codes, derived if not given. `lang`: "vi" (default) or "en". `max_lines_per_rule`:
     lines listed per rule and file before one line counts the rest (default: project.yml's
     `validation.max_lines_per_rule`, `bounds`), for the forms' rules and the rules across forms alike."""
-    period, lang, problems, results = Period.parse(period), messages.check_lang(lang), [], []
+    period, lang, problems, results = Period.parse(period), check_lang(lang), [], []
     limit = bounds.max_lines_per_rule(max_lines_per_rule)
     passed = {}
     for name, form in raw.forms().items():
@@ -176,7 +177,7 @@ def validate_form(name: str, frame: pd.DataFrame, period: str, communes: pd.Data
     """One form: the structure suite on the text frame, then, if it found no error, the values suite.
     Bounded before it is sorted (sorting writes each message): at most `max_lines_per_rule` lines per
     rule, as in `validate_period`."""
-    period, lang, names = Period.parse(period), messages.check_lang(lang), _names(communes)
+    period, lang, names = Period.parse(period), check_lang(lang), _names(communes)
     limit = bounds.max_lines_per_rule(max_lines_per_rule)
     parameters = suite_parameters(names)
     unit, source = codes.unit_part(period, communes, unit_name), _source(name, frame)
