@@ -3,8 +3,9 @@
 Why a module of its own: data/raw/README.md fixes a byte format (UTF-8 without BOM, `\\n` line
 endings, comma, header row in the column order of `config/forms.yml`, whole numbers), and the
 committed sample, the sub-annual fixtures and the remapped copies must all keep it. One place
-builds the frames and turns them into bytes, so the three writers cannot drift apart. It also
-holds the guard that keeps generated test fixtures out of the repository's own `data/raw/`.
+builds the frames; their bytes come from the product's one raw CSV writer (pipelines.intake.csvfile,
+also used by ingest and `baocao sample`), so no writer can drift from the others. It also holds the
+guard that keeps generated test fixtures out of the repository's own `data/raw/`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from pipelines.core.folders import Folders
 from pipelines.core.schema import forms
+from pipelines.intake import csvfile
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"  # the committed sample lives in REPO_DATA/raw
 
@@ -33,11 +35,6 @@ def records_frame(form: str, rows: list[dict]) -> pd.DataFrame:
     return to_frame(form, [[row[c] for c in forms()[form].columns] for row in rows])
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The committed form of a frame: UTF-8 without BOM, comma, `\\n`, header row, no index."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
 def raw_folder(data_dir: Path | str, period: str) -> Path:
     """`<data_dir>/raw/<period>`, the folder of one period (as `pipelines.intake.raw.period_dir`)."""
     return Folders.at(data_dir).raw_of(period)
@@ -52,11 +49,4 @@ def refuse_repository_data(data_dir: Path | str, what: str) -> None:
 
 def write_frames(data_dir: Path | str, period: str, frames: dict[str, pd.DataFrame]) -> list[Path]:
     """Write each form of a period to `<data_dir>/raw/<period>/<form file>`; return the paths."""
-    folder = raw_folder(data_dir, period)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in frames.items():
-        path = folder / forms()[name].file
-        path.write_bytes(csv_bytes(frame))
-        written.append(path)
-    return written
+    return csvfile.write_forms(raw_folder(data_dir, period), frames)

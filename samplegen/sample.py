@@ -10,7 +10,8 @@ module is the entry point and chooses the builder by period; the parts live besi
 - `samplegen.weights`: the invented tables (district totals, commune weights) of 2022-2024;
 - `samplegen.legacy`: 2022-2024, split from those tables across the seven communes;
 - `samplegen.reform`: 2025, the 2024 sample re-based onto the new communes and moved a little;
-- `samplegen.arith`, `samplegen.files`: whole-number rounding, the frames and their bytes;
+- `samplegen.arith`, `samplegen.files`: whole-number rounding, the frames and where they are written
+  (their bytes: pipelines.intake.csvfile, the product's one raw CSV writer);
 - `samplegen.subannual`, `samplegen.remap`: test fixtures made from the sample (halves and quarters;
   the same figures under another district's communes), written to a folder of the caller's, never
   committed.
@@ -33,7 +34,8 @@ import pandas as pd
 
 from pipelines.units.reference import communes_of
 from samplegen.arith import allocate  # noqa: F401 - offered here with the sample (tests use it)
-from samplegen.files import csv_bytes, write_frames  # noqa: F401 - csv_bytes: the committed byte form
+from pipelines.intake.csvfile import frame_bytes as csv_bytes  # noqa: F401 - the committed byte form (tests use it)
+from samplegen.files import write_frames
 from samplegen.legacy import build_legacy
 from samplegen.reform import PERIOD as REFORM_PERIOD, PROVINCE, build_2025
 from samplegen.weights import DISTRICT, LEGACY_PERIODS

@@ -8,13 +8,14 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from conftest import SAMPLE, baocao, tree_bytes
 from corpus.cases import ACCEPTED, CODE, POP, POP_HEAD, REFUSED, table
 from pipelines import cli
-from pipelines.intake import ingest, raw, tcvn3, template
+from pipelines.intake import csvfile, ingest, raw, tcvn3, template
 
 PERIOD = "2024"
 
@@ -132,6 +133,19 @@ def test_resent_identical_figures_change_no_canonical_byte(tmp_path):
     assert after[f"original/{stored}"] == path.read_bytes()
     ingest.ingest(PERIOD, [path], data, say=quiet)  # the very same file again: nothing at all changes
     assert tree_bytes(data / "raw" / PERIOD) == after
+
+
+def test_one_writer_for_every_raw_file():
+    """Ingest, `baocao sample` and samplegen write through pipelines.intake.csvfile: UTF-8 without
+    BOM, comma, `\\n`, `"` only where a value needs it, a missing value as an empty field."""
+    assert csvfile.text([("06847", 'Xã "Đồng", Văn', "12")], ("commune_code", "commune_name", "n")) == (
+        'commune_code,commune_name,n\n06847,"Xã ""Đồng"", Văn",12\n')
+    assert csvfile.text([("1", "")]) == "1,\n"
+    frame = pd.DataFrame({"commune_code": ["06847", "06838"], "note": [None, "a,b"], "count": [12, 0]})
+    assert csvfile.frame_bytes(frame) == b'commune_code,note,count\n06847,,12\n06838,"a,b",0\n'
+    committed = SAMPLE / PERIOD / "population.csv"  # written by samplegen, read back as text
+    frame = pd.read_csv(committed, dtype=str, keep_default_na=False)
+    assert csvfile.frame_bytes(frame) == committed.read_bytes()
 
 
 def test_changed_figures_for_a_commune_already_there_are_refused(tmp_path):

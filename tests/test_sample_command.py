@@ -1,7 +1,13 @@
 """`baocao sample`: a synthetic data folder any command accepts, marked as synthetic, never written
 over. The figures themselves are tested in test_synthetic.py."""
 
+import pytest
+
 from pipelines import cli
+from pipelines.publish import sample
+from pipelines.sample.generate import SampleRefused
+from pipelines.units.period import Period
+from pipelines.units.scope import Scope
 
 
 def test_a_commune_sample_makes_a_data_folder_marked_synthetic(tmp_path, capsys):
@@ -37,3 +43,22 @@ def test_a_national_sample_covers_every_commune_and_defaults_to_the_whole_countr
     lines = (data / "raw" / "2024" / "population.csv").read_text(encoding="utf-8").splitlines()
     assert len({line.split(",")[0] for line in lines[1:]}) == 10_035
     assert '"legacy": "national"' in (data / "baocao.yml").read_text(encoding="utf-8")
+
+
+def test_the_sample_command_speaks_english(tmp_path):
+    """Its words come from pipelines/locales/*/sample.yml; the notes file has every language."""
+    data = tmp_path / "thu"
+    data.mkdir()
+    (data / "baocao.yml").write_text("# settings already there\n", encoding="utf-8")  # so init says nothing
+    said = sample.make_sample(Scope.parse("district:198"), Period.parse("2024"), data, seed=2, lang="en")
+    assert said == [f"Made SYNTHETIC figures for period 2024 for 7 communes (district:198, seed 2): 7 forms in {data}/raw/2024",
+                    f"Wrote {data}/raw/notes.yml: every report made from this folder says that its figures are synthetic",
+                    f"Next: baocao validate --period 2024 --data-dir {data}, then baocao run --period 2024 --data-dir {data}"]
+    assert (data / "raw" / "notes.yml").read_text(encoding="utf-8") == (
+        "# What this dataset is, printed in the methodology appendix of every report made from it.\n"
+        'vi: "Số liệu tổng hợp (giả lập) do lệnh baocao sample tạo ra (hạt giống 2), không phải số liệu thật."\n'
+        'en: "Synthetic figures made by the baocao sample command (seed 2), not real data."\n')
+    with pytest.raises(SampleRefused) as refused:
+        sample.make_sample(Scope.parse("district:198"), Period.parse("2024"), data, lang="en")
+    assert str(refused.value) == (f"the folder {data}/raw/2024 already holds data; raw data is never overwritten: "
+                                  "choose another period or another data folder")

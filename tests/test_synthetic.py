@@ -1,4 +1,4 @@
-"""The synthetic national sample (pipelines.intake.synthetic, issue 12): deterministic bytes, every
+"""The synthetic national sample (pipelines.sample.generate, issue 12): deterministic bytes, every
 commune of the list in force, every rule of the forms by construction, a plausible history, raw data
 never overwritten, and one generated district (and one 2025 province) through `baocao validate`."""
 
@@ -13,9 +13,11 @@ import pytest
 
 from pipelines.core import deployment, settings
 from pipelines.core.schema import categories, forms
-from pipelines.intake.synthetic import build_synthetic, communes_for, csv_bytes, write_synthetic
+from pipelines.intake.csvfile import frame_bytes
+from pipelines.sample.generate import SampleRefused, build_synthetic, communes_for, write_synthetic
 from pipelines.units import reference
 from pipelines.units.period import Period
+from pipelines.units.scope import Scope
 
 REPO = Path(__file__).resolve().parent.parent
 BAOCAO = REPO / ".venv" / "bin" / "baocao"
@@ -26,15 +28,15 @@ LEGACY, AFTER = Period.parse("2024"), Period.parse("2025-H2")
 @pytest.fixture(scope="module")
 def national():
     """The national sets of a legacy and of a 2025-list period, built once (a few seconds each)."""
-    return {period: build_synthetic(period, communes_for(period, "national", ""), seed=0) for period in (LEGACY, AFTER)}
+    return {period: build_synthetic(period, communes_for(period, Scope("national", "")), seed=0) for period in (LEGACY, AFTER)}
 
 
 def _bytes(frames):
-    return {name: csv_bytes(frame) for name, frame in frames.items()}
+    return {name: frame_bytes(frame) for name, frame in frames.items()}
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
-    communes = communes_for(LEGACY, "province", "22")
+    communes = communes_for(LEGACY, Scope("province", "22"))
     first = [p.read_bytes() for p in write_synthetic(tmp_path / "a", LEGACY, communes, seed=5)]
     again = [p.read_bytes() for p in write_synthetic(tmp_path / "b", LEGACY, communes, seed=5)]
     other = [p.read_bytes() for p in write_synthetic(tmp_path / "c", LEGACY, communes, seed=6)]
@@ -44,7 +46,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
 
 def test_a_commune_does_not_depend_on_the_others_asked_for(national):
     """A district's rows are the national rows of its communes: each commune has its own draws."""
-    district = build_synthetic(LEGACY, communes_for(LEGACY, "district", "198"), seed=0)
+    district = build_synthetic(LEGACY, communes_for(LEGACY, Scope("district", "198")), seed=0)
     for name, frame in district.items():
         whole = national[LEGACY][name]
         part = whole[whole["commune_code"].isin(set(frame["commune_code"]))].reset_index(drop=True)
@@ -79,10 +81,10 @@ def test_files_are_in_the_contract(national, tmp_path):
             assert all(n == names[c] == unicodedata.normalize("NFC", n)
                        for c, n in zip(first["commune_code"], first["commune_name"]))
             assert all(frame[c].dtype == np.int64 and (frame[c] >= 0).all() for c in form.counts)
-    frames = build_synthetic(LEGACY, communes_for(LEGACY, "district", "198"))
-    write_synthetic(tmp_path, LEGACY, communes_for(LEGACY, "district", "198"))
+    frames = build_synthetic(LEGACY, communes_for(LEGACY, Scope("district", "198")))
+    write_synthetic(tmp_path, LEGACY, communes_for(LEGACY, Scope("district", "198")))
     data = (tmp_path / "raw" / "2024" / "population.csv").read_bytes()
-    assert data == csv_bytes(frames["population"])
+    assert data == frame_bytes(frames["population"])
     assert data.startswith(b"commune_code,commune_name,sex,children_under_16,") and b"\r" not in data
     assert data.decode("utf-8").splitlines()[1].startswith("06838,Thị trấn Bình Liêu,M,")
     read = pd.read_csv(tmp_path / "raw" / "2024" / "population.csv", dtype={"commune_code": str})
@@ -156,7 +158,8 @@ def _changes(before, after) -> list:
                                      ("2025-H2", "2026-H1")])
 def test_periods_of_one_seed_make_a_history(periods):
     """Each count stays within the change the outlier check allows, period after period."""
-    frames = [build_synthetic(p, communes_for(p, "province", "22"), seed=3) for p in periods]
+    periods = [Period.parse(p) for p in periods]
+    frames = [build_synthetic(p, communes_for(p, Scope("province", "22")), seed=3) for p in periods]
     for before, after in zip(frames, frames[1:]):
         assert _changes(before, after) == []
         assert _rule_breaks(after) == []
@@ -164,7 +167,8 @@ def test_periods_of_one_seed_make_a_history(periods):
 
 def test_events_scale_with_the_length_of_the_period():
     def total(period, form, column):
-        return build_synthetic(period, communes_for(period, "province", "22"))[form][column].sum()
+        period = Period.parse(period)
+        return build_synthetic(period, communes_for(period, Scope("province", "22")))[form][column].sum()
 
     for form, column in (("health", "live_births"), ("protection_cases", "cases_received")):
         year, quarter = total("2024", form, column), total("2024-Q4", form, column)
@@ -175,31 +179,46 @@ def test_events_scale_with_the_length_of_the_period():
 
 
 def test_raw_data_is_never_overwritten(tmp_path):
-    communes = communes_for(LEGACY, "district", "198")
+    communes = communes_for(LEGACY, Scope("district", "198"))
     folder = tmp_path / "raw" / "2024"
     folder.mkdir(parents=True)  # an empty period folder, as `baocao init` leaves it, is filled
     paths = write_synthetic(tmp_path, LEGACY, communes)
     assert [p.name for p in paths] == [f.file for f in forms().values()]
     before = {p: p.read_bytes() for p in paths}
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(SampleRefused) as refused:
         write_synthetic(tmp_path, LEGACY, communes, seed=1)
     assert str(refused.value) == (f"thư mục {folder} đã có dữ liệu; dữ liệu thô không bao giờ bị ghi "
                                   "đè: chọn một kỳ khác hoặc một thư mục dữ liệu khác")
     assert {p: p.read_bytes() for p in paths} == before
     (other := tmp_path / "raw" / "2023").mkdir()
     (other / "notes.txt").write_text("x", encoding="utf-8")  # any file at all
-    with pytest.raises(ValueError, match="không bao giờ bị ghi đè"):
-        write_synthetic(tmp_path, "2023", communes)
+    with pytest.raises(SampleRefused, match="không bao giờ bị ghi đè"):
+        write_synthetic(tmp_path, Period.parse("2023"), communes)
+    with pytest.raises(SampleRefused) as refused:
+        write_synthetic(tmp_path, Period.parse("2023"), communes, lang="en")
+    assert str(refused.value) == (f"the folder {other} already holds data; raw data is never overwritten: "
+                                  "choose another period or another data folder")
     assert sorted(p.name for p in other.iterdir()) == ["notes.txt"]
 
 
 def test_unknown_communes_and_bad_arguments_are_refused():
-    with pytest.raises(ValueError, match="06844"):  # an old commune, merged on 1 July 2025
+    with pytest.raises(SampleRefused) as refused:  # 06844: an old commune, merged on 1 July 2025
         build_synthetic(AFTER, pd.DataFrame({"code": ["06841", "06844"], "name": ["", ""]}))
-    with pytest.raises(ValueError, match="seed"):
-        build_synthetic(LEGACY, communes_for(LEGACY, "commune", "06847"), seed="1")
-    with pytest.raises(ValueError):
-        communes_for(LEGACY, "national", "22")
+    assert str(refused.value) == "mã xã không có trong danh mục đơn vị hành chính áp dụng cho kỳ 2025-H2: 06844"
+    unknown = pd.DataFrame({"code": [f"9999{i}" for i in range(7)], "name": [""] * 7})
+    with pytest.raises(SampleRefused) as refused:
+        build_synthetic(LEGACY, unknown, lang="en")
+    assert str(refused.value) == ("commune codes not in the list of administrative units in force for period 2024: "
+                                  "99990, 99991, 99992, 99993, 99994 and 2 other codes")
+    with pytest.raises(SampleRefused) as refused:
+        build_synthetic(LEGACY, unknown)
+    assert str(refused.value).endswith(": 99990, 99991, 99992, 99993, 99994 và 2 mã khác")
+    with pytest.raises(SampleRefused) as refused:
+        build_synthetic(LEGACY, communes_for(LEGACY, Scope("commune", "06847")), seed="1")
+    assert str(refused.value) == "hạt giống (seed) phải là số nguyên, không phải '1'"
+    with pytest.raises(SampleRefused) as refused:
+        build_synthetic(LEGACY, unknown.iloc[:0], lang="en")
+    assert str(refused.value) == "no commune to make sample figures for"
 
 
 def test_a_generated_district_passes_validation(tmp_path):
@@ -211,7 +230,7 @@ def test_a_generated_district_passes_validation(tmp_path):
     (data / "raw" / "2024").mkdir(parents=True)
     unit = reference.unit(LEGACY, "198", "district")
     (data / deployment.FILE).write_text(deployment.new_settings(scope, "legacy", str(unit["name"])), encoding="utf-8")
-    write_synthetic(data, LEGACY, communes_for(LEGACY, "district", "198"), seed=0)
+    write_synthetic(data, LEGACY, communes_for(LEGACY, Scope("district", "198")), seed=0)
     run = subprocess.run([str(BAOCAO), "validate", "--period", "2024", "--data-dir", str(data), "--scope", scope],
                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr

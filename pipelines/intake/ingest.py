@@ -28,9 +28,7 @@ refusal and nothing is written.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import tempfile
 from datetime import datetime, timezone
@@ -38,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.intake import raw
+from pipelines.intake import csvfile, raw
 from pipelines.intake.template import breakdown_column
 from pipelines.intake.reading import IntakeRefused, Context, read_file  # noqa: F401 - IntakeRefused: part of this API
 from pipelines.units import reference
@@ -51,16 +49,9 @@ def _ordered(form: raw.Form, rows: list[tuple[str, ...]]) -> list[tuple[str, ...
     return sorted(rows, key=lambda r: (r[0], order.get(r[at], len(order)), r[at]))
 
 
-def _lines(rows, header=None) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(([header] if header else []) + list(rows))
-    return buffer.getvalue()
-
-
 def _canonical(form: raw.Form, rows: list[tuple[str, ...]]) -> str:
     """The CSV text of data/raw/README.md: header, rows by commune code then category order."""
-    return _lines(_ordered(form, rows), form.columns)
+    return csvfile.text(_ordered(form, rows), form.columns)
 
 
 def _tuples(frame: pd.DataFrame) -> list[tuple[str, ...]]:
@@ -82,7 +73,7 @@ def _existing(path: Path, form: raw.Form, ctx: Context):
         frame = raw.read_form(path, latest=False)
         base, blocks = raw.split(path, frame)
         rows, tail = _tuples(base), [row for _, block in blocks for row in _tuples(block)]
-        if list(frame.columns) == list(form.columns) and (_canonical(form, rows) + _lines(tail)).encode() == path.read_bytes():
+        if list(frame.columns) == list(form.columns) and (_canonical(form, rows) + csvfile.text(tail)).encode() == path.read_bytes():
             logged = {e["commune_code"]: e["submission"] for e in raw.submissions(path.parent) if e["form"] == form.name}
             current = {code: (sorted(r for r in rows if r[0] == code), logged.get(code, "")) for code in {r[0] for r in rows}}
             current.update({e["commune_code"]: (sorted(_tuples(block)), e["submission"]) for e, block in blocks})
@@ -160,7 +151,7 @@ def ingest(period: Period | str, files, data_dir: Path | str, say=print, lang: s
             else:  # rows already there are never changed
                 problems.append(ctx.msg("conflict_raw", file=file, form=form.name, code=code, target=form.file, period=period))
         if len(rows) > before or corrected:
-            texts[form] = (_canonical(form, rows) + _lines(tail + corrected), rows + tail + corrected)
+            texts[form] = (_canonical(form, rows) + csvfile.text(tail + corrected), rows + tail + corrected)
     manifest = folder / "original" / "SHA256SUMS"
     sums = dict(reversed(line.split("  ", 1)) for line in manifest.read_text("utf-8").splitlines()) if manifest.exists() else {}
     new_originals = {}
@@ -205,4 +196,4 @@ def _log(folder: Path, log: list[dict], entries: list[tuple], by: str, reason: s
     earlier = path.read_text(encoding="utf-8") if log else ""
     lines = [(str(n), at, kind, form, code, str(rows), file, digest, by, reason, supersedes)
              for n, (kind, form, code, rows, file, digest, supersedes) in enumerate(entries, first)]
-    return [(raw.LOG, earlier + _lines(lines, None if log else raw.LOG_COLUMNS))]
+    return [(raw.LOG, earlier + csvfile.text(lines, None if log else raw.LOG_COLUMNS))]

@@ -154,7 +154,7 @@ def successor_codes() -> dict[str, tuple[str, ...]]:
     """Every old commune code → the code(s) of the new commune(s) it became (the package's default part
     first), for the whole country at once: `successor` looks up one old commune with its names and
     `conversion` one province with its shares, both far too slow to call ten thousand times (the
-    synthetic national sample, pipelines.intake.synthetic)."""
+    synthetic national sample, pipelines.sample.generate)."""
     return {old: tuple(code for code, _default in parts) for old, parts in _package().items()}
 
 

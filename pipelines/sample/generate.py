@@ -11,15 +11,16 @@ What it promises:
   from a generator seeded by SHA-256 of the seed and one commune code, so a commune's figures do not
   depend on which other communes are asked for (a district's rows are those of the national set).
 - A history: a commune's size and character come from the seed and its code only; periods generated
-  with one seed follow each other with small changes (pipelines.intake.synthetic_latent).
+  with one seed follow each other with small changes (pipelines.sample.latent).
 - Across the reform: a commune of the 2025 list reports the sum of what the old communes it was made
   of would have reported (an old commune divided between new ones in equal pieces), as the product's
   re-basing of earlier periods does; the few new units with no old commune (island special zones)
   are drawn from their own code.
-- Valid by construction (pipelines.intake.synthetic_forms): every rule of data/raw/README.md, of the
+- Valid by construction (pipelines.sample.forms): every rule of data/raw/README.md, of the
   suites in pipelines/expectations/ and of config/validation.yml.
-- Bytes as data/raw/README.md fixes them: UTF-8 without BOM, `\\n`, comma, header in the column
-  order of config/forms.yml, rows by commune code then the codes of config/categories.yml.
+- Bytes as data/raw/README.md fixes them, written by the raw files' one writer
+  (pipelines.intake.csvfile): header in the column order of config/forms.yml, rows by commune code
+  then the codes of config/categories.yml.
 """
 
 from __future__ import annotations
@@ -30,35 +31,39 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines.core.errors import UsageError
 from pipelines.core.schema import categories, forms
-from pipelines.intake import raw
-from pipelines.intake.synthetic_forms import Counts, counts, frames
-from pipelines.intake.synthetic_latent import Draws, draws, expected, urban
+from pipelines.core.text import t
+from pipelines.intake import csvfile, raw
+from pipelines.sample.forms import Counts, counts, frames
+from pipelines.sample.latent import Draws, draws, expected, urban
 from pipelines.units import crosswalk, reference
 from pipelines.units.period import Period
+from pipelines.units.scope import NATIONAL, Scope
 
-NATIONAL = "national"
+SHOWN = 5  # unknown commune codes named in a refusal; the rest are counted
 
 
-def communes_for(period: Period | str, level: str, code: str) -> pd.DataFrame:
-    """The communes (code, name) of a unit in force for `period`, sorted by code: level "national"
-    (code "") is every commune of the list in force; otherwise `reference.communes_of`."""
-    period = Period.parse(period)
-    if level == NATIONAL:
-        if code:
-            raise ValueError(f"phạm vi toàn quốc không có mã đơn vị, không phải '{code}'")
+class SampleRefused(UsageError):
+    """Nothing was generated or written; the message says why (a seed, the communes or the folder)."""
+
+
+def communes_for(period: Period, scope: Scope) -> pd.DataFrame:
+    """The communes (code, name) of `scope` in the list in force for `period`, sorted by code: the
+    national scope is every commune of that list; any other is `reference.communes_of`."""
+    if scope.level == NATIONAL:
         table = reference.units(period)
         picked = table[table["level"] == "commune"]
     else:
-        picked = reference.communes_of(period, code, level)
+        picked = reference.communes_of(period, scope.code, scope.level)
     return picked[["code", "name"]].sort_values("code").reset_index(drop=True)
 
 
-def build_synthetic(period: Period | str, communes: pd.DataFrame, seed: int = 0) -> dict[str, pd.DataFrame]:
+def build_synthetic(period: Period, communes: pd.DataFrame, seed: int = 0, lang: str = "vi") -> dict[str, pd.DataFrame]:
     """Form name → frame with exactly the columns of config/forms.yml, in order: one row per commune of
     `communes` (its `code` column; names are the official ones of the list in force) and breakdown code."""
-    period, seed = Period.parse(period), _seed(seed)
-    codes, names = _official(period, communes)
+    seed = _seed(seed, lang)
+    codes, names = _official(period, communes, lang)
     if period.unit_list == "legacy":
         table = _drawn(codes, names, period, seed, "legacy")
     else:
@@ -66,53 +71,37 @@ def build_synthetic(period: Period | str, communes: pd.DataFrame, seed: int = 0)
     return frames(codes, names, table)
 
 
-def write_synthetic(data_dir: Path | str, period: Period | str, communes: pd.DataFrame, seed: int = 0) -> list[Path]:
+def write_synthetic(data_dir: Path | str, period: Period, communes: pd.DataFrame, seed: int = 0,
+                    lang: str = "vi") -> list[Path]:
     """Write `<data_dir>/raw/<period>/<form file>` for every form; return the paths, in the order of
-    config/forms.yml. Refused (ValueError, nothing written) when that folder already holds anything:
-    raw data is never overwritten."""
-    period = Period.parse(period)
+    config/forms.yml. Refused (SampleRefused, nothing written) when that folder already holds
+    anything: raw data is never overwritten."""
     folder = raw.period_dir(data_dir, period)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ValueError(refusal(folder))
-    built = build_synthetic(period, communes, seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, frame in built.items():
-        path = folder / forms()[name].file
-        path.write_bytes(csv_bytes(frame))
-        paths.append(path)
-    return paths
+        raise SampleRefused(t(lang, "sample.not_empty", folder=folder))
+    return csvfile.write_forms(folder, build_synthetic(period, communes, seed, lang))
 
 
-def refusal(folder: Path) -> str:
-    """Why `write_synthetic` writes nothing into a folder that is not empty."""
-    return (f"thư mục {folder} đã có dữ liệu; dữ liệu thô không bao giờ bị ghi đè: "
-            "chọn một kỳ khác hoặc một thư mục dữ liệu khác")
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A form as data/raw/README.md fixes it: UTF-8 without BOM, comma, `\\n`, header row, no index."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
-def _seed(seed: object) -> int:
+def _seed(seed: object, lang: str) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"hạt giống (seed) phải là số nguyên, không phải {seed!r}")
+        raise SampleRefused(t(lang, "sample.seed", seed=repr(seed)))
     return int(seed)
 
 
-def _official(period: Period, communes: pd.DataFrame) -> tuple[list[str], list[str]]:
+def _official(period: Period, communes: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     """The communes' codes, sorted and unique, and their official names (NFC) in the list in force."""
     codes = sorted({str(c) for c in communes["code"]})
     if not codes:
-        raise ValueError("không có xã nào để tạo số liệu mẫu")
+        raise SampleRefused(t(lang, "sample.no_communes"))
     table = reference.units(period)
     table = table[table["level"] == "commune"]
     official = dict(zip(table["code"].astype(str), table["name"].astype(str)))
     unknown = [c for c in codes if c not in official]
     if unknown:
-        shown = ", ".join(unknown[:5]) + (f" và {len(unknown) - 5} mã khác" if len(unknown) > 5 else "")
-        raise ValueError(f"mã xã không có trong danh mục đơn vị hành chính áp dụng cho kỳ {period}: {shown}")
+        shown = ", ".join(unknown[:SHOWN])
+        if len(unknown) > SHOWN:
+            shown = t(lang, "sample.codes_and_more", codes=shown, n=len(unknown) - SHOWN)
+        raise SampleRefused(t(lang, "sample.unknown_communes", period=period, codes=shown))
     return codes, [unicodedata.normalize("NFC", official[c]) for c in codes]
 
 

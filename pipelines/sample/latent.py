@@ -7,8 +7,8 @@ period, so that periods generated with one seed make a history), moved by a slow
 bounded change from one period to the next (well inside the outlier check of config/validation.yml,
 a 50 % change) and, for what happens during a period (births, deaths, injuries, case files, gifts),
 scaled by its length. Expected values of several communes add up, which is how a commune of the
-2025 list gets its figures from the old communes it was made of (pipelines.intake.synthetic). Whole
-numbers, and the rules between them, are made afterwards: pipelines.intake.synthetic_forms.
+2025 list gets its figures from the old communes it was made of (pipelines.sample.generate). Whole
+numbers, and the rules between them, are made afterwards: pipelines.sample.forms.
 
 Rates are plausible for Viet Nam and of the order of the embedded Bình Liêu sample (data/raw/2024);
 none is a published figure. Support (sponsorship, gifts) does not move between periods of one

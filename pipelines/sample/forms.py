@@ -2,7 +2,7 @@
 
 Why a module of its own: the dataset `baocao sample` writes must pass validation as it stands, for
 any seed and any set of communes, without a correcting pass that could hide a mistake. Each count is
-its expected value from stage 1 (pipelines.intake.synthetic_latent) rounded down or up by a draw
+its expected value from stage 1 (pipelines.sample.latent) rounded down or up by a draw
 (so its mean is kept): a draw fixed for the commune for what is there at the end of the period, a
 new one each period for what happens during it (births, deaths, injuries, case files). Then a part
 is capped by its whole, a total is the sum of its parts, and the rules across forms are built in:
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.core.schema import categories, forms
-from pipelines.intake.synthetic_latent import Columns, Draws
+from pipelines.sample.latent import Columns, Draws
 from pipelines.units.period import Period
 
 # Value of support per child supported, in đồng: a step times a whole number drawn once per commune

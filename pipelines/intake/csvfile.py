@@ -1,0 +1,57 @@
+"""The bytes of a raw CSV file, written in one place: by ingest, by `baocao sample` and by samplegen.
+
+Why a module of its own: data/raw/README.md fixes a byte format (UTF-8 without BOM, `\\n` line
+endings, comma, `"` quoting only where a value needs it, a header row in the column order of
+config/forms.yml), and three writers must keep it: ingest's canonical files and submissions log,
+the synthetic sample of `baocao sample` (pipelines.sample) and the committed sample (samplegen).
+Ingest compares a file's bytes with what it would write, and the committed sample is checked byte
+for byte, so the writers cannot be allowed to drift apart: they all go through `text`.
+
+Frames are written as pandas' `to_csv(index=False, lineterminator="\\n")` wrote them before this
+module existed (pandas uses the same `csv` writer): a missing value is an empty field, whole
+numbers and text as they are. The frames written here hold text and whole numbers only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.core.schema import forms
+
+ENCODING = "utf-8"  # without BOM
+LINE_END = "\n"
+
+
+def text(rows: Iterable[Sequence], header: Sequence[str] | None = None) -> str:
+    """`rows` (and `header` first, when given) as CSV text: comma, `\\n`, minimal `"` quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=LINE_END)
+    if header:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def frame_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as the bytes of a raw file: its columns as the header row, no index."""
+    if frame.isna().to_numpy().any():
+        frame = frame.astype(object).where(frame.notna(), None)  # a missing value is an empty field
+    rows = zip(*(frame[column].tolist() for column in frame.columns))  # Python values: twice as fast as itertuples
+    return text(rows, list(frame.columns)).encode(ENCODING)
+
+
+def write_forms(folder: Path, frames: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write each form (name → frame) to `folder/<its file in config/forms.yml>`, creating `folder`;
+    return the paths, in the order of `frames`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in frames.items():
+        path = folder / forms()[name].file
+        path.write_bytes(frame_bytes(frame))
+        written.append(path)
+    return written
