@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PERIODS ?= 2024 2025
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lab lock clean-venv
+.PHONY: report test test-all lab lock clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -20,7 +20,13 @@ $(STAMP): requirements.lock pyproject.toml
 report: $(STAMP)
 	@for period in $(PERIODS); do $(BIN)/baocao run --period $$period || exit $$?; done
 
+# `make test`: everything but the tests marked slow (extra whole runs, stress cases), on 2 processes,
+# with the ten slowest tests printed. `make test-all`: every test; what CI runs.
 test: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -m "not slow"
+
+test-all: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 

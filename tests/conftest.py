@@ -6,7 +6,14 @@ temporary folder and read by every test that needs its output.
 - `published_variants`: one commune's fact sheet in every variant (vi and en, internal and public),
   made from another folder, which is also the second run the reproducibility test compares with
   `published` byte for byte (test_end_to_end.py);
-- `published_2025`: `baocao run --period 2025` on top of `published`.
+- `published_2025`: `baocao run --period 2025` on top of `published`;
+- `processed_sample`: the processed data of 2024 (the district) and 2025 (the province), made as a run
+  makes them but stopped before rendering (`build(..., render=False)`), for every test that reads
+  processed data or section text and needs no rendered report.
+
+The suite runs on two processes (pytest-xdist, `--dist loadgroup`): `pytest_collection_modifyitems`
+puts every test that shares a run on one worker (group "e2e" for the published runs, "processed" for
+`processed_sample`, the module for a module's own runs), so that no run is made twice.
 
 Every report of a run costs a kernel and a PDF (about 17 s of CPU each), so the variants are made
 for one commune, not for the 8 reports of the district (4 × 8 reports would cost more CPU than the
@@ -14,6 +21,7 @@ whole suite may take). Runs that stop before any report is rendered (bad data, b
 through `baocao_here`, the same command line in this process.
 """
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -101,3 +109,57 @@ def published_2025(published, tmp_path_factory):
     done = baocao("run", "--period", "2025", "--data-dir", work / "data", "--reports-dir", work / "reports")
     assert done.returncode == 0, done.stderr
     return work, done
+
+
+def build_processed(data: Path, period: str, scope: str | None = None) -> Path:
+    """The processed data of `period` as a run makes them (same validation, tables, trends and
+    editions, in Vietnamese and English) but stopped before rendering, moved where a run publishes
+    them: `<data>/processed/<period>/`. Returns that folder."""
+    from pipelines.core import datasets
+    from pipelines.publish import build, run
+    from pipelines.units.period import Period
+    from pipelines.units.scope import Scope
+
+    req = run.request(Period.parse(period), data, data.parent / "reports", "vi",
+                      Scope.parse(scope) if scope else None, ("vi", "en"), ("internal", "public"))
+    built = build.build(dataclasses.replace(req, fresh=True), lambda _: None, render=False)
+    target = datasets.processed_dir(req.folders.data, req.period)
+    built.processed.rename(target)
+    build.discard(built.moves)
+    return target
+
+
+@pytest.fixture(scope="session")
+def processed_sample(tmp_path_factory):
+    """The sample's raw data of 2022-2025 with the processed data of 2024 (the district) and of 2025
+    (the province), made in this process without rendering: returns the data folder."""
+    work = copy_sample(tmp_path_factory.mktemp("processed"), ("2022", "2023", "2024", "2025"))
+    for period in ("2024", "2025"):
+        build_processed(work / "data", period)
+    return work / "data"
+
+
+SHARED_RUNS = ("e2e", ("published", "published_variants", "published_2025")), ("processed", ("processed_sample",))
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that share a run go to one worker. A module whose tests use a session run goes whole
+    with that run's group (its own module-scoped runs with it); any other module with a
+    module-scoped fixture goes whole as a group of its own."""
+    modules: dict[str, set[str]] = {}
+    scoped: set[str] = set()
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        modules.setdefault(item.module.__name__, set()).update(info.names_closure)
+        if any(definition.scope == "module" for name in info.names_closure
+               for definition in info.name2fixturedefs.get(name, ())):
+            scoped.add(item.module.__name__)
+    for item in items:
+        name = item.module.__name__
+        used = modules.get(name, set())
+        group = next((group for group, fixtures in SHARED_RUNS if used & set(fixtures)),
+                     name if name in scoped else None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -1,5 +1,5 @@
 """Charts and the catalogue page in each language, checked against figures computed by hand from
-the processed data of the 2024 sample run (the `published` fixture)."""
+the processed data of the 2024 sample (the `processed_sample` fixture: a run stopped before rendering)."""
 
 import html
 import json
@@ -13,8 +13,8 @@ from conftest import REPO
 from pipelines.report import charts, context, definitions
 
 @pytest.fixture(scope="module")
-def data_dir(published):
-    return published[0] / "data"
+def data_dir(processed_sample):
+    return processed_sample
 
 
 def _by_hand(data_dir, unit: str, indicator_id: str, decimal_mark: str, percent_sign: str) -> str:

@@ -1,6 +1,6 @@
 """The words of the report sections (pipelines/report.py, sections.py, factsheet.py) in Vietnamese
 and English, and the commune fact sheet, checked against the processed 2024 and 2025 data of the
-sample run (the `published_2025` fixture, which holds both periods)."""
+sample (the `processed_sample` fixture: both periods, made as a run makes them, stopped before rendering)."""
 
 import json
 import re
@@ -21,9 +21,9 @@ VI_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫ
 
 
 @pytest.fixture(autouse=True, scope="module")
-def _sample_run(published_2025):
+def _sample_run(processed_sample):
     global DATA
-    DATA = published_2025[0] / "data"
+    DATA = processed_sample
 
 
 def _processed(period: str):
