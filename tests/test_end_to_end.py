@@ -114,20 +114,6 @@ def test_same_inputs_give_byte_identical_outputs(published, published_variants):
     assert processed[0] == {name: processed[1][name] for name in processed[0]}
 
 
-def test_report_notebook_runs_from_papermill_command_line_with_numeric_looking_codes(published, tmp_path):
-    work, _ = published
-    out = tmp_path / "out.ipynb"
-    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "04-commune-factsheet.ipynb", out,
-                           "-p", "period", "2024", "-p", "unit", "06847", "-p", "data_dir", work / "data",
-                           "-k", "python3", "--cwd", tmp_path], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    text = out.read_text(encoding="utf-8")
-    assert '"unit": 6847' in text or "unit = 6847" in text  # papermill really passed an int
-    # the header's two lines, as the HTML output is stored in the notebook's JSON (quotes escaped)
-    assert 'ỦY BAN NHÂN DÂN</span><br><span class=\\"line\\">XÃ ĐỒNG VĂN</span>' in text
-    assert '<span class=\\"figure\\">1.301</span></strong> trẻ em dưới 16 tuổi' in text
-
-
 def test_catalogue_page_is_published_with_every_indicator(published):
     from pipelines.indicators import catalogue
 
@@ -149,14 +135,3 @@ def test_report_assesses_progress_and_lists_data_quality(published):
     primary = trend[(trend.unit_code == "198") & (trend.indicator_id == "net_enrolment_primary")].iloc[0]
     assert (primary.previous_period, primary.base_period) == ("2023", "2022")
     assert primary.status in ("on_track", "off_track", "achieved")
-
-
-def test_exploration_notebook_runs_through_papermill(published, tmp_path):
-    work, _ = published
-    out = tmp_path / "explore.ipynb"
-    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "02-explore-indicators.ipynb", out,
-                           "-p", "period", "2024", "-p", "data_dir", work / "data", "-k", "python3"],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    text = out.read_text(encoding="utf-8")
-    assert "net_enrolment_lower_secondary" in text and "Xã Đồng Văn" in text

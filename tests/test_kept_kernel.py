@@ -1,7 +1,7 @@
 """The kernel kept for report after report (pipelines.report.kept): each notebook starts from a clean
 state whatever ran before it, a dead kernel is replaced, and a report made on a kept kernel is byte
 for byte the one a kernel of its own gives. Real kernels, real papermill; small notebooks written
-here, plus one real fact sheet on the shared end-to-end run's data."""
+here, plus one real fact sheet on the shared processed data of the sample (`processed_sample`)."""
 
 import os
 
@@ -77,8 +77,8 @@ def test_stop_ends_the_kernel_process(tmp_path, kernel):
             time.sleep(0.1)
 
 
-def test_a_fact_sheet_on_a_kept_kernel_is_the_one_a_fresh_kernel_gives(published, kernel):
-    work, _ = published
+def test_a_fact_sheet_on_a_kept_kernel_is_the_one_a_fresh_kernel_gives(processed_sample, kernel):
+    work = processed_sample.parent
     parameters = {"period": "2024", "unit": "06847", "data_dir": "data", "lang": "vi", "edition": "internal"}
     notebooks.execute("03-indicator-catalogue.ipynb", {"period": "2024", "lang": "vi", "data_dir": "data"}, cwd=work)
     warm = notebooks.execute("04-commune-factsheet.ipynb", parameters, cwd=work)

@@ -1,17 +1,21 @@
 """pipelines.report.notebooks on a two-cell notebook, not the report: the (kept) kernel is started over IPC
 (Unix domain sockets in a private folder), so two kernels started at the same moment cannot race for
 a TCP port (`ZMQError: Address already in use`, papermill issue 511), and a failing cell is reported
-with the notebook's name."""
+with the notebook's name. The report notebooks themselves also run through papermill's own command
+line (which passes `-p unit 06847` as an int) on the shared processed data of the sample."""
 
 import asyncio
 import json
 import os
 import stat
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from conftest import REPO
 from pipelines.report import ipc, kept, notebooks
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="IPC transport needs Unix domain sockets")
@@ -86,3 +90,26 @@ def test_a_failing_cell_names_the_notebook_and_the_error(tmp_path, made):
     assert len(made) == 1 and os.path.exists(made[0])  # a failing cell does not end the kept kernel
     kept.stop()
     assert not os.path.exists(made[0])  # the kernel's folder goes with it
+
+
+def test_report_notebook_runs_from_papermill_command_line_with_numeric_looking_codes(processed_sample, tmp_path):
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "04-commune-factsheet.ipynb", out,
+                           "-p", "period", "2024", "-p", "unit", "06847", "-p", "data_dir", processed_sample,
+                           "-k", "python3", "--cwd", tmp_path], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert '"unit": 6847' in text or "unit = 6847" in text  # papermill really passed an int
+    # the header's two lines, as the HTML output is stored in the notebook's JSON (quotes escaped)
+    assert 'ỦY BAN NHÂN DÂN</span><br><span class=\\"line\\">XÃ ĐỒNG VĂN</span>' in text
+    assert '<span class=\\"figure\\">1.301</span></strong> trẻ em dưới 16 tuổi' in text
+
+
+def test_exploration_notebook_runs_through_papermill(processed_sample, tmp_path):
+    out = tmp_path / "explore.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", REPO / "notebooks" / "02-explore-indicators.ipynb", out,
+                           "-p", "period", "2024", "-p", "data_dir", processed_sample, "-k", "python3"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "net_enrolment_lower_secondary" in text and "Xã Đồng Văn" in text
