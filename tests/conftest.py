@@ -142,6 +142,7 @@ def processed_sample(tmp_path_factory):
 SHARED_RUNS = ("e2e", ("published", "published_variants", "published_2025")), ("processed", ("processed_sample",))
 
 
+@pytest.hookimpl(wrapper=True)  # a wrapper runs before xdist's own hook reads the groups into the test ids
 def pytest_collection_modifyitems(items):
     """Tests that share a run go to one worker. A module whose tests use a session run goes whole
     with that run's group (its own module-scoped runs with it); any other module with a
@@ -163,3 +164,5 @@ def pytest_collection_modifyitems(items):
                      name if name in scoped else None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    return (yield)
+
