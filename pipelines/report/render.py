@@ -17,6 +17,7 @@ HTML, so the two editions cannot drift apart.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
@@ -179,6 +180,13 @@ def _pdf_fonts() -> tuple:
         kept = _FONTS.kept = (fetcher, font_config,
                               CSS(string=_font_face_css(), font_config=font_config, url_fetcher=fetcher))
     return kept
+
+
+@atexit.register
+def _drop_pdf_fonts() -> None:
+    """Let this thread's font configuration remove its temporary folder while the interpreter can
+    still run its clean-up (at shutdown WeasyPrint's `__del__` finds its modules gone)."""
+    vars(_FONTS).pop("kept", None)
 
 
 def html_to_pdf(html: str) -> bytes:
