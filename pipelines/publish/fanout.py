@@ -10,8 +10,8 @@ A small run is rendered in this process instead (`Pool.here`): one worker, witho
 Why: every worker process imports pandas, papermill, nbconvert, WeasyPrint and the package again,
 and its kernel imports pandas and matplotlib again: about 6 s of CPU a worker, more than a district's
 eight reports cost to make. The reports are made by the same `make_report`, so the bytes are those a
-worker gives (tests/test_fanout.py compares `--jobs 1` with a real cluster); a run that asks for
-`--jobs N` (N > 1) or `--scheduler` always goes through Dask.
+worker gives (tests/test_fanout.py compares `--jobs 1` with a real cluster); `--scheduler`, and
+`--jobs N` (N > 1) for more than one report, always go through Dask.
 
 What a worker needs: the package installed with the same code (checked: a worker whose code
 fingerprint differs refuses the task) and the data folder at the same path, e.g. a shared NFS
