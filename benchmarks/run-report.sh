@@ -7,7 +7,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp -r "$repo/data/raw" "$work/raw-sample"
 walls=(); peaks=()
 for i in $(seq "$runs"); do
-  rm -rf "$work/data" "$work/reports"; mkdir -p "$work/data"; cp -r "$work/raw-sample" "$work/data/raw"
+  rm -rf "$work/data" "$work/reports"; mkdir -p "$work/data"; cp -r "$work/raw-sample" "$work/data/raw"; cp "$repo/data/baocao.yml" "$work/data/"
   ( cd "$work" && /usr/bin/time -v "$repo/.venv/bin/baocao" run --period "$period" >/dev/null 2>"$work/time.txt" ) || { cat "$work/time.txt"; exit 1; }
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); print (length(t) == 3 ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2])}' "$work/time.txt")
   peak=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$work/time.txt")

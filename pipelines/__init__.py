@@ -12,3 +12,12 @@ and each uses only the ones listed before it (an import-linter contract in pypro
 - publish: one period end to end (all-or-nothing publication) and the index page
 - cli: the `baocao` command on top
 """
+
+import sys as _sys
+
+# jsonschema (under nbformat, which every run imports) compiles an IRI grammar when it is imported if
+# the optional `rfc3987_syntax` is installed: about 1 s of CPU in every process, for "iri" format
+# checks no schema we use asks for (nbformat's and Great Expectations' schemas use no such format).
+# Marking it absent before anything imports jsonschema saves that second; a process that imported it
+# already keeps it.
+_sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]

@@ -18,7 +18,8 @@ import pytest
 
 from conftest import copy_sample, tree_bytes
 from pipelines.core.folders import Folders
-from pipelines.publish import fanout, manifest
+from pipelines.publish import fanout, jobs, manifest
+from pipelines.report.notebooks import NOTEBOOK_DIR
 from pipelines.units.period import Period
 
 
@@ -179,3 +180,17 @@ def test_the_next_run_makes_only_the_missing_report(local, failing):
     assert "      4 báo cáo không đổi (cùng số liệu, mã nguồn và tham số): dùng lại bản đã công bố\n" in out
     assert "      1 báo cáo cần làm, trên 1 tiến trình\n" in out
     assert _published(work) == _published(local[0])
+
+
+def test_a_small_run_renders_in_its_own_process_and_lists_each_failure(tmp_path):
+    """No --jobs and few reports: no cluster is started; a report that fails comes back as a Failure
+    with its reason and the next one is still made (here: two notebooks that do not exist)."""
+    (tmp_path / "data").mkdir()
+    todo = [jobs.Job(f"bao-cao-{n}", f"khong-co-{n}.ipynb", {"data_dir": "data"}, "x") for n in (1, 2)]
+    said = []
+    made = list(fanout.render(todo, tmp_path, fanout.Pool(), said.append, "any fingerprint"))
+    assert [(job.stem, type(outcome).__name__) for job, outcome in made] == [("bao-cao-1", "Failure"),
+                                                                              ("bao-cao-2", "Failure")]
+    assert [outcome.reason for _, outcome in made] == [f"không tìm thấy notebook {NOTEBOOK_DIR / 'khong-co-1.ipynb'}",
+                                                       f"không tìm thấy notebook {NOTEBOOK_DIR / 'khong-co-2.ipynb'}"]
+    assert len(said) == 1 and said[0].startswith("      2/2 báo cáo (100,0 %), ") and said[0].endswith(" báo cáo/phút; 2 lỗi")

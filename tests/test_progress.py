@@ -68,9 +68,22 @@ def test_a_terminal_gets_a_bar_with_rate_and_no_log_lines():
 def test_jobs_default_to_the_cores_and_never_exceed_the_reports(monkeypatch):
     monkeypatch.setattr(fanout, "cores", lambda: 8)
     assert fanout.Pool().workers(100) == 8
-    assert fanout.Pool().workers(3) == 3
+    assert fanout.Pool().workers(13) == 8
     assert fanout.Pool(jobs=2).workers(100) == 2
+    assert fanout.Pool(jobs=2).workers(3) == 2
+    assert fanout.Pool(jobs=5).workers(3) == 3
     assert fanout.Pool(jobs=5).workers(0) == 1
+
+
+def test_a_small_run_without_jobs_renders_in_its_own_process(monkeypatch):
+    """Up to 12 reports (a district, its communes and the catalogue) a second process costs more CPU
+    than it saves; asked for --jobs N > 1 or a --scheduler, the run goes through Dask whatever its size."""
+    monkeypatch.setattr(fanout, "cores", lambda: 8)
+    assert [fanout.Pool().workers(n) for n in (1, 9, 12, 13)] == [1, 1, 1, 8]
+    assert [fanout.Pool().here(n) for n in (1, 9, 12, 13)] == [True, True, True, False]
+    assert fanout.Pool(jobs=1).here(100) is True
+    assert fanout.Pool(jobs=2).here(9) is False
+    assert fanout.Pool(scheduler="tcp://10.0.0.5:8786").here(1) is False
 
 
 @pytest.mark.parametrize("option, message", [

@@ -284,3 +284,18 @@ def test_pdf_is_reproducible(pdf: bytes, html: str, reader: PdfReader) -> None:
     assert info.get("/Title") == "Báo cáo công tác trẻ em năm 2024"
     file_id = reader.trailer["/ID"]
     assert len(file_id) == 2
+
+
+def test_the_kept_exporter_and_fonts_give_the_bytes_of_fresh_ones(pdf: bytes, html: str) -> None:
+    """The HTML exporter and the PDF fonts are kept per thread (pipelines.report.render): a report made
+    after another one (other language, title and figures) equals the one a new thread makes fresh."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    other = _notebook()
+    other.cells[1].outputs = other.cells[1].outputs[1:]
+    html_to_pdf(notebook_to_html(other, title="Children report 2024", lang="en"))
+    again = notebook_to_html(_notebook(), title="Báo cáo công tác trẻ em năm 2024")
+    with ThreadPoolExecutor(max_workers=1) as fresh:
+        made_fresh = fresh.submit(lambda: (notebook_to_html(_notebook(), title="Báo cáo công tác trẻ em năm 2024"),
+                                           html_to_pdf(html))).result()
+    assert (again, html_to_pdf(again)) == (html, pdf) == made_fresh

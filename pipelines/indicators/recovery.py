@@ -29,7 +29,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 PRIMARY, COMPLEMENT = "< 5", "x"
 
@@ -52,6 +51,8 @@ def recoverable_lp(cells: pd.DataFrame, hidden: dict[tuple[str, str], str], row_
                    total_row: str, only: str | None = None) -> list[tuple[str, str]]:
     """Hidden cells (of kind `only`, if given) whose value the published sums pin down to one whole
     number, by linear programming; in the order of the sorted keys."""
+    from scipy.optimize import linprog  # 0.5 s to import: only for tables the graph cannot decide
+
     keys = sorted(hidden)
     if not keys:
         return []

@@ -6,6 +6,13 @@ from there on both are the same Dask client, the same tasks and the same results
 rendered on a cluster gives the bytes a laptop gives. Each worker keeps one kernel for all its
 reports (pipelines.report.kept) and ends it when the run ends.
 
+A small run is rendered in this process instead (`Pool.here`): one worker, without a cluster.
+Why: every worker process imports pandas, papermill, nbconvert, WeasyPrint and the package again,
+and its kernel imports pandas and matplotlib again: about 6 s of CPU a worker, more than a district's
+eight reports cost to make. The reports are made by the same `make_report`, so the bytes are those a
+worker gives (tests/test_fanout.py compares `--jobs 1` with a real cluster); `--scheduler`, and
+`--jobs N` (N > 1) for more than one report, always go through Dask.
+
 What a worker needs: the package installed with the same code (checked: a worker whose code
 fingerprint differs refuses the task) and the data folder at the same path, e.g. a shared NFS
 mount (checked too). Tasks carry a report's parameters, results carry its bytes back; only this
@@ -17,6 +24,7 @@ caller decides whether anything is published (`--publish-partial`).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import uuid
@@ -30,6 +38,7 @@ from pipelines.publish.jobs import Job, WorkerMismatch, make_report
 from pipelines.publish.progress import Progress
 from pipelines.core import errors
 
+ONE_PROCESS_UP_TO = 12  # reports a run with no --jobs renders in its own process (a district and its communes)
 WORKER_EXIT = 60  # seconds a worker may take to exit (tearing down pandas, matplotlib, … on a busy machine)
 CONNECT = 30      # seconds to reach a scheduler, and to wait for its first worker
 
@@ -45,7 +54,14 @@ class Pool:
     scheduler: str = ""    # tcp://host:port
 
     def workers(self, reports: int) -> int:
+        """Processes to render `reports` on: as asked (--jobs), else one per core, or one for a small run."""
+        if not self.jobs and reports <= ONE_PROCESS_UP_TO:
+            return 1
         return max(1, min(reports, self.jobs or cores()))
+
+    def here(self, reports: int) -> bool:
+        """Render in this process: one worker and no cluster to reach."""
+        return not self.scheduler and self.workers(reports) == 1
 
 
 @dataclass(frozen=True)
@@ -63,23 +79,49 @@ def cores() -> int:
 def render(todo: list[Job], cwd: Path, pool: Pool, say, code: str) -> Iterator[tuple[Job, tuple | Failure]]:
     """(job, (notebook, HTML, PDF)) or (job, Failure) for every job, as each is done. `code` is the
     code fingerprint every worker must have. Workers and their kernels have ended when this returns."""
+    progress = Progress(len(todo), say)
+    made = _in_this_process(todo, cwd) if pool.here(len(todo)) else _on_dask(todo, cwd, pool, code)
+    try:
+        for n, (job, outcome) in enumerate(made):
+            if n == 0:
+                failpoints.reached("rendering")  # a kill while other reports are still to render
+            progress.step(job.stem, isinstance(outcome, Failure))
+            yield job, outcome
+    finally:
+        progress.close()
+        made.close()
+
+
+def _in_this_process(todo: list[Job], cwd: Path) -> Iterator[tuple[Job, tuple | Failure]]:
+    """The reports one after the other on this process's kept kernel, ended after the last. What the
+    run holds so far (tables, validation, libraries) stays to the end: Python's cyclic garbage
+    collections leave it out (`gc.freeze`) instead of walking it again during every report."""
+    from pipelines.report import kept
+
+    gc.freeze()
+    try:
+        for job in todo:
+            try:
+                yield job, make_report(job, str(cwd))  # this process's own code: nothing to check
+            except Exception as error:  # noqa: BLE001 - one failed report does not stop the others
+                yield job, Failure(job, _reason(error))
+    finally:
+        kept.stop()
+
+
+def _on_dask(todo: list[Job], cwd: Path, pool: Pool, code: str) -> Iterator[tuple[Job, tuple | Failure]]:
     from dask.distributed import as_completed
 
-    progress = Progress(len(todo), say)
     with _client(pool, len(todo)) as client:
         futures = {client.submit(make_report, job, str(cwd), code, key=f"report-{job.stem}-{uuid.uuid4().hex}"): job
                    for job in todo}
         try:
-            for n, future in enumerate(as_completed(list(futures))):
+            for future in as_completed(list(futures)):
                 job = futures.pop(future)
                 outcome = future.result() if future.status == "finished" else Failure(job, _reason(future.exception()))
                 future.release()  # nothing of the run stays on a worker: closing one loses no result
-                if n == 0:
-                    failpoints.reached("rendering")  # a kill while other reports are still rendering
-                progress.step(job.stem, isinstance(outcome, Failure))
                 yield job, outcome
         finally:
-            progress.close()
             client.cancel(list(futures))
 
 

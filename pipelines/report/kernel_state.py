@@ -15,6 +15,7 @@ imported into the kernel, not into the process that drives it.
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import random
 import sys
@@ -43,6 +44,7 @@ def prepare() -> None:
     _saved.update(rc=copy.deepcopy(dict(matplotlib.rcParams)), filters=list(warnings.filters),
                   environ=dict(os.environ), path=list(sys.path), random=random.getstate(),
                   numpy_random=numpy.random.get_state())
+    gc.freeze()  # the modules stay for the kernel's life: cyclic collections during a report need not walk them
 
 
 def clear(cwd: str) -> None:

@@ -50,7 +50,7 @@ class CrosswalkError(errors.UsageError):
 def _package() -> dict[str, tuple[tuple[str, bool], ...]]:
     """Old commune code → ((new commune code, is the package's default part), ...), default part first,
     then the package's order. Keys of the JSON are joined to codes through dataset.db."""
-    data = resources.files("vietnamadminunits") / "data"
+    data = reference.package_data()
     table = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
     with resources.as_file(data / "dataset.db") as path:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
