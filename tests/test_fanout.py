@@ -1,10 +1,12 @@
 """Reports rendered on a real Dask cluster, and reports that fail.
 
-A province-scope period (2025: the province and its three communes in the sample, with their fact
-sheets and the catalogue page) is run three ways on copies of the same data: `--jobs 1`, against a
-real `dask scheduler` with two `dask worker` processes (`--scheduler tcp://…`), and `--jobs 2`
-with one report made to fail (`BAOCAO_FAIL_REPORT`, which the local workers inherit). Every
-published byte is compared."""
+`make test`: one commune's 2024 fact sheet and the catalogue page rendered against a real `dask
+scheduler` with two `dask worker` processes (`--scheduler tcp://…`), compared byte for byte with the
+same files of the shared run `published_variants` (rendered in the run's own process); failures of
+single reports as a test of the part (fanout.render). `make test-all` adds the province-scope period
+(2025: the province and its three communes with their fact sheets and the catalogue page) run three
+ways on copies of the same data: `--jobs 1`, on the cluster, and `--jobs 2` with one report made to
+fail (`BAOCAO_FAIL_REPORT`, which the local workers inherit). Every published byte is compared."""
 
 import os
 import re
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, tree_bytes
+from conftest import FACT_SHEET_SCOPE, copy_sample, tree_bytes
 from pipelines.core.folders import Folders
 from pipelines.publish import fanout, jobs, manifest
 from pipelines.report.notebooks import NOTEBOOK_DIR
@@ -27,12 +29,13 @@ def _manifest(work: Path, period: str = "2025") -> manifest.Manifest | None:
     return manifest.read(Folders.at(work / "data", work / "reports"), Period.parse(period))
 
 PERIODS = ("2024", "2025")
+FACT_SHEET = "bao-cao-tre-em-2024-xa-06847"
 FAILING = "bao-cao-tre-em-2025-xa-06841"
 BIN = Path(sys.executable).parent
 
 
-def _run(work, *args, env=None):
-    done = subprocess.run([sys.executable, "-m", "pipelines", "run", "--period", "2025", "--data-dir", "data",
+def _run(work, *args, env=None, period="2025"):
+    done = subprocess.run([sys.executable, "-m", "pipelines", "run", "--period", period, "--data-dir", "data",
                            "--reports-dir", "reports", *args], cwd=work, capture_output=True, text=True,
                           timeout=900, env={**os.environ, **(env or {})})
     return done.returncode, done.stdout, done.stderr
@@ -81,6 +84,33 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def commune_on_cluster(cluster, tmp_path_factory):
+    """The run of `published_variants` for its first variant only (vi, internal), on the cluster."""
+    address, workers = cluster
+    work = copy_sample(tmp_path_factory.mktemp("scheduler-commune"))
+    status, out, err = _run(work, "--scheduler", address, "--scope", FACT_SHEET_SCOPE, period="2024")
+    return work, status, out, err, address, workers
+
+
+def test_a_commune_on_a_dask_cluster_gives_the_bytes_of_the_run_s_own_process(commune_on_cluster, published_variants):
+    work, status, out, err, address, _ = commune_on_cluster
+    assert (status, err) == (0, "")
+    assert f"      2 báo cáo cần làm, trên {address}\n" in out
+    assert "      6 báo cáo cần làm, trên 1 tiến trình\n" in published_variants[1].stdout
+    mine = {**tree_bytes(work / "reports" / "2024"), **tree_bytes(work / "data" / "processed" / "2024")}
+    theirs = {**tree_bytes(published_variants[0] / "reports" / "2024"),
+              **tree_bytes(published_variants[0] / "data" / "processed" / "2024")}
+    common = sorted(set(mine) - {manifest.NAME, manifest.LOG})
+    assert {f"{FACT_SHEET}.pdf", "danh-muc-chi-tieu.pdf", f"notebooks/{FACT_SHEET}.ipynb", "indicators.parquet"} <= set(common)
+    assert {name: mine[name] for name in common} == {name: theirs[name] for name in common}
+
+
+def test_the_cluster_workers_keep_no_kernel_after_the_run(commune_on_cluster):
+    workers = commune_on_cluster[5]
+    assert [cmd for cmd in _descendants(workers.pid) if "ipykernel" in cmd] == []
+
+
+@pytest.fixture(scope="module")
 def on_cluster(cluster, tmp_path_factory):
     address, workers = cluster
     work = copy_sample(tmp_path_factory.mktemp("scheduler"), PERIODS)
@@ -88,6 +118,7 @@ def on_cluster(cluster, tmp_path_factory):
     return work, status, out, err, address, workers
 
 
+@pytest.mark.slow
 def test_a_province_on_a_dask_cluster_gives_the_bytes_of_jobs_1(local, on_cluster):
     work, status, out, err, address, _ = on_cluster
     assert (status, err) == (0, "")
@@ -118,11 +149,6 @@ def _descendants(pid: int) -> list[str]:
     return found
 
 
-def test_the_cluster_workers_keep_no_kernel_after_the_run(on_cluster):
-    workers = on_cluster[5]
-    assert [cmd for cmd in _descendants(workers.pid) if "ipykernel" in cmd] == []
-
-
 def test_an_unreachable_scheduler_is_named_and_nothing_is_published(tmp_path, monkeypatch):
     monkeypatch.setattr(fanout, "CONNECT", 2)
     with pytest.raises(fanout.ClusterUnavailable, match=r"^không dùng được cụm Dask tcp://127\.0\.0\.1:9: "):
@@ -150,6 +176,7 @@ def failing(tmp_path_factory):
 REASON = f"InjectedFailure: lỗi được gây ra để thử nghiệm (BAOCAO_FAIL_REPORT={FAILING})"
 
 
+@pytest.mark.slow
 def test_a_failed_report_is_listed_while_the_others_render_and_nothing_is_published(failing):
     _, (status, out, err), after_refused, *_ = failing
     assert status == 5
@@ -161,6 +188,7 @@ def test_a_failed_report_is_listed_while_the_others_render_and_nothing_is_publis
     assert after_refused == (False, False)
 
 
+@pytest.mark.slow
 def test_publish_partial_publishes_the_others_exactly_and_says_what_is_missing(local, failing):
     _, _, _, (status, out, err), (published, record, index, checked), _ = failing
     assert status == 6
@@ -174,6 +202,7 @@ def test_publish_partial_publishes_the_others_exactly_and_says_what_is_missing(l
     assert f"      THIẾU {FAILING}: không làm được khi chạy ({REASON})\n" in checked.stdout
 
 
+@pytest.mark.slow
 def test_the_next_run_makes_only_the_missing_report(local, failing):
     work, *_, (status, out, err) = failing
     assert (status, err) == (0, "")
