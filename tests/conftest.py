@@ -22,9 +22,11 @@ through `baocao_here`, the same command line in this process.
 """
 
 import dataclasses
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -75,11 +77,29 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def made_once(name: str) -> None:
+    """Fails when a shared run is made a second time in one test session (on another xdist worker):
+    the tests that share it were not grouped onto one worker (pytest_collection_modifyitems), and
+    the suite would pay for the run twice."""
+    uid, worker = os.environ.get("PYTEST_XDIST_TESTRUNUID"), os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not uid:
+        return  # one process: a session fixture is made once by construction
+    marker = Path(tempfile.gettempdir()) / f"baocao-tests-{uid}" / name
+    marker.parent.mkdir(exist_ok=True)
+    try:
+        with marker.open("x") as stream:
+            stream.write(worker)
+    except FileExistsError:
+        pytest.fail(f"the shared run '{name}' is made again on {worker} (first on {marker.read_text()}): "
+                    "its tests are not in one xdist group")
+
+
 @pytest.fixture(scope="session")
 def published(tmp_path_factory):
     """`baocao run --period 2024 --param number=12 --param signer=…` on a copy of the sample; returns
     (workdir, completed process). Run from the work folder with relative paths, as a scheduled job
     would, so that a second run from another folder can be compared with it byte for byte."""
+    made_once("published")
     work = copy_sample(tmp_path_factory.mktemp("e2e"))
     done = baocao("run", "--period", "2024", "--param", f"number={NUMBER}", "--param", f"signer={SIGNER}",
                   "--data-dir", "data", "--reports-dir", "reports", cwd=work)
@@ -92,6 +112,7 @@ def published_variants(tmp_path_factory):
     """`baocao run --period 2024 --scope commune:06847 --lang vi,en --edition internal,public` on
     another copy of the sample, from its own folder with relative paths like `published`: the fact
     sheet of one commune in all four variants, and the catalogue page in both languages."""
+    made_once("published_variants")
     work = copy_sample(tmp_path_factory.mktemp("variants"))
     done = baocao("run", "--period", "2024", "--scope", FACT_SHEET_SCOPE, "--lang", "vi,en",
                   "--edition", "internal,public", "--data-dir", "data", "--reports-dir", "reports", cwd=work)
@@ -102,6 +123,7 @@ def published_variants(tmp_path_factory):
 @pytest.fixture(scope="session")
 def published_2025(published, tmp_path_factory):
     """`baocao run --period 2025` in a copy of the folder where 2024 was published."""
+    made_once("published_2025")
     work = tmp_path_factory.mktemp("e2e-2025")
     shutil.copytree(published[0] / "data", work / "data")
     shutil.copytree(published[0] / "reports", work / "reports")
@@ -133,6 +155,7 @@ def build_processed(data: Path, period: str, scope: str | None = None) -> Path:
 def processed_sample(tmp_path_factory):
     """The sample's raw data of 2022-2025 with the processed data of 2024 (the district) and of 2025
     (the province), made in this process without rendering: returns the data folder."""
+    made_once("processed_sample")
     work = copy_sample(tmp_path_factory.mktemp("processed"), ("2022", "2023", "2024", "2025"))
     for period in ("2024", "2025"):
         build_processed(work / "data", period)
