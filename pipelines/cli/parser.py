@@ -26,10 +26,14 @@ def language_asked(argv: list[str]) -> str:
     """The language of the help and argument errors: the first of `--lang en`, `--lang=en` or
     `--lang vi,en` in `argv` when it is one we have, else Vietnamese. Parsing proper comes later."""
     for i, arg in enumerate(argv):
-        value = arg.partition("=")[2] if arg.startswith("--lang=") else argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
-        if value is not None:
-            first = value.split(",")[0].strip()
-            return first if first in LANGS else "vi"
+        if arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        elif arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        else:
+            continue
+        first = value.split(",")[0].strip()
+        return first if first in LANGS else "vi"
     return "vi"
 
 
