@@ -20,6 +20,7 @@ from pipelines.units.period import Period
 from test_intake import filled_template, quiet, sample_lines
 
 PERIOD, CODE = "2024", "06847"
+PERIOD_2024 = Period.parse(PERIOD)
 WHEN = dt.datetime(2025, 3, 4, 8, 30, tzinfo=dt.timezone.utc)
 BY, WHY = "Nguyễn Thị Hoa", "Nhầm số trẻ em nam 11-15 tuổi"
 HEADER = "submission,submitted_at,kind,form,commune_code,rows,source,sha256,by,reason,supersedes"
@@ -45,7 +46,7 @@ def test_a_correction_is_appended_and_logged_and_read_as_the_latest(tmp_path, ca
     folder = data / "raw" / PERIOD
     before = tree_bytes(folder)
     workbook = filled_template(tmp_path, change=corrected)
-    result = ingest.ingest(PERIOD, [workbook], data, say=quiet, replace=True, by=BY, reason=WHY, now=WHEN)
+    result = ingest.ingest(PERIOD_2024, [workbook], data, say=quiet, replace=True, by=BY, reason=WHY, now=WHEN)
 
     assert result == ("kỳ 2024, thêm mới: không có; đã có và giống hệt: special_circumstances 06847, support 06847, "
                       "protection_cases 06847, education 06847, health 06847, early_childhood 06847; bản sửa thay "
@@ -75,13 +76,13 @@ def test_a_second_correction_supersedes_the_first_and_new_communes_still_go_in_o
     data = tmp_path / "data"
     folder = data / "raw" / PERIOD
     first = filled_template(tmp_path, forms=("population",))
-    ingest.ingest(PERIOD, [first], data, say=quiet, now=WHEN)
+    ingest.ingest(PERIOD_2024, [first], data, say=quiet, now=WHEN)
     fix = filled_template(tmp_path, forms=("population",), change=corrected)
-    ingest.ingest(PERIOD, [fix], data, say=quiet, replace=True, by=BY, reason=WHY, now=WHEN + dt.timedelta(days=1))
+    ingest.ingest(PERIOD_2024, [fix], data, say=quiet, replace=True, by=BY, reason=WHY, now=WHEN + dt.timedelta(days=1))
     again = filled_template(tmp_path, forms=("population",))  # the first figures were right after all
-    ingest.ingest(PERIOD, [again], data, say=quiet, replace=True, by="Lê Văn Nam", reason="Bản sửa trước sai", now=WHEN + dt.timedelta(days=2))
+    ingest.ingest(PERIOD_2024, [again], data, say=quiet, replace=True, by="Lê Văn Nam", reason="Bản sửa trước sai", now=WHEN + dt.timedelta(days=2))
     other = filled_template(tmp_path, "06838", forms=("population",))
-    ingest.ingest(PERIOD, [other], data, say=quiet, by="Trần Văn Bình", now=WHEN + dt.timedelta(days=3))
+    ingest.ingest(PERIOD_2024, [other], data, say=quiet, by="Trần Văn Bình", now=WHEN + dt.timedelta(days=3))
 
     lines = (folder / "population.csv").read_text(encoding="utf-8").splitlines()
     sent = sample_lines("population.csv", "06838", CODE)
@@ -136,7 +137,7 @@ def test_a_correction_must_say_who_and_why(tmp_path, capsys, by, reason):
 def test_identical_figures_sent_with_replace_change_nothing(tmp_path):
     data = sample_data(tmp_path)
     before = tree_bytes(data / "raw" / PERIOD)
-    result = ingest.ingest(PERIOD, [filled_template(tmp_path)], data, say=quiet, replace=True, by=BY, reason=WHY)
+    result = ingest.ingest(PERIOD_2024, [filled_template(tmp_path)], data, say=quiet, replace=True, by=BY, reason=WHY)
     assert "; bản sửa thay bản trước: không có;" in result
     after = tree_bytes(data / "raw" / PERIOD)
     assert {k: v for k, v in after.items() if not k.startswith("original")} == before
@@ -154,7 +155,7 @@ def test_a_folder_without_a_log_reads_as_the_plain_csv():
 
 def test_a_log_that_does_not_match_its_form_is_refused_by_name(tmp_path):
     data = sample_data(tmp_path)
-    ingest.ingest(PERIOD, [filled_template(tmp_path, change=corrected)], data, say=quiet, replace=True, by=BY, reason=WHY, now=WHEN)
+    ingest.ingest(PERIOD_2024, [filled_template(tmp_path, change=corrected)], data, say=quiet, replace=True, by=BY, reason=WHY, now=WHEN)
     log = data / "raw" / PERIOD / "submissions.csv"
     log.write_text(log.read_text(encoding="utf-8").replace(",06847,2,", ",06847,3,"), encoding="utf-8")
     with pytest.raises(raw.RawDataError) as error:
@@ -177,7 +178,7 @@ def test_the_data_quality_appendix_lists_corrections_when_there_are_any(tmp_path
     assert "Số liệu đã được xã gửi bản sửa" not in sections.data_quality_html(_context(processed))  # no file
     pd.DataFrame(columns=list(raw.CORRECTION_COLUMNS)).to_parquet(processed / datasets.CORRECTIONS)
     assert "<h3>" not in sections.data_quality_html(_context(processed))  # a file without rows
-    ingest.ingest(PERIOD, [filled_template(tmp_path, change=corrected)], data, say=quiet, replace=True, by=BY,
+    ingest.ingest(PERIOD_2024, [filled_template(tmp_path, change=corrected)], data, say=quiet, replace=True, by=BY,
                   reason="Nhầm <số> & tuổi", now=WHEN)
     raw.corrections(data, Period.parse(PERIOD)).to_parquet(processed / datasets.CORRECTIONS)
     html = sections.data_quality_html(_context(processed))

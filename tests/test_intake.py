@@ -16,8 +16,10 @@ from conftest import SAMPLE, baocao, tree_bytes
 from corpus.cases import ACCEPTED, CODE, POP, POP_HEAD, REFUSED, table
 from pipelines import cli
 from pipelines.intake import csvfile, ingest, raw, tcvn3, template
+from pipelines.units.period import Period
 
 PERIOD = "2024"
+PERIOD_2024 = Period.parse(PERIOD)  # as intake takes it: the command line parses --period
 
 
 def quiet(line):
@@ -47,7 +49,7 @@ def filled_template(tmp_path: Path, code: str = CODE, period: str = PERIOD, form
 
 @functools.lru_cache(maxsize=None)
 def _filled(code: str, period: str, forms: tuple[str, ...], change) -> bytes:
-    book = load_workbook(io.BytesIO(template.build(period, code)))
+    book = load_workbook(io.BytesIO(template.build(Period.parse(period), code)))
     for name in forms:
         form = raw.forms()[name]
         lines = (SAMPLE / PERIOD / form.file).read_text(encoding="utf-8").splitlines()
@@ -72,7 +74,7 @@ def sample_lines(form_file: str, *codes: str) -> list[str]:
 @pytest.mark.parametrize("case", ACCEPTED, ids=lambda case: case.name)
 def test_accepted_case_gives_the_canonical_rows(tmp_path, case):
     path = inbox(tmp_path, case.file, case.data)
-    ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet)
+    ingest.ingest(PERIOD_2024, [path], tmp_path / "data", say=quiet)
     folder = tmp_path / "data" / "raw" / PERIOD
     written = (folder / case.form_file).read_bytes()
     assert written.decode("utf-8").split("\n") == [*case.lines, ""]  # UTF-8, no BOM, "\n", final newline
@@ -96,14 +98,14 @@ def test_refused_case_names_file_and_reason_and_writes_nothing(tmp_path, case):
     data = sample_copy(tmp_path)
     before = tree_bytes(data / "raw")
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [inbox(tmp_path, case.file, case.data)], data, say=quiet)
+        ingest.ingest(PERIOD_2024, [inbox(tmp_path, case.file, case.data)], data, say=quiet)
     assert refused.value.problems == list(case.problems)
     assert str(refused.value) == "\n".join(case.problems)
     assert tree_bytes(data / "raw") == before
 
 
 def test_filled_template_round_trips_to_the_sample_rows(tmp_path):
-    result = ingest.ingest(PERIOD, [filled_template(tmp_path)], tmp_path / "data", say=quiet)
+    result = ingest.ingest(PERIOD_2024, [filled_template(tmp_path)], tmp_path / "data", say=quiet)
     for form in raw.forms().values():
         assert (tmp_path / "data" / "raw" / PERIOD / form.file).read_text(encoding="utf-8").splitlines() == sample_lines(form.file, CODE)
     assert result.startswith("kỳ 2024, thêm mới: population 06847 (2), special_circumstances 06847 (15)")
@@ -111,9 +113,9 @@ def test_filled_template_round_trips_to_the_sample_rows(tmp_path):
 
 def test_second_commune_adds_rows_and_never_touches_the_first(tmp_path):
     data = tmp_path / "data"
-    ingest.ingest(PERIOD, [filled_template(tmp_path, CODE)], data, say=quiet)
+    ingest.ingest(PERIOD_2024, [filled_template(tmp_path, CODE)], data, say=quiet)
     first = {f.file: (data / "raw" / PERIOD / f.file).read_text(encoding="utf-8") for f in raw.forms().values()}
-    ingest.ingest(PERIOD, [filled_template(tmp_path, "06838")], data, say=quiet)
+    ingest.ingest(PERIOD_2024, [filled_template(tmp_path, "06838")], data, say=quiet)
     for form in raw.forms().values():
         now = (data / "raw" / PERIOD / form.file).read_text(encoding="utf-8")
         assert now.splitlines() == sample_lines(form.file, "06838", CODE)  # canonical order: 06838 before 06847
@@ -125,13 +127,13 @@ def test_resent_identical_figures_change_no_canonical_byte(tmp_path):
     data = sample_copy(tmp_path)
     canonical = tree_bytes(data / "raw" / PERIOD)
     path = filled_template(tmp_path)
-    result = ingest.ingest(PERIOD, [path], data, say=quiet)
+    result = ingest.ingest(PERIOD_2024, [path], data, say=quiet)
     assert result.startswith("kỳ 2024, thêm mới: không có; đã có và giống hệt: population 06847, special_circumstances 06847")
     after = tree_bytes(data / "raw" / PERIOD)
     assert {k: v for k, v in after.items() if not k.startswith("original")} == canonical
     stored = f"{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}-{path.name}"
     assert after[f"original/{stored}"] == path.read_bytes()
-    ingest.ingest(PERIOD, [path], data, say=quiet)  # the very same file again: nothing at all changes
+    ingest.ingest(PERIOD_2024, [path], data, say=quiet)  # the very same file again: nothing at all changes
     assert tree_bytes(data / "raw" / PERIOD) == after
 
 
@@ -153,7 +155,7 @@ def test_changed_figures_for_a_commune_already_there_are_refused(tmp_path):
     before = tree_bytes(data / "raw")
     path = filled_template(tmp_path, change=lambda ws: ws.title == "population" and setattr(ws.cell(5, 4), "value", 669))
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [path], data, say=quiet)
+        ingest.ingest(PERIOD_2024, [path], data, say=quiet)
     assert refused.value.problems == ["bao-cao-06847.xlsx: biểu population của xã 06847 đã có trong population.csv kỳ 2024 "
                                       "với số liệu khác; dữ liệu thô không bao giờ bị sửa: nếu đây là bản sửa, gửi lại với "
                                       "--replace --by <người sửa> --reason <lý do>"]
@@ -164,7 +166,7 @@ def test_one_refused_file_and_nothing_is_written(tmp_path):
     good = filled_template(tmp_path, "06838")
     bad = inbox(tmp_path, "population.csv", table(POP_HEAD, [POP[0], [POP[1][0], "Xã Đồng Tâm", *POP[1][2:]]]).encode())
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [good, bad], tmp_path / "data", say=quiet)
+        ingest.ingest(PERIOD_2024, [good, bad], tmp_path / "data", say=quiet)
     assert refused.value.problems == ['population.csv dòng 3: mã xã 06847 là "Xã Đồng Văn", không phải "Xã Đồng Tâm"']
     assert not (tmp_path / "data").exists()
 
@@ -173,7 +175,7 @@ def test_two_files_of_one_batch_that_disagree_are_refused(tmp_path):
     one = inbox(tmp_path, "population.csv", table(POP_HEAD, POP).encode(), "a")
     other = inbox(tmp_path, "population.csv", table(POP_HEAD, [POP[0][:3] + ["669"] + POP[0][4:], POP[1]]).encode(), "b")
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [one, other], tmp_path / "data", say=quiet)
+        ingest.ingest(PERIOD_2024, [one, other], tmp_path / "data", say=quiet)
     assert refused.value.problems == ["population.csv: biểu population của xã 06847 khác với tệp population.csv gửi cùng lượt"]
     assert not (tmp_path / "data").exists()
 
@@ -182,7 +184,7 @@ def test_two_communes_files_of_the_same_name_are_both_kept(tmp_path):
     ours = inbox(tmp_path, "population.csv", table(POP_HEAD, POP).encode(), "dong-van")
     theirs_rows = [line.split(",") for line in sample_lines("population.csv", "06838")[1:]]
     theirs = inbox(tmp_path, "population.csv", table(POP_HEAD, theirs_rows).encode("utf-16"), "binh-lieu")
-    ingest.ingest(PERIOD, [ours, theirs], tmp_path / "data", say=quiet)
+    ingest.ingest(PERIOD_2024, [ours, theirs], tmp_path / "data", say=quiet)
     folder = tmp_path / "data" / "raw" / PERIOD
     sums = (folder / "original" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     assert sums == sorted(sums, key=lambda line: line.split("  ")[1]) and len(sums) == 2
@@ -201,7 +203,7 @@ def test_an_original_is_never_overwritten(tmp_path):
     intruder.write_bytes(b"something else\n")
     before = tree_bytes(tmp_path / "data")
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet)
+        ingest.ingest(PERIOD_2024, [path], tmp_path / "data", say=quiet)
     assert refused.value.problems == [f"population.csv: original/{stored} đã có với nội dung khác; không ghi đè"]
     assert tree_bytes(tmp_path / "data") == before
 
@@ -213,25 +215,25 @@ def test_an_existing_file_not_in_canonical_form_is_not_added_to(tmp_path):
     before = tree_bytes(data / "raw")
     rows = [line.split(",") for line in sample_lines("population.csv", "06838")[1:]]
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [inbox(tmp_path, "population.csv", table(POP_HEAD, rows).encode())], data, say=quiet)
+        ingest.ingest(PERIOD_2024, [inbox(tmp_path, "population.csv", table(POP_HEAD, rows).encode())], data, say=quiet)
     assert refused.value.problems == ["population.csv kỳ 2024 không đúng định dạng chuẩn (data/raw/README.md); không ghép thêm được"]
     assert tree_bytes(data / "raw") == before
 
 
 def test_only_sheets_with_figures_are_ingested(tmp_path):
     lines = []
-    ingest.ingest(PERIOD, [filled_template(tmp_path, forms={"population"})], tmp_path / "data", say=lines.append)
+    ingest.ingest(PERIOD_2024, [filled_template(tmp_path, forms={"population"})], tmp_path / "data", say=lines.append)
     assert sorted(p.name for p in (tmp_path / "data" / "raw" / PERIOD).iterdir()) == ["original", "population.csv", "submissions.csv"]
     assert lines == ["Đọc bao-cao-06847.xlsx [population] (Excel): biểu population, xã 06847, 2 dòng"]
 
 
 def test_workbooks_for_another_period_or_left_empty_are_refused(tmp_path):
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [filled_template(tmp_path, period="2023")], tmp_path / "data", say=quiet)
+        ingest.ingest(PERIOD_2024, [filled_template(tmp_path, period="2023")], tmp_path / "data", say=quiet)
     assert refused.value.problems == ["bao-cao-06847.xlsx: biểu mẫu lập cho kỳ 2023, không phải kỳ 2024"]
-    empty = template.write_template(PERIOD, CODE, tmp_path / "empty.xlsx")
+    empty = template.write_template(PERIOD_2024, CODE, tmp_path / "empty.xlsx")
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [empty], tmp_path / "data", say=quiet)
+        ingest.ingest(PERIOD_2024, [empty], tmp_path / "data", say=quiet)
     assert refused.value.problems == ["empty.xlsx: chưa nhập số liệu ở trang nào"]
     assert not (tmp_path / "data").exists()
 
@@ -239,11 +241,11 @@ def test_workbooks_for_another_period_or_left_empty_are_refused(tmp_path):
 def test_messages_in_english_and_progress_lines(tmp_path):
     wrong = table(POP_HEAD, [POP[0], [POP[1][0], "Xã Đồng Tâm", *POP[1][2:]]]).encode()
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [inbox(tmp_path, "population.csv", wrong)], tmp_path / "data", say=quiet, lang="en")
+        ingest.ingest(PERIOD_2024, [inbox(tmp_path, "population.csv", wrong)], tmp_path / "data", say=quiet, lang="en")
     assert refused.value.problems == ['population.csv line 3: commune code 06847 is "Xã Đồng Văn", not "Xã Đồng Tâm"']
     said = []
     abc = table(POP_HEAD, [[CODE, "X· §ång V¨n", *POP[0][2:]], [CODE, "Xa Dong Van", *POP[1][2:]]]).encode()
-    ingest.ingest(PERIOD, [inbox(tmp_path, "population.csv", abc)], tmp_path / "data", say=said.append)
+    ingest.ingest(PERIOD_2024, [inbox(tmp_path, "population.csv", abc)], tmp_path / "data", say=said.append)
     assert said == ['  population.csv dòng 2 cột commune_name: "X· §ång V¨n" đọc theo bảng mã TCVN3 (ABC) là "Xã Đồng Văn"',
                     '  population.csv dòng 3: tên xã "Xa Dong Van" ghi theo tên chính thức "Xã Đồng Văn"',
                     'Đọc population.csv (CSV UTF-8 ","): biểu population, xã 06847, 2 dòng']
@@ -323,7 +325,7 @@ def test_a_formula_never_calculated_is_refused_naming_file_sheet_cell_and_formul
     data = sample_copy(tmp_path)
     before = tree_bytes(data / "raw")
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [filled_template(tmp_path, change=_sum_formula)], data, say=quiet)
+        ingest.ingest(PERIOD_2024, [filled_template(tmp_path, change=_sum_formula)], data, say=quiet)
     assert refused.value.problems == [
         "bao-cao-06847.xlsx trang population ô D5: công thức =E5+F5+G5 chưa được tính (tệp không lưu kết quả); hãy mở "
         "tệp bằng Excel, lưu lại rồi gửi, hoặc ghi số thay cho công thức"]
@@ -333,7 +335,7 @@ def test_a_formula_never_calculated_is_refused_naming_file_sheet_cell_and_formul
 def test_a_formula_is_read_by_the_value_excel_saved_with_it(tmp_path):
     path = filled_template(tmp_path, forms=("population",), change=_sum_formula)
     path.write_bytes(_with_cached_value(path.read_bytes(), b"E5+F5+G5", b"668"))
-    ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet)
+    ingest.ingest(PERIOD_2024, [path], tmp_path / "data", say=quiet)
     written = (tmp_path / "data" / "raw" / PERIOD / "population.csv").read_text(encoding="utf-8").splitlines()
     assert written == sample_lines("population.csv", CODE)  # 668 = 229 + 232 + 207, as typed in the sample
 
@@ -348,7 +350,7 @@ def test_a_workbook_repeating_one_communes_rows_is_refused_with_one_line(tmp_pat
     data = sample_copy(tmp_path)
     before = tree_bytes(data / "raw")
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [filled_template(tmp_path, forms=("population",), change=repeat)], data, say=quiet)
+        ingest.ingest(PERIOD_2024, [filled_template(tmp_path, forms=("population",), change=repeat)], data, say=quiet)
     assert refused.value.problems == [
         "bao-cao-06847.xlsx [population]: biểu population, khóa (commune_code, sex) = (06847, M) có 9999 dòng; mỗi xã "
         "chỉ một dòng cho mỗi mã, tệp không được nhận"]
@@ -359,7 +361,7 @@ def test_a_csv_with_a_duplicated_key_is_refused_even_into_an_empty_folder(tmp_pa
     rows = sample_lines("population.csv", CODE)
     path = inbox(tmp_path, "population.csv", "\n".join([*rows, rows[2]]).encode())
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet, lang="en")
+        ingest.ingest(PERIOD_2024, [path], tmp_path / "data", say=quiet, lang="en")
     assert refused.value.problems == [
         "population.csv: form population, key (commune_code, sex) = (06847, F) is on 2 rows; one row per commune and "
         "code, the file is not taken"]
@@ -370,7 +372,7 @@ def test_a_problem_on_every_row_gives_twenty_lines_and_a_count(tmp_path):
     rows = [f"{CODE},Xã Đồng Tâm,{'M' if i % 2 else 'F'},1,1,0,0,1" for i in range(500)]
     path = inbox(tmp_path, "population.csv", "\n".join([sample_lines("population.csv")[0], *rows]).encode())
     with pytest.raises(ingest.IntakeRefused) as refused:
-        ingest.ingest(PERIOD, [path], tmp_path / "data", say=quiet)
+        ingest.ingest(PERIOD_2024, [path], tmp_path / "data", say=quiet)
     assert len(refused.value.problems) == 21
     assert refused.value.problems[0] == 'population.csv dòng 2: mã xã 06847 là "Xã Đồng Văn", không phải "Xã Đồng Tâm"'
     assert refused.value.problems[-1] == "population.csv: và 480 lỗi khác"

@@ -10,22 +10,23 @@ from openpyxl import load_workbook
 from pipelines import cli
 from pipelines.intake import raw, tcvn3, template
 from pipelines.units import reference
+from pipelines.units.period import Period
 
 
 @pytest.fixture(scope="module")
 def book():
-    return load_workbook(io.BytesIO(template.build("2024", "06847")))
+    return load_workbook(io.BytesIO(template.build(Period.parse("2024"), "06847")))
 
 
 def test_same_arguments_give_byte_identical_files(tmp_path):
-    first = template.write_template("2024", "06847", tmp_path / "a.xlsx")
-    second = template.write_template(2024, " 06847", tmp_path / "b.xlsx")
+    first = template.write_template(Period.parse("2024"), "06847", tmp_path / "a.xlsx")
+    second = template.write_template(Period.parse("2024"), " 06847", tmp_path / "b.xlsx")
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2024, 12, 31, 0, 0, 0)}
         core = archive.read("docProps/core.xml").decode()
     assert core.count("2024-12-31T00:00:00Z") == 2 and "baocao period=2024 unit=06847" in core
-    assert template.build("2025-H1", "06847") != template.build("2024", "06847")
+    assert template.build(Period.parse("2025-H1"), "06847") != template.build(Period.parse("2024"), "06847")
 
 
 def test_one_sheet_per_form_after_the_instructions(book):
@@ -76,6 +77,29 @@ def test_instructions_in_vietnamese_with_code_labels(book):
     assert "    value_dong: Tổng giá trị hỗ trợ (đồng)" in lines
 
 
+def test_english_words_around_the_vietnamese_headings():
+    """`--lang en`: instructions, title lines, code labels and Excel's prompts in English; headings
+    and form titles are the forms' contract and stay Vietnamese; intake reads either workbook."""
+    english = load_workbook(io.BytesIO(template.build(Period.parse("2024"), "06847", "en")))
+    assert english.sheetnames == ["Instructions", *raw.forms()]
+    lines = [row[0].value for row in english["Instructions"].iter_rows() if row[0].value]
+    assert lines[:5] == ["CHILDREN'S STATISTICS REPORTING FORM", "Reporting period: 2024",
+                         "Unit: Xã Đồng Văn (code 06847), Huyện Bình Liêu, Tỉnh Quảng Ninh", "How to fill it in",
+                         "1. Each form is one sheet named after the form. Do not rename sheets, nor add, delete or "
+                         "move columns and rows."]
+    assert "Sheet support: Nhận đỡ đầu, quà tặng và hỗ trợ khác" in lines and "    F: Female" in lines
+    assert "Codes of giới tính (sex):" in lines and "    value_dong: Tổng giá trị hỗ trợ (đồng)" in lines
+    ws = english["special_circumstances"]
+    assert ws["A2"].value == "Xã Đồng Văn (code 06847) - reporting period 2024"
+    assert [c.value for c in ws[3]] == [template.heading(c) for c in raw.forms()["special_circumstances"].columns]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert (rules["C5:C19"].errorTitle, rules["C5:C19"].error) == (
+        "Code not valid", "Choose a code from the list; the codes are explained on sheet Instructions.")
+    assert (rules["D5:E19"].error, rules["D5:E19"].promptTitle, rules["D5:E19"].prompt) == (
+        "Type a whole number of 0 or more only (0, 1, 2, ...); type 0 for none.", "Whole number ≥ 0", "Type 0 for none.")
+    assert english.properties.title == "Children's statistics reporting form 2024 - Xã Đồng Văn"
+
+
 def test_vietnamese_headings_tell_columns_apart():
     for form in raw.forms().values():
         keys = [tcvn3.plain(template.heading(c)) for c in form.columns] + [tcvn3.plain(c) for c in form.columns]
@@ -83,7 +107,7 @@ def test_vietnamese_headings_tell_columns_apart():
 
 
 def test_units_of_the_2025_list_after_the_reform():
-    book = load_workbook(io.BytesIO(template.build("2025-H2", "06841")))
+    book = load_workbook(io.BytesIO(template.build(Period.parse("2025-H2"), "06841")))
     assert book["population"]["A2"].value == "Xã Hoành Mô (mã 06841) - kỳ báo cáo 2025-H2"
     assert book["Hướng dẫn"]["A3"].value == "Đơn vị: Xã Hoành Mô (mã 06841), Tỉnh Quảng Ninh"
     assert reference.list_in_force("2025-H2") == "2025"
@@ -96,7 +120,7 @@ def test_units_of_the_2025_list_after_the_reform():
 ])
 def test_unknown_commune_is_a_clear_error(tmp_path, period, unit, message):
     with pytest.raises(template.TemplateError) as error:
-        template.write_template(period, unit, tmp_path / "x.xlsx")
+        template.write_template(Period.parse(period), unit, tmp_path / "x.xlsx")
     assert str(error.value) == message
     assert not (tmp_path / "x.xlsx").exists()
 
@@ -105,6 +129,10 @@ def test_command_line(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["template", "--period", "2024", "--unit", "06847"]) == 0
     assert capsys.readouterr().out == "Đã tạo biểu mẫu: bieu-mau-2024-06847.xlsx\n"
-    assert (tmp_path / "bieu-mau-2024-06847.xlsx").read_bytes() == template.build("2024", "06847")
+    assert (tmp_path / "bieu-mau-2024-06847.xlsx").read_bytes() == template.build(Period.parse("2024"), "06847")
     assert cli.main(["template", "--period", "2024", "--unit", "99999", "--out", "x.xlsx"]) == 3
     assert capsys.readouterr().err == "LỖI: mã xã 99999 không có trong danh mục đơn vị hành chính cấp xã áp dụng cho kỳ 2024\n"
+    assert cli.main(["template", "--period", "2024", "--unit", "99999", "--out", "x.xlsx", "--lang", "en"]) == 3
+    assert capsys.readouterr().err == "ERROR: commune code 99999 is not in the list of communes in force for period 2024\n"
+    assert cli.main(["template", "--period", "2024", "--unit", "06847", "--out", "en.xlsx", "--lang", "en"]) == 0
+    assert (tmp_path / "en.xlsx").read_bytes() == template.build(Period.parse("2024"), "06847", "en")

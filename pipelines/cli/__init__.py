@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.cli.parser import REPORT_PARAMETERS, parser
+from pipelines.cli.parser import REPORT_PARAMETERS, language_asked, parser
 from pipelines.core.errors import (EXIT_DATA_ERRORS, EXIT_DIFFERS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK,
                                    EXIT_PARTIAL, EXIT_WARNINGS, BaocaoError, UsageError)
 from pipelines.core.text import failure, t
@@ -146,7 +146,7 @@ def _validate(args) -> int:
 def _template(args) -> int:
     from pipelines.intake import template
 
-    path = template.write_template(args.period, args.unit, args.out)
+    path = template.write_template(args.period, args.unit, args.out, args.lang)
     _say(t(args.lang, "cli.template_made", path=path))
     return EXIT_OK
 
@@ -177,8 +177,9 @@ def _sample(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = parser().parse_args(argv)
+        args = parser(language_asked(argv)).parse_args(argv)
     except SystemExit as stop:  # argparse has printed the reason; 2 is ours (data errors), so a bad
         return EXIT_FAILED if stop.code == 2 else int(stop.code or 0)  # argument is "any other failure"
     LOG.clear()

@@ -125,25 +125,8 @@ def dataset_notes(data_dir: Path | str, lang: str) -> str:
 
 
 def new_settings(scope: str, unit_list: str, unit_name: str) -> str:
-    """The text of a new `baocao.yml` for `baocao init`: the scope as default for its unit list."""
-    return f"""# Settings of this deployment ({unit_name}), reviewed like code. Units are named by code only;
-# names and hierarchy come from the reference list in force for each period.
-default_scope:
-  "{unit_list}": "{scope}"
-# A one-to-two-page fact sheet for each commune of the scope, besides the scope's own report.
-commune_reports:
-  "{unit_list}": true
-# The kind of reporting period (year, half or quarter): what `--period latest` means.
-period: year
-# Report variants rendered unless --lang / --edition say otherwise.
-languages: [vi]
-editions: [internal]
-# Defaults of the documents (Decree 30/2020 header and closing); empty: the People's Committee of the unit.
-report:
-  issuing_body: ""
-  signer_title: ""
-# Targets of a local plan, added to the national ones for the units named (and their communes):
-#   - {{indicator: net_enrolment_primary, year: 2030, value: 99.9, comparison: ">=",
-#      source: "Kế hoạch số …/KH-UBND", units: ["{scope}"]}}
-targets: []
-"""
+    """The text of a new `baocao.yml` for `baocao init`: the scope as default for its unit list. The
+    file's words (comments for whoever edits it) are in the package's config/baocao.template.yml."""
+    lines = (Path(__file__).parent.parent / "config" / "baocao.template.yml").read_text(encoding="utf-8").splitlines(True)
+    text = "".join(line for line in lines if not line.startswith("##"))  # `##`: about the template itself
+    return text.format(scope=scope, unit_list=unit_list, unit_name=unit_name)

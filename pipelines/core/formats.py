@@ -5,6 +5,7 @@ Babel formats the digits, but it rounds half to even; a report must match a hand
 values are rounded half up here (with Decimal) before Babel sees them. Dates are built by hand
 ("ngày 05 tháng 01 năm 2025"): Babel's long format differs from the administrative style.
 With lang="en" the same figures are written the English way: 9,292; 95.0%; 205,350,000 VND.
+The words around the figures (the currency, the date pattern) are `formats.*` of the locale store.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from pipelines.core.text import t
 
 LOCALE = "vi_VN"
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
@@ -59,29 +62,27 @@ def per_mille(value, digits: int = 1, lang: str = "vi") -> str:
 
 def money(value, lang: str = "vi") -> str:
     """205350000 → '205.350.000 đồng' (English: '205,350,000 VND')."""
-    return MISSING if _missing(value) else f"{number(value, 0, lang)} " + ("đồng" if lang == "vi" else "VND")
+    return MISSING if _missing(value) else t(lang, "formats.money", amount=number(value, 0, lang))
 
 
 def value_with_unit(value, unit: str, lang: str = "vi") -> str:
-    """Format an indicator value by its catalogue unit: %, ‰, per 100.000, đồng, or a count."""
+    """Format an indicator value by its catalogue unit: %, ‰, per 100.000, đồng, or a count. The units
+    are the codes of indicators.yml (data, the same in every language), not words."""
     if unit == "%":
         return percent(value, lang=lang)
     if unit == "‰":
         return per_mille(value, lang=lang)
-    if unit == "đồng":
+    if unit == "đồng":  # the catalogue's unit code, not a word
         return money(value, lang)
     if unit == "/100.000":
         return f"{number(value, 1, lang)} / {number(100000, 0, lang)}"
     return number(value, 0, lang)
 
 
-# Decree 30/2020 writes dates "ngày 05 tháng 01 năm 2025" (Babel's default long vi_VN format differs).
-DATE_PATTERNS = {"vi": "'ngày' dd 'tháng' MM 'năm' y", "en": "d MMMM y"}
-
-
 def date(day: dt.date, lang: str = "vi") -> str:
-    """'ngày 05 tháng 01 năm 2025' / '5 January 2025', by Babel."""
-    return format_date(day, DATE_PATTERNS[lang], locale=LOCALES[lang])
+    """'ngày 05 tháng 01 năm 2025' / '5 January 2025', by Babel, with the pattern `formats.date`: Decree
+    30/2020 writes dates "ngày 05 tháng 01 năm 2025" (Babel's default long vi_VN format differs)."""
+    return format_date(day, t(lang, "formats.date"), locale=LOCALES[lang])
 
 
 def date_line(place: str, day: dt.date, lang: str = "vi") -> str:

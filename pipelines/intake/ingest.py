@@ -40,7 +40,7 @@ from pipelines.intake import csvfile, raw
 from pipelines.intake.template import breakdown_column
 from pipelines.intake.reading import IntakeRefused, Context, read_file  # noqa: F401 - IntakeRefused: part of this API
 from pipelines.units import reference
-from pipelines.units.period import Period, PeriodError
+from pipelines.units.period import Period
 
 def _ordered(form: raw.Form, rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Rows by commune code then category order (data/raw/README.md)."""
@@ -93,15 +93,11 @@ def _signed(by: str, reason: str, replace: bool, ctx: Context) -> tuple[str, str
     return by, reason
 
 
-def ingest(period: Period | str, files, data_dir: Path | str, say=print, lang: str = "vi", replace: bool = False,
+def ingest(period: Period, files, data_dir: Path | str, say=print, lang: str = "vi", replace: bool = False,
            by: str = "", reason: str = "", now: datetime | None = None) -> str:
     """Read every file, check everything, then write all of it or nothing (see the module docstring).
     `replace`: a commune's new figures for a form it already sent are a correction by `by`, for
     `reason`, superseding its earlier submission; `now` (UTC) stamps the submissions log."""
-    try:
-        period = Period.parse(period)  # the API's edge: a Period, or text from a caller
-    except PeriodError as err:
-        raise IntakeRefused(str(err)) from None
     units = reference.units(period)
     communes = units[units["level"] == "commune"]
     vocabulary = frozenset(word for name in units["name"] for word in name.lower().split())
@@ -171,7 +167,7 @@ def ingest(period: Period | str, files, data_dir: Path | str, say=print, lang: s
             outputs.write_text(Path(tmp) / form.file, text)
             columns, back = _rows_of(Path(tmp) / form.file)
             if columns != list(form.columns) or sorted(back) != sorted(rows):
-                raise RuntimeError(f"{form.file}: the canonical text does not read back as written")
+                raise RuntimeError(ctx.msg("not_read_back", file=form.file))  # a defect of this module, never the office's
     for stored, data in new_originals.items():
         outputs.write_bytes(folder / "original" / stored, data)
     if new_originals:
@@ -180,7 +176,7 @@ def ingest(period: Period | str, files, data_dir: Path | str, say=print, lang: s
         staged = folder / f".{name}.ingest"
         outputs.write_text(staged, text)
         staged.replace(folder / name)  # a reader never sees a half-written canonical file
-    none = "none" if lang == "en" else "không có"
+    none = ctx.msg("none")
     return ctx.msg("done", period=period, added=", ".join(added) or none, same=", ".join(same) or none,
                    replaced=", ".join(replaced) or none, n=len(new_originals), folder=folder)
 

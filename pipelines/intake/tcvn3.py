@@ -32,12 +32,13 @@ from pipelines.core import errors
 from pipelines.core.text import t
 
 # Byte → letter, by runs of consecutive bytes (TCVN 5712:1993, VN3 subset; see the module docstring).
+# Data, not words: the character tables of the encoding (here and `LETTERS`, `plain` below) stay in code.
 _RUNS = {0xA1: "ĂÂÊÔƠƯĐăâêôơưđ", 0xB5: "àảãáạ", 0xBB: "ằẳẵắ", 0xC6: "ặầẩẫấậè", 0xCE: "ẻẽéẹềểễếệìỉ",
          0xDC: "ĩíịò", 0xE1: "ỏõóọồổỗốộờởỡớợù", 0xF1: "ủũúụừửữứựỳỷỹýỵ"}
 TABLE: dict[int, str] = {start + i: letter for start, run in _RUNS.items() for i, letter in enumerate(run)}
 TABLE[0xA0] = "\u00a0"  # no-break space, as in Latin-1 (thousands separators)
 
-_TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+_TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # Vietnamese letters: each vowel with each tone
 LETTERS = frozenset(unicodedata.normalize("NFC", base + tone)
                     for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY" for tone in _TONES) | set("đĐ")
 LETTERS = frozenset(c for c in LETTERS if not c.isascii())

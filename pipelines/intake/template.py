@@ -5,7 +5,10 @@ and one row per breakdown code (the canonical grid of data/raw/README.md) leaves
 but the counts; the header rows are protected, codes come from drop-down lists and counts must be
 whole numbers >= 0, so most mistakes are stopped while typing. `pipelines.intake` reads the filled
 workbook back: it recognises sheets by name (the form names of forms.yml) and header rows by column
-name or by the Vietnamese headings below (`HEADINGS`, shared with intake).
+name or by the Vietnamese headings below (`HEADINGS`, shared with intake). The other words of the
+workbook (instructions, title lines, the prompts of Excel's data validation) are in the language of
+the command, from `template.*` in pipelines/locales/<lang>/template.yml; headings and form titles
+are the forms' contract and stay Vietnamese in every language.
 
 Units come from `pipelines.reference`, never typed here. The file is deterministic: same period and
 commune → byte-identical workbook (openpyxl stamps the save time into docProps/core.xml and the
@@ -28,12 +31,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines.intake import tcvn3
 from pipelines.units import reference
-from pipelines.units.period import Period, PeriodError
+from pipelines.units.period import Period
 from pipelines.intake.raw import categories, forms
 from pipelines.core import errors
+from pipelines.core.text import failure, t
 
 # Vietnamese column headings (row 3 of each sheet); intake accepts them in place of column names. A
 # column added to forms.yml but not here is headed by its name until a heading is written here.
+# Data, not words of the locale store: they are the forms' contract, the headings officers already
+# type and intake must recognise, whatever language the command speaks.
 HEADINGS = {
     "commune_code": "Mã xã", "commune_name": "Tên xã", "sex": "Giới tính",
     "children_under_16": "Số trẻ em dưới 16 tuổi", "children_under_6": "Số trẻ em dưới 6 tuổi",
@@ -56,21 +62,12 @@ HEADINGS = {
     "child_injuries": "Số trẻ em bị tai nạn thương tích", "child_injury_deaths": "Số trẻ em tử vong do tai nạn thương tích",
     "children_aged_5": "Số trẻ em 5 tuổi", "children_aged_5_in_kindergarten": "Số trẻ em 5 tuổi đang học mẫu giáo",
 }
-INSTRUCTIONS_SHEET = "Hướng dẫn"
-RULES = (
-    "Mỗi biểu là một trang (sheet) mang tên biểu. Không đổi tên trang, không thêm, xoá hay đổi chỗ cột và dòng.",
-    "Mã xã, tên xã và mã phân loại đã điền sẵn, mỗi dòng một mã; chỉ nhập số vào các ô trắng.",
-    "Chỉ nhập số nguyên không âm (0, 1, 2, ...), không gõ dấu chấm hay dấu cách phân cách hàng nghìn; "
-    "ghi 0 nếu không có, không để trống.",
-    "Giá trị hỗ trợ ghi bằng đồng, số nguyên (ví dụ 42000000).",
-    "Lưu tệp dạng Excel Workbook (.xlsx) và gửi nguyên tệp.",
-)
 FIRST_DATA_ROW = 5  # 1 title, 2 commune and period, 3 Vietnamese headings, 4 column names
 _BOLD, _HEAD_FILL = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
 
 class TemplateError(errors.UsageError):
-    """A template that cannot be made (unknown commune, bad period)."""
+    """A template that cannot be made (a code that is not a commune of the period's list)."""
 
 
 def heading(column: str) -> str:
@@ -162,35 +159,36 @@ def breakdown_column(form) -> str:
     return next(c for c in form.key if c != "commune_code")
 
 
-def _commune(period: str, code: str):
+def _commune(period: Period, code: str):
     try:
         return reference.communes_of(period, code, "commune").iloc[0]
     except reference.UnknownUnit:
-        raise TemplateError(f"mã xã {code} không có trong danh mục đơn vị hành chính cấp xã áp dụng cho kỳ {period}") from None
+        raise failure(TemplateError, "template.unknown_commune", code=code, period=period) from None
 
 
-def _instructions(ws, period: str, commune, where: str) -> None:
-    lines = [("BIỂU MẪU BÁO CÁO SỐ LIỆU TRẺ EM", True), (f"Kỳ báo cáo: {period}", False),
-             (f"Đơn vị: {commune['name']} (mã {commune['code']}), {where}", False), ("", False), ("Cách điền", True)]
-    lines += [(f"{i}. {rule}", False) for i, rule in enumerate(RULES, 1)]
+def _instructions(ws, period: Period, commune, where: str, lang: str) -> None:
+    lines = [(t(lang, "template.title"), True), (t(lang, "template.period", period=period), False),
+             (t(lang, "template.unit", name=commune["name"], code=commune["code"], where=where), False), ("", False),
+             (t(lang, "template.how"), True)]
+    lines += [(f"{i}. {rule}", False) for i, rule in enumerate(t(lang, "template.rules").split("\n"), 1)]
     for name, form in forms().items():
         column = breakdown_column(form)
-        lines += [("", False), (f"Trang {name}: {form.title_vi}", True)]
+        lines += [("", False), (t(lang, "template.sheet", name=name, title=form.title_vi), True)]
         lines += [(f"    {c}: {heading(c)}", False) for c in form.columns]
-        lines += [(f"Mã {heading(column).lower()} ({column}):", True)]
-        lines += [(f"    {code}: {label['vi']}", False) for code, label in categories()[column].items()]
+        lines += [(t(lang, "template.codes", heading=heading(column).lower(), column=column), True)]
+        lines += [(f"    {code}: {label[lang]}", False) for code, label in categories()[column].items()]
     for row, (text, bold) in enumerate(lines, 1):
         ws.cell(row, 1, text).font = Font(bold=bold)
     ws.column_dimensions["A"].width = 110
     ws.protection.sheet = True
 
 
-def _form_sheet(ws, form, period: str, commune) -> None:
+def _form_sheet(ws, form, period: Period, commune, lang: str) -> None:
     columns, column = form.columns, breakdown_column(form)
     codes = list(categories()[column])
     last_col, last_row = get_column_letter(len(columns)), FIRST_DATA_ROW + len(codes) - 1
     ws.cell(1, 1, f"{form.title_vi.upper()}").font = Font(bold=True, size=13)
-    ws.cell(2, 1, f"{commune['name']} (mã {commune['code']}) - kỳ báo cáo {period}").font = Font(italic=True)
+    ws.cell(2, 1, t(lang, "template.sheet_unit", name=commune["name"], code=commune["code"], period=period)).font = Font(italic=True)
     for row in (1, 2):
         ws.merge_cells(f"A{row}:{last_col}{row}")
     for j, name in enumerate(columns, 1):
@@ -209,13 +207,13 @@ def _form_sheet(ws, form, period: str, commune) -> None:
             cell = ws.cell(row, j)
             cell.protection, cell.number_format = Protection(locked=False), "#,##0"
     choice = DataValidation(type="list", formula1='"' + ",".join(codes) + '"', allow_blank=False,
-                            showErrorMessage=True, errorTitle="Mã không hợp lệ",
-                            error=f"Chọn một mã trong danh sách; ý nghĩa các mã ở trang {INSTRUCTIONS_SHEET}.")
+                            showErrorMessage=True, errorTitle=t(lang, "template.code_error_title"),
+                            error=t(lang, "template.code_error", sheet=t(lang, "template.instructions_sheet")))
     choice.add(f"C{FIRST_DATA_ROW}:C{last_row}")
     whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           showErrorMessage=True, errorTitle="Số không hợp lệ",
-                           error="Chỉ nhập số nguyên không âm (0, 1, 2, ...); ghi 0 nếu không có.",
-                           showInputMessage=True, promptTitle="Số nguyên ≥ 0", prompt="Ghi 0 nếu không có.")
+                           showErrorMessage=True, errorTitle=t(lang, "template.count_error_title"),
+                           error=t(lang, "template.count_error"), showInputMessage=True,
+                           promptTitle=t(lang, "template.count_prompt_title"), prompt=t(lang, "template.count_prompt"))
     whole.add(f"D{FIRST_DATA_ROW}:{last_col}{last_row}")
     ws.add_data_validation(choice)
     ws.add_data_validation(whole)
@@ -223,24 +221,20 @@ def _form_sheet(ws, form, period: str, commune) -> None:
     ws.protection.sheet = True
 
 
-def build(period: Period | str, unit: str) -> bytes:
-    """The workbook for one commune and period, as bytes (deterministic)."""
-    try:
-        period = Period.parse(period)  # the API's edge: a Period, or text from a caller
-    except PeriodError as err:
-        raise TemplateError(str(err)) from None
+def build(period: Period, unit: str, lang: str = "vi") -> bytes:
+    """The workbook for one commune and period, as bytes (deterministic), its words in `lang`."""
     commune = _commune(period, str(unit).strip())
     parents = [reference.unit(period, commune["parent_code"])["name"]]
     if commune["parent_code"] != commune["province_code"]:
         parents.append(reference.unit(period, commune["province_code"], "province")["name"])
     wb = Workbook()
-    _instructions(wb.active, period, commune, ", ".join(parents))
-    wb.active.title = INSTRUCTIONS_SHEET
+    _instructions(wb.active, period, commune, ", ".join(parents), lang)
+    wb.active.title = t(lang, "template.instructions_sheet")
     for name, form in forms().items():
-        _form_sheet(wb.create_sheet(name), form, period, commune)
+        _form_sheet(wb.create_sheet(name), form, period, commune, lang)
     end = period.end
     props = wb.properties
-    props.creator, props.title = "baocao", f"Biểu mẫu báo cáo trẻ em {period} - {commune['name']}"
+    props.creator, props.title = "baocao", t(lang, "template.file_title", period=period, name=commune["name"])
     props.keywords = f"baocao period={period} unit={commune['code']}"  # intake checks the period
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -262,11 +256,12 @@ def fixed_times(data: bytes, day) -> bytes:
     return out.getvalue()
 
 
-def write_template(period: Period | str, unit: str, out: Path | str | None = None) -> Path:
-    """Write the template (default name `bieu-mau-<period>-<code>.xlsx`) and return its path."""
+def write_template(period: Period, unit: str, out: Path | str | None = None, lang: str = "vi") -> Path:
+    """Write the template (default name `bieu-mau-<period>-<code>.xlsx`, the same in every language:
+    a file name, not words) and return its path."""
     from pipelines.core import outputs  # the one writer (imported here: it pulls in nbformat, slow to import)
 
-    data = build(period, unit)
-    path = Path(out) if out else Path(f"bieu-mau-{Period.parse(period)}-{str(unit).strip()}.xlsx")
+    data = build(period, unit, lang)
+    path = Path(out) if out else Path(f"bieu-mau-{period}-{str(unit).strip()}.xlsx")
     outputs.write_bytes(path, data)
     return path

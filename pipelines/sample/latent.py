@@ -105,9 +105,15 @@ class Columns:
         return out.reshape(len(self._matrix), *shape)
 
 
+# How urban a commune-level unit is, by the level word that begins its official name. Data, not words
+# of the locale store: the official names are Vietnamese in every language, and these are read in them.
+URBAN_BY_LEVEL_WORD = {"Phường": 1.0, "Thị trấn": 0.5}
+
+
 def urban(names: list[str]) -> np.ndarray:
     """1 for a ward (phường), 0.5 for a township (thị trấn), 0 for a rural commune (xã, đặc khu)."""
-    return np.array([1.0 if n.startswith("Phường") else 0.5 if n.startswith("Thị trấn") else 0.0 for n in names])
+    return np.array([next((share for word, share in URBAN_BY_LEVEL_WORD.items() if n.startswith(word)), 0.0)
+                     for n in names])
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
