@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from pipelines import cli
 from pipelines.intake import raw, tcvn3, template
 from pipelines.units import reference
+from pipelines.units.period import Period
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_units_of_the_2025_list_after_the_reform():
     book = load_workbook(io.BytesIO(template.build("2025-H2", "06841")))
     assert book["population"]["A2"].value == "Xã Hoành Mô (mã 06841) - kỳ báo cáo 2025-H2"
     assert book["Hướng dẫn"]["A3"].value == "Đơn vị: Xã Hoành Mô (mã 06841), Tỉnh Quảng Ninh"
-    assert reference.list_in_force("2025-H2") == "2025"
+    assert reference.list_in_force(Period.parse("2025-H2")) == "2025"
 
 
 @pytest.mark.parametrize("period, unit, message", [

@@ -35,11 +35,12 @@ import pandas as pd
 from pipelines.core import settings
 from pipelines.core import schema
 from pipelines.units import reference
+from pipelines.units.period import Period
 from pipelines.core import errors
 from pipelines.core.text import failure, t
 
 # A period under each list, to ask pipelines.reference for the whole list (it decides by period end).
-LAST_LEGACY_PERIOD, FIRST_NEW_PERIOD = "2025-H1", "2025-H2"
+LAST_LEGACY_PERIOD, FIRST_NEW_PERIOD = Period(2025, "half", 1), Period(2025, "half", 2)
 COLUMNS = ["legacy_code", "legacy_name", "new_code", "new_name", "weight", "split", "weight_source"]
 
 
@@ -81,7 +82,7 @@ def _package() -> dict[str, tuple[tuple[str, bool], ...]]:
     return parts
 
 
-def _communes(period: str) -> pd.DataFrame:
+def _communes(period: Period) -> pd.DataFrame:
     table = reference.units(period)
     return table[table["level"] == "commune"].set_index("code")
 
@@ -176,7 +177,7 @@ def _total_rules(form: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((k["total_column"], tuple(c for c in k["column_list"] if c != k["total_column"])) for k in rules)
 
 
-def rebase(frames: dict[str, pd.DataFrame], from_period: str, to_period: str, province_code: str,
+def rebase(frames: dict[str, pd.DataFrame], from_period: Period, to_period: Period, province_code: str,
            keep: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Typed forms (`raw.typed`) of a period under the old list, re-stated on the new communes of
     `province_code` in force for `to_period`: same columns, rows keyed by the new commune code and
