@@ -590,6 +590,20 @@ def test_validation_page_is_deterministic_offline_and_names_the_suites(tmp_path,
     assert str(tmp_path) not in page
 
 
+def test_validation_page_in_english_has_no_vietnamese_word_of_ours(valid_outcome):
+    """The page's words and our rules' descriptions come from locales/<lang>/gx_page.yml; the
+    Vietnamese page stays as it was (the other tests), the English one is English throughout."""
+    page = validation.validation_page(valid_outcome, PERIOD, "en")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">') and "<h1>Validation of the raw data of period 2024</h1>" in page
+    assert "<p><b>The data passed every rule.</b></p>" in page
+    assert ("On every line: children_under_16 must equal the sum children_under_6 + children_6_to_10 + "
+            "children_11_to_15.") in page
+    assert ("On every line: commune_name must be the official name of code commune_code in the list of "
+            "administrative units (compared in Unicode NFC).") in page
+    assert "Kiểm tra" not in page and "Mỗi dòng" not in page and "Đạt" not in page
+    assert "Mỗi dòng: children_under_16 phải bằng tổng" in validation.validation_page(valid_outcome, PERIOD)
+
+
 def test_validation_page_lists_the_problems(tmp_path, outlier_outcome):
     tables = copy.deepcopy(VALID)
     set_cell(tables["population"], 4, "children_ethnic_minority", "1400")

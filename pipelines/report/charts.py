@@ -47,7 +47,8 @@ UNIT_NAME = {"vi": str, "en": reference.short_name}
 SYMBOL = {"<": "<", ">=": "≥"}
 # Data, not words: the first words of the catalogue's Vietnamese names (indicators.yml `name_vi`),
 # dropped where a chart's title says the rest; an English name has neither and is left as it is.
-RATE, RATIO = "Tỷ lệ ", "Tỷ suất "
+RATE = "Tỷ lệ "
+RATIO = "Tỷ suất "
 TITLE_WIDTH = 42  # characters on a line of a small-multiple title (the longest Vietnamese title fits on one)
 
 
