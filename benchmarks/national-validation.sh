@@ -17,9 +17,10 @@ import csv, sys
 from pathlib import Path
 
 from pipelines.units import reference
+from pipelines.units.period import Period
 
 repo, out = Path(sys.argv[1]), Path(sys.argv[2])
-listed = reference.units("2024")
+listed = reference.units(Period.parse("2024"))
 communes = listed[listed["level"] == "commune"][["code", "name"]].astype(str).values.tolist()
 for period in ("2022", "2023", "2024"):
     (out / "raw" / period).mkdir(parents=True)

@@ -17,6 +17,7 @@ import unicodedata
 import pandas as pd
 
 from pipelines.core.schema import categories, forms
+from pipelines.units.period import Period
 from pipelines.units.reference import communes_of
 from samplegen.arith import allocate, jitter, permille
 from samplegen.files import to_frame
@@ -28,7 +29,7 @@ from samplegen.weights import (AGED_5, CASES, CIRCUMSTANCES, DEATHS_PERMILLE, DI
 def build_legacy(period: str) -> dict[str, pd.DataFrame]:
     """Form name -> frame for one of `LEGACY_PERIODS`, one row per commune and breakdown code."""
     i, back = LEGACY_PERIODS.index(period), len(LEGACY_PERIODS) - 1 - LEGACY_PERIODS.index(period)
-    units = communes_of(period, DISTRICT, "district")
+    units = communes_of(Period.parse(period), DISTRICT, "district")  # a sample folder name: parsed here
     codes = [str(c) for c in units["code"]]
     names = [unicodedata.normalize("NFC", str(n)) for n in units["name"]]
     if sorted(codes) != sorted(WEIGHTS):

@@ -41,10 +41,11 @@ RECOGNISED_2025 = (("06841", "upper_secondary"), ("06856", "lower_secondary"))
 def build_2025() -> dict[str, pd.DataFrame]:
     """The 2025 forms of the new communes, from the re-based 2024 sample (see the module docstring)."""
     from pipelines.units.crosswalk import rebase
+    from pipelines.units.period import Period
 
     legacy = build_legacy(LEGACY_PERIODS[-1])
     base = {name: frame.astype({c: "int64" for c in forms()[name].counts}).to_dict("records")
-            for name, frame in rebase(legacy, LEGACY_PERIODS[-1], PERIOD, PROVINCE).items()}
+            for name, frame in rebase(legacy, Period.parse(LEGACY_PERIODS[-1]), Period.parse(PERIOD), PROVINCE).items()}
     g, gap, out = GROWTH_2025, GAP_2025, {}
 
     pop = []

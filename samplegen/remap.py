@@ -28,6 +28,7 @@ import unicodedata
 from pathlib import Path
 
 from pipelines.core.schema import forms
+from pipelines.units.period import Period
 from pipelines.units.reference import communes_of, list_in_force, units
 from samplegen.files import raw_folder, refuse_repository_data
 
@@ -70,16 +71,16 @@ def write_remapped(source_data_dir: Path | str, target_data_dir: Path | str, dis
 
 def district_communes(period: str, district_code: str) -> list[tuple[str, str]]:
     """(code, official name in NFC) of the communes of a district in the legacy list, by code."""
-    table = communes_of(period, district_code, "district")
+    table = communes_of(Period.parse(period), district_code, "district")
     return [(str(c), unicodedata.normalize("NFC", str(n))) for c, n in zip(table["code"], table["name"])]
 
 
 def _mapping(period: str, tables: dict[str, tuple[list[str], list[list[str]]]], district: str) -> dict:
     """Source commune code -> (target code, target name), in order of code."""
-    if list_in_force(period) != "legacy":
+    if list_in_force(Period.parse(period)) != "legacy":
         raise RemapError(f"{period}: districts were abolished on 1 July 2025; only periods ending before it can be copied")
     codes = sorted({row[h.index("commune_code")] for h, rows in tables.values() for row in rows})
-    legacy = units(period)
+    legacy = units(Period.parse(period))
     communes = legacy[legacy["level"] == "commune"].set_index("code")
     parents = {str(communes.at[c, "parent_code"]) if c in communes.index else None for c in codes}
     if len(parents) != 1 or None in parents:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.units.period import Period
 from pipelines.units.reference import communes_of
 from samplegen.arith import allocate  # noqa: F401 - offered here with the sample (tests use it)
 from pipelines.intake.csvfile import frame_bytes as csv_bytes  # noqa: F401 - the committed byte form (tests use it)
@@ -59,9 +60,9 @@ def sample_units(period: str | int) -> pd.DataFrame:
     seven before 1 July 2025; after it, the new communes the 2024 sample re-bases onto in full."""
     period = str(period).strip()
     if period in LEGACY_PERIODS:
-        return communes_of(period, DISTRICT, "district")[["code", "name"]]
+        return communes_of(Period.parse(period), DISTRICT, "district")[["code", "name"]]
     codes = list(build_2025()["population"]["commune_code"].unique())
-    units = communes_of(period, PROVINCE, "province")
+    units = communes_of(Period.parse(period), PROVINCE, "province")
     return units[units["code"].isin(codes)][["code", "name"]].reset_index(drop=True)
 
 

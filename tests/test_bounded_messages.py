@@ -18,8 +18,9 @@ from pipelines.intake import raw
 from pipelines.units import reference
 from pipelines.validate import bounds, codes, messages, validation
 from pipelines.validate.problems import Problem, ValidationOutcome, problems_csv
+from pipelines.units.period import Period
 
-BINH_LIEU = reference.communes_of("2024", "198", "district")[["code", "name"]].reset_index(drop=True)
+BINH_LIEU = reference.communes_of(Period.parse("2024"), "198", "district")[["code", "name"]].reset_index(drop=True)
 WHOLE_VI = "phải là số nguyên không âm, chỉ gồm các chữ số 0-9 (không dấu chấm, dấu phẩy, dấu trừ hay chữ)"
 WHOLE_EN = "must be a whole number >= 0 written with the digits 0-9 only (no dots, commas, minus signs or letters)"
 REPEATED_VI = "bị trùng: mỗi xã chỉ được khai một dòng cho mỗi giá trị sex"
@@ -41,7 +42,7 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
 
 def _validate(tmp_path: Path, rows: list[list[str]], **options) -> ValidationOutcome:
     frame = raw.read_form(_write(tmp_path / "population.csv", rows))
-    return validation.validate_form("population", frame, "2024", BINH_LIEU, **options)
+    return validation.validate_form("population", frame, Period.parse("2024"), BINH_LIEU, **options)
 
 
 def _set(rows: list[list[str]], lines, column: str, value: str) -> list[list[str]]:
@@ -173,7 +174,7 @@ def test_changes_from_the_previous_period_are_bounded_too(tmp_path):
     _write(tmp_path / "data" / "raw" / "2023" / "population.csv",
            [rows[0]] + [row[:3] + [str(int(v) // 3) for v in row[3:]] for row in rows[1:]])
     frames, previous = (raw.read_period(tmp_path / "data", p) for p in ("2024", "2023"))
-    outcome = validation.validate_period(frames, "2024", BINH_LIEU, previous=previous, max_lines_per_rule=2)
+    outcome = validation.validate_period(frames, Period.parse("2024"), BINH_LIEU, previous=previous, max_lines_per_rule=2)
     counts = [c for c in raw.forms()["population"].counts]
     assert outcome.ok and [(p.line, p.column, p.key) for p in outcome.problems] == [
         (line, column, "outlier") for line in (2, 3) for column in sorted(counts)] + [

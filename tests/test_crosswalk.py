@@ -16,6 +16,7 @@ from pipelines.core import settings
 from pipelines.intake import raw
 from pipelines.units import crosswalk, reference
 from pipelines.validate import crosscheck, validation
+from pipelines.units.period import Period
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BINH_LIEU = ["06838", "06841", "06844", "06847", "06853", "06856", "06859"]
@@ -41,7 +42,7 @@ def typed_2024() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def rebased_frames(typed_2024) -> dict[str, pd.DataFrame]:
-    return crosswalk.rebase(typed_2024, "2024", "2025", "22")
+    return crosswalk.rebase(typed_2024, Period.parse("2024"), Period.parse("2025"), "22")
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +60,9 @@ def test_conversion_of_the_seven_binh_lieu_communes():
 
 def test_conversion_covers_the_province_and_marks_unreviewed_splits():
     table = crosswalk.conversion("22")
-    old = reference.communes_of("2024", "22", "province")
+    old = reference.communes_of(Period.parse("2024"), "22", "province")
     assert set(old["code"]) <= set(table["legacy_code"])  # every old commune of Quảng Ninh
-    assert set(table["new_code"]) == set(reference.communes_of("2025", "22", "province")["code"])
+    assert set(table["new_code"]) == set(reference.communes_of(Period.parse("2025"), "22", "province")["code"])
     sums = table.groupby("legacy_code")["weight"].apply(lambda w: sum(Fraction(str(x)) for x in w))
     assert (sums == 1).all()
     # Xã Đại Dực (Tiên Yên) is divided too, with no reviewed shares: the package default takes all, marked.
@@ -156,19 +157,19 @@ def test_divided_commune_parts_add_up_exactly(typed_2024, rebased):
 
 def test_rebase_refuses_what_it_cannot_do(typed_2024):
     with pytest.raises(crosswalk.CrosswalkError, match=r"Xã Tiên Yên \(06862\) gồm cả Thị trấn Tiên Yên \(06862\)"):
-        crosswalk.rebase(typed_2024, "2024", "2025", "22", keep=["06838", "06862"])
+        crosswalk.rebase(typed_2024, Period.parse("2024"), Period.parse("2025"), "22", keep=["06838", "06862"])
     with pytest.raises(crosswalk.CrosswalkError, match="chỉ quy đổi từ kỳ trước 01/07/2025"):
-        crosswalk.rebase(typed_2024, "2025", "2024", "22")
+        crosswalk.rebase(typed_2024, Period.parse("2025"), Period.parse("2024"), "22")
     outside = {"population": typed_2024["population"].assign(commune_code="00004")}
     with pytest.raises(crosswalk.CrosswalkError, match=r"Phường Trúc Bạch \(00004\)"):
-        crosswalk.rebase(outside, "2024", "2025", "22")
+        crosswalk.rebase(outside, Period.parse("2024"), Period.parse("2025"), "22")
     # A new commune made only of old ones present, but one of them divided without reviewed shares.
     table = crosswalk.conversion("22")
     sources = sorted(table[table["new_code"] == "06877"]["legacy_code"])
     population = pd.concat([typed_2024["population"].iloc[:2].assign(commune_code=code) for code in sources])
     with pytest.raises(crosswalk.CrosswalkError, match=r"chưa có tỷ lệ phân bổ đã duyệt.*Xã Đại Dực \(06868\)"):
-        crosswalk.rebase({"population": population}, "2024", "2025", "22")
-    only_kept = crosswalk.rebase(typed_2024, "2024", "2025", "22", keep=["06841"])
+        crosswalk.rebase({"population": population}, Period.parse("2024"), Period.parse("2025"), "22")
+    only_kept = crosswalk.rebase(typed_2024, Period.parse("2024"), Period.parse("2025"), "22", keep=["06841"])
     assert set(only_kept["health"]["commune_code"]) == {"06841"}
 
 
@@ -187,51 +188,51 @@ def messages_of(frames, form, period, communes, line, code, lang="vi") -> list[s
 
 
 def test_old_code_in_2025_data_names_the_commune_it_became(frames_2025):
-    assert messages_of(frames_2025, "population", "2025", NEW, 2, "06844") == [
+    assert messages_of(frames_2025, "population", Period.parse("2025"), NEW, 2, "06844") == [
         "population.csv dòng 2, cột commune_code, mã xã 06844: giá trị 06844 là mã xã cũ (Xã Đồng Tâm), "
         "từ 01/07/2025 thuộc Xã Lục Hồn (06856)"]
-    assert messages_of(frames_2025, "population", "2025", NEW, 2, "06844", lang="en") == [
+    assert messages_of(frames_2025, "population", Period.parse("2025"), NEW, 2, "06844", lang="en") == [
         "population.csv line 2, column commune_code, commune code 06844: value 06844 is a former commune code "
         "(Đồng Tâm commune); from 1 July 2025 it is part of Lục Hồn commune (06856)"]
-    assert messages_of(frames_2025, "health", "2025", NEW, 3, "06853") == [
+    assert messages_of(frames_2025, "health", Period.parse("2025"), NEW, 3, "06853") == [
         "health.csv dòng 3, cột commune_code, mã xã 06853: giá trị 06853 là mã xã cũ (Xã Vô Ngại), "
         "từ 01/07/2025 thuộc Xã Bình Liêu (06838) và Xã Tiên Yên (06862)"]
 
 
 def test_code_of_the_2025_list_not_reported(frames_2025):
-    assert messages_of(frames_2025, "education", "2025", NEW, 2, "06862") == [
+    assert messages_of(frames_2025, "education", Period.parse("2025"), NEW, 2, "06862") == [
         "education.csv dòng 2, cột commune_code, mã xã 06862: giá trị 06862 (Xã Tiên Yên) không thuộc các xã "
         "được báo cáo kỳ 2025"]
 
 
 def test_new_only_code_in_2024_data_is_refused():
     frames = raw.read_period(DATA, "2024")
-    communes = reference.communes_of("2024", "198", "district")[["code", "name"]]
-    assert messages_of(frames, "population", "2024", communes, 2, "11948") == [
+    communes = reference.communes_of(Period.parse("2024"), "198", "district")[["code", "name"]]
+    assert messages_of(frames, "population", Period.parse("2024"), communes, 2, "11948") == [
         "population.csv dòng 2, cột commune_code, mã xã 11948: giá trị 11948 là mã xã mới (Đặc khu Bạch Long Vĩ) "
         "từ 01/07/2025, không dùng cho kỳ 2024"]
-    assert messages_of(frames, "population", "2024", communes, 2, "11948", lang="en") == [
+    assert messages_of(frames, "population", Period.parse("2024"), communes, 2, "11948", lang="en") == [
         "population.csv line 2, column commune_code, commune code 11948: value 11948 is a commune code new from "
         "1 July 2025 (Đặc khu Bạch Long Vĩ), not used for period 2024"]
     # 06862 is the code Xã Tiên Yên kept: in 2024 it is Thị trấn Tiên Yên, a commune of another district.
-    assert messages_of(frames, "population", "2024", communes, 2, "06862") == [
+    assert messages_of(frames, "population", Period.parse("2024"), communes, 2, "06862") == [
         "population.csv dòng 2, cột commune_code, mã xã 06862: giá trị 06862 không có trong danh mục đơn vị hành "
         "chính cấp xã của huyện Bình Liêu áp dụng cho kỳ 2024"]
 
 
 def test_2025_sample_passes_with_the_three_new_communes(frames_2025):
-    before, previous = crosscheck.previous_frames(DATA, "2025")
+    before, previous = crosscheck.previous_frames(DATA, Period.parse("2025"))
     assert str(before) == "2024"
-    outcome = validation.validate_period(frames_2025, "2025", NEW, previous=previous, previous_period=before)
+    outcome = validation.validate_period(frames_2025, Period.parse("2025"), NEW, previous=previous, previous_period=before)
     assert outcome.ok and outcome.problems == []
 
 
 def test_change_from_2024_is_measured_on_the_rebased_communes(frames_2025):
     """06838 was Thị trấn Bình Liêu in 2024: the warning compares with Xã Bình Liêu re-based (2028 boys)."""
-    _before, previous = crosscheck.previous_frames(DATA, "2025")
+    _before, previous = crosscheck.previous_frames(DATA, Period.parse("2025"))
     frames = dict(frames_2025, population=frames_2025["population"].copy())
     frames["population"].loc[2, ["children_under_16", "children_11_to_15"]] = ["4031", "2713"]  # 2031 + 2000
-    outcome = validation.validate_period(frames, "2025", NEW, previous=previous, previous_period="2024")
+    outcome = validation.validate_period(frames, Period.parse("2025"), NEW, previous=previous, previous_period=Period.parse("2024"))
     assert outcome.ok and [p.message for p in outcome.problems] == [
         "population.csv dòng 2, cột children_11_to_15, xã Bình Liêu (06838): giá trị 2713 thay đổi +284,3 % so với kỳ "
         "2024 (số liệu quy đổi theo đơn vị hành chính từ 01/07/2025) (706); kiểm tra lại",

@@ -43,7 +43,7 @@ def _longest() -> list[tuple[str, str, str]]:
     """(period, level, name): the longest name at each level of the legacy list and of the 2025 one."""
     found = []
     for period in ("2024", "2025"):
-        for level, group in reference.units(period).groupby("level"):
+        for level, group in reference.units(Period.parse(period)).groupby("level"):
             found.append((period, level, max(group["name"], key=len)))
     return found
 

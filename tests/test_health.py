@@ -151,7 +151,7 @@ def test_targets_for_2024_are_the_2025_ones_and_read_the_right_way(table):
 
 @pytest.fixture(scope="module")
 def sample_2024():
-    communes = reference.communes_of("2024", "198", "district")[["code", "name"]]
+    communes = reference.communes_of(Period.parse("2024"), "198", "district")[["code", "name"]]
     text = raw.read_period(DATA, "2024")
     typed = {name: raw.typed(name, frame) for name, frame in text.items()}
     return text, communes, compute.indicators(typed, Period.parse("2024"), communes, DISTRICT)
@@ -175,7 +175,7 @@ def test_2024_district_values_are_plausible(sample_2024):
 def test_2024_sample_passes_the_health_suites(sample_2024):
     text, communes, _ = sample_2024
     for form in NEW_FORMS:
-        assert validation.validate_form(form, text[form], "2024", communes).problems == [], form
+        assert validation.validate_form(form, text[form], Period.parse("2024"), communes).problems == [], form
 
 
 def test_a_part_above_its_whole_is_reported_with_the_rule(tmp_path):
@@ -185,7 +185,7 @@ def test_a_part_above_its_whole_is_reported_with_the_rule(tmp_path):
     path = tmp_path / "health.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(lines)
-    problems = validation.validate_form("health", raw.read_form(path), "2024", COMMUNES).problems
+    problems = validation.validate_form("health", raw.read_form(path), Period.parse("2024"), COMMUNES).problems
     assert [p.message for p in problems] == [
         "health.csv dòng 3, cột deaths_under_1, thị trấn Bình Liêu (06838): giá trị deaths_under_1 = 2 lớn hơn "
         "deaths_under_5 = 1 (số trẻ em dưới 1 tuổi tử vong không được nhiều hơn số trẻ em dưới 5 tuổi tử vong)"]

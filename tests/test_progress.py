@@ -94,3 +94,24 @@ def test_a_small_run_without_jobs_renders_in_its_own_process(monkeypatch):
 def test_bad_fan_out_options_are_refused_before_anything_runs(capsys, option, message):
     assert cli.main(["run", "--period", "2024", *option]) == cli.EXIT_FAILED
     assert capsys.readouterr().err.endswith(f"baocao run: error: {message}\n")
+
+
+def test_an_english_run_reads_its_progress_in_english(clock):
+    bar = progress.Progress(10_721, [].append, stream=io.StringIO(), lang="en")
+    clock.now += 60
+    for _ in range(35):
+        bar.step("x", failed=_ == 0)
+    assert bar.line() == "35/10,721 reports (0.3 %), 35.0 reports/minute, about 5 h 5 min left; 1 failed"
+
+
+def test_a_worker_s_failure_travels_back_and_reads_in_the_run_s_language():
+    """A failure raised in a Dask worker is pickled back to the run: it carries its key and values."""
+    import pickle
+
+    from pipelines.publish.jobs import WorkerMismatch
+
+    error = pickle.loads(pickle.dumps(WorkerMismatch("progress.no_data_dir", {"host": "may-2", "folder": "/srv/data"})))
+    assert str(error) == ("máy trạm may-2 không thấy thư mục dữ liệu /srv/data: mọi máy trạm cần thấy thư mục này ở "
+                          "cùng đường dẫn (ví dụ một ổ mạng dùng chung)")
+    assert fanout._reason(error, "en") == ("worker may-2 cannot see the data folder /srv/data: every worker must see "
+                                           "this folder at the same path (for example a shared network drive)")

@@ -10,6 +10,7 @@ import pytest
 from pipelines.units import crosswalk
 from pipelines.intake.raw import categories, forms
 from pipelines.units.reference import communes_of
+from pipelines.units.period import Period
 from samplegen.sample import LEGACY_PERIODS, PERIODS, allocate, build_sample, csv_bytes, sample_units, write_sample
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -81,12 +82,12 @@ def test_largest_remainder_allocation_is_exact():
 def test_sample_units_are_the_reference_units_of_each_period():
     assert PERIODS == ("2022", "2023", "2024", "2025") and LEGACY_PERIODS == PERIODS[:3]
     for period in LEGACY_PERIODS:
-        assert sample_units(period).equals(communes_of(period, "198", "district")[["code", "name"]])
+        assert sample_units(period).equals(communes_of(Period.parse(period), "198", "district")[["code", "name"]])
     # 2025: the new communes of Quảng Ninh that Bình Liêu's seven became, less Xã Tiên Yên (most of it
     # lies outside the former district); official names of the 2025 list.
-    became = {code for old in communes_of("2024", "198", "district")["code"] for code, _ in crosswalk.successor(old)}
+    became = {code for old in communes_of(Period.parse("2024"), "198", "district")["code"] for code, _ in crosswalk.successor(old)}
     assert became == {"06838", "06841", "06856", "06862"}
-    province = communes_of("2025", "22", "province").set_index("code")["name"]
+    province = communes_of(Period.parse("2025"), "22", "province").set_index("code")["name"]
     assert list(sample_units("2025")["code"]) == ["06838", "06841", "06856"]
     assert list(sample_units("2025")["name"]) == [province[c] for c in ("06838", "06841", "06856")] == [
         "Xã Bình Liêu", "Xã Hoành Mô", "Xã Lục Hồn"]
@@ -198,7 +199,7 @@ def rebased_2024() -> dict[str, pd.DataFrame]:
     """The committed 2024 sample re-based onto the communes of 2025 (the crosswalk under test elsewhere)."""
     frames = {name: committed("2024", name) for name in forms()}
     return {name: frame.astype({c: "int64" for c in forms()[name].counts}).set_index(list(forms()[name].key))
-            for name, frame in crosswalk.rebase(frames, "2024", "2025", "22").items()}
+            for name, frame in crosswalk.rebase(frames, Period.parse("2024"), Period.parse("2025"), "22").items()}
 
 
 def rate(frame: pd.DataFrame, part: str, whole: str) -> pd.Series:

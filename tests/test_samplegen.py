@@ -15,6 +15,7 @@ from test_sample import assert_health_and_early_childhood_match_population
 
 from pipelines.core.schema import categories, forms
 from pipelines.units.reference import communes_of, list_in_force
+from pipelines.units.period import Period
 from samplegen.remap import DEFAULT_DISTRICT, RemapError, write_remapped
 from samplegen.subannual import OCCASIONS, build_subannual, subannual_periods, write_subannual
 
@@ -51,7 +52,7 @@ def test_default_periods_are_four_in_a_row_of_one_kind_before_the_reform(made):
         periods = subannual_periods(kind)
         assert sorted(p.name for p in raw.iterdir()) == periods  # only the sub-annual folders
         assert paths == [raw / period / form.file for period in periods for form in forms().values()]
-        assert all(list_in_force(period) == "legacy" for period in periods)
+        assert all(list_in_force(Period.parse(period)) == "legacy" for period in periods)
 
 
 @pytest.mark.parametrize("kind", ["quarter", "half"])
@@ -207,8 +208,8 @@ def test_both_commands_rewrite_the_committed_sample(module, tmp_path):
 
 def test_default_second_district_is_ba_che_with_seven_communes():
     assert DEFAULT_DISTRICT == "202"
-    communes = communes_of("2024", "202", "district")
-    assert set(communes["province_code"]) == {"22"} and len(communes) == len(communes_of("2024", "198", "district")) == 7
+    communes = communes_of(Period.parse("2024"), "202", "district")
+    assert set(communes["province_code"]) == {"22"} and len(communes) == len(communes_of(Period.parse("2024"), "198", "district")) == 7
     assert list(communes["name"])[:2] == ["Thị trấn Ba Chẽ", "Xã Thanh Sơn"]
 
 
@@ -221,9 +222,9 @@ def test_remapped_copy_has_only_the_target_communes_and_the_same_counts(tmp_path
         source = (RAW / period / path.name).read_bytes().decode("utf-8").splitlines(keepends=True)
         copy = path.read_bytes().decode("utf-8").splitlines(keepends=True)
         assert copy[0] == source[0] and len(copy) == len(source)
-        targets = communes_of(period, "202", "district")
+        targets = communes_of(Period.parse(period), "202", "district")
         official = dict(zip(targets["code"], targets["name"]))
-        old_codes = list(communes_of(period, "198", "district")["code"])
+        old_codes = list(communes_of(Period.parse(period), "198", "district")["code"])
         for old, new in zip(source[1:], copy[1:]):
             old_code, _, old_rest = old.split(",", 2)
             new_code, new_name, new_rest = new.split(",", 2)
@@ -254,4 +255,4 @@ def test_sub_annual_periods_can_be_remapped_too(made, tmp_path):
     paths = write_remapped(raw.parent, tmp_path, "202", periods=tuple(subannual_periods("quarter")))
     assert len(paths) == 4 * len(forms())
     codes = set(read(tmp_path / "raw", "2024-Q3", "population")["commune_code"])
-    assert codes == set(communes_of("2024", "202", "district")["code"])
+    assert codes == set(communes_of(Period.parse("2024"), "202", "district")["code"])

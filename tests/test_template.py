@@ -110,7 +110,7 @@ def test_units_of_the_2025_list_after_the_reform():
     book = load_workbook(io.BytesIO(template.build(Period.parse("2025-H2"), "06841")))
     assert book["population"]["A2"].value == "Xã Hoành Mô (mã 06841) - kỳ báo cáo 2025-H2"
     assert book["Hướng dẫn"]["A3"].value == "Đơn vị: Xã Hoành Mô (mã 06841), Tỉnh Quảng Ninh"
-    assert reference.list_in_force("2025-H2") == "2025"
+    assert reference.list_in_force(Period.parse("2025-H2")) == "2025"
 
 
 @pytest.mark.parametrize("period, unit, message", [

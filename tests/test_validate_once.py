@@ -23,9 +23,10 @@ from pipelines.units import reference
 from pipelines.validate import codes, messages, validation
 from pipelines.validate.messages import Change, Words
 from pipelines.validate.problems import Problem, ValidationOutcome, problems_csv, problems_frame
+from pipelines.units.period import Period
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
-BINH_LIEU = reference.communes_of("2024", "198", "district")[["code", "name"]].reset_index(drop=True)
+BINH_LIEU = reference.communes_of(Period.parse("2024"), "198", "district")[["code", "name"]].reset_index(drop=True)
 WHOLE_VI = "phải là số nguyên không âm, chỉ gồm các chữ số 0-9 (không dấu chấm, dấu phẩy, dấu trừ hay chữ)"
 WHOLE_EN = "must be a whole number >= 0 written with the digits 0-9 only (no dots, commas, minus signs or letters)"
 
@@ -59,7 +60,7 @@ def _communes_of(period: str, parent: str) -> list[tuple[str, str]]:
 def test_one_validated_problem_is_written_in_both_languages(tmp_path):
     rows = _rows(RAW / "2024" / "population.csv")
     rows[7][rows[0].index("children_under_16")] = "-3"
-    outcome = validation.validate_form("population", _form(tmp_path, rows), "2024", BINH_LIEU)
+    outcome = validation.validate_form("population", _form(tmp_path, rows), Period.parse("2024"), BINH_LIEU)
     [problem] = outcome.problems
     assert (problem.file, problem.line, problem.column, problem.commune_code, problem.rule, problem.value,
             problem.key) == ("population.csv", 8, "children_under_16", "06847", "expect_column_values_to_match_regex",
@@ -97,10 +98,10 @@ def test_a_code_of_the_other_list_is_named_in_both_languages(tmp_path):
     """06844 Xã Đồng Tâm is a code of the legacy list only: in 2025 data it names what it became."""
     rows = _rows(RAW / "2025" / "population.csv")
     rows[1][0], rows[2][0] = "06844", "06844"
-    communes = reference.units("2025")
+    communes = reference.units(Period.parse("2025"))
     communes = communes[(communes["level"] == "commune") & communes["code"].isin({r[0] for r in _rows(
         RAW / "2025" / "population.csv")[1:]})][["code", "name"]]
-    outcome = validation.validate_form("population", _form(tmp_path, rows), "2025", communes)
+    outcome = validation.validate_form("population", _form(tmp_path, rows), Period.parse("2025"), communes)
     problem = next(p for p in outcome.problems if p.rule == codes.IN_SET)
     assert problem.key == "legacy_code"
     assert problem.message_in("vi").endswith(": giá trị 06844 là mã xã cũ (Xã Đồng Tâm), từ 01/07/2025 thuộc "
@@ -113,8 +114,8 @@ def test_a_code_of_the_other_list_is_named_in_both_languages(tmp_path):
 
 def test_codes_all_of_another_district_are_one_line_with_the_scope_to_use(tmp_path):
     own = list(dict.fromkeys(row[0] for row in _rows(RAW / "2024" / "population.csv")[1:]))
-    frame = _form(tmp_path, _remapped("2024", dict(zip(own, _communes_of("2024", "199")))))  # Huyện Tiên Yên
-    outcome = validation.validate_form("population", frame, "2024", BINH_LIEU)
+    frame = _form(tmp_path, _remapped("2024", dict(zip(own, _communes_of(Period.parse("2024"), "199")))))  # Huyện Tiên Yên
+    outcome = validation.validate_form("population", frame, Period.parse("2024"), BINH_LIEU)
     assert [(p.severity, p.line, p.column, p.key) for p in outcome.problems] == [
         ("error", None, "commune_code", "other_unit")]
     [problem] = outcome.problems
@@ -129,10 +130,10 @@ def test_codes_all_of_another_district_are_one_line_with_the_scope_to_use(tmp_pa
 def test_codes_all_of_another_province_name_the_province_from_2025(tmp_path):
     rows = _rows(RAW / "2025" / "population.csv")
     own = list(dict.fromkeys(row[0] for row in rows[1:]))
-    table = reference.units("2025")
+    table = reference.units(Period.parse("2025"))
     communes = table[(table["level"] == "commune") & table["code"].isin(own)][["code", "name"]]
-    frame = _form(tmp_path, _remapped("2025", dict(zip(own, _communes_of("2025", "04")))))  # Tỉnh Cao Bằng
-    [problem] = validation.validate_form("population", frame, "2025", communes, lang="en").problems
+    frame = _form(tmp_path, _remapped("2025", dict(zip(own, _communes_of(Period.parse("2025"), "04")))))  # Tỉnh Cao Bằng
+    [problem] = validation.validate_form("population", frame, Period.parse("2025"), communes, lang="en").problems
     assert problem.message == (
         "population.csv, column commune_code: every commune code belongs to Cao Bằng province (04), not to Quảng Ninh "
         "province: run with --scope province:04")
@@ -143,8 +144,8 @@ def test_codes_all_of_another_province_name_the_province_from_2025(tmp_path):
 def test_codes_spread_over_several_units_are_listed_up_to_a_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(codes, "LIMIT", 5)
     own = list(dict.fromkeys(row[0] for row in _rows(RAW / "2024" / "population.csv")[1:]))
-    mixed = dict(zip(own, _communes_of("2024", "199")[:4] + _communes_of("2024", "200")[:3]))
-    outcome = validation.validate_form("population", _form(tmp_path, _remapped("2024", mixed)), "2024", BINH_LIEU)
+    mixed = dict(zip(own, _communes_of(Period.parse("2024"), "199")[:4] + _communes_of(Period.parse("2024"), "200")[:3]))
+    outcome = validation.validate_form("population", _form(tmp_path, _remapped("2024", mixed)), Period.parse("2024"), BINH_LIEU)
     assert [(p.line, p.key) for p in outcome.problems] == [(line, "cell") for line in range(2, 7)] + [
         (None, "more_lines")]
     assert outcome.problems[0].message_in("vi") == (
@@ -159,9 +160,9 @@ def test_codes_spread_over_several_units_are_listed_up_to_a_limit(tmp_path, monk
 def test_a_code_of_the_scope_among_others_keeps_the_lines(tmp_path):
     """One row of the scope's own commune: not a file of another unit, so each row is named."""
     own = list(dict.fromkeys(row[0] for row in _rows(RAW / "2024" / "population.csv")[1:]))
-    mapping = dict(zip(own, _communes_of("2024", "199")))
+    mapping = dict(zip(own, _communes_of(Period.parse("2024"), "199")))
     mapping[own[0]] = tuple(BINH_LIEU.iloc[0])
-    outcome = validation.validate_form("population", _form(tmp_path, _remapped("2024", mapping)), "2024", BINH_LIEU)
+    outcome = validation.validate_form("population", _form(tmp_path, _remapped("2024", mapping)), Period.parse("2024"), BINH_LIEU)
     assert {p.key for p in outcome.problems} == {"cell"} and len(outcome.problems) == 12
 
 
@@ -184,7 +185,7 @@ def test_a_run_validates_each_period_once_and_writes_each_language_from_it(tmp_p
         shutil.copy(RAW.parent / "baocao.yml", data / "baocao.yml")
     warning = Problem("population.csv", 4, "children_under_16", "06847", "Xã Đồng Văn", "change_from_previous_period",
                       "630", "warning", "outlier", messages.facts(value="630", previous="300", change=Change(1.1),
-                                                                  previous_period="2023"))
+                                                                  previous_period=Period.parse("2023")))
     calls = collections.Counter()
 
     def validate_period(frames, period, communes, *args, **kwargs):
@@ -195,7 +196,7 @@ def test_a_run_validates_each_period_once_and_writes_each_language_from_it(tmp_p
     def write_parquet(frame, path, *args, **kwargs):
         written[Path(path).name] = frame.copy()
 
-    def render(todo, cwd, pool, say, code):
+    def render(todo, cwd, pool, say, code, lang="vi"):
         raise _Stop
     monkeypatch.setattr(validation, "validate_period", validate_period)
     monkeypatch.setattr(outputs, "write_parquet", write_parquet)

@@ -22,13 +22,14 @@ import pytest
 from pipelines import cli
 from pipelines.intake import raw
 from pipelines.units import reference
+from pipelines.units.period import Period
 from pipelines.validate import gx, crosscheck, validation
 
-PERIOD = "2024"
+PERIOD = Period.parse("2024")
 COMMUNES = pd.DataFrame({"code": ["06838", "06847"], "name": ["Thị trấn Bình Liêu", "Xã Đồng Văn"]})
 EXPECTATIONS = Path(validation.__file__).parents[1] / "expectations"
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
-SAMPLE = RAW / PERIOD
+SAMPLE = RAW / str(PERIOD)
 TT, DV = ["06838", "Thị trấn Bình Liêu"], ["06847", "Xã Đồng Văn"]
 WHOLE = "phải là số nguyên không âm, chỉ gồm các chữ số 0-9 (không dấu chấm, dấu phẩy, dấu trừ hay chữ)"
 WHOLE_EN = "must be a whole number >= 0 written with the digits 0-9 only (no dots, commas, minus signs or letters)"
@@ -85,7 +86,7 @@ def complete(tables: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
 VALID = complete(HAND)
 
 
-def write_period(data_dir: Path, tables: dict[str, list[list[str]]], period: str = PERIOD) -> dict[str, pd.DataFrame]:
+def write_period(data_dir: Path, tables: dict[str, list[list[str]]], period: Period = PERIOD) -> dict[str, pd.DataFrame]:
     folder = raw.period_dir(data_dir, period)
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
@@ -361,13 +362,13 @@ def test_cross_form_rules(valid_frames):
 
 
 def test_previous_period():
-    assert [str(crosscheck.previous_period(p)) for p in ("2024", "2025-H1", "2025-H2", "2024-Q1", "2024-Q3")] == [
+    assert [str(crosscheck.previous_period(Period.parse(p))) for p in ("2024", "2025-H1", "2025-H2", "2024-Q1", "2024-Q3")] == [
         "2023", "2024-H2", "2025-H1", "2023-Q4", "2024-Q2"]
-    assert str(crosscheck.previous_period("2024", RAW.parent)) == "2023"  # the latest earlier folder present
-    assert crosscheck.previous_period("2022", RAW.parent) is None
-    before, frames = crosscheck.previous_frames(RAW.parent, "2024")
+    assert str(crosscheck.previous_period(Period.parse("2024"), RAW.parent)) == "2023"  # the latest earlier folder present
+    assert crosscheck.previous_period(Period.parse("2022"), RAW.parent) is None
+    before, frames = crosscheck.previous_frames(RAW.parent, PERIOD)
     assert str(before) == "2023" and list(frames) == list(raw.forms())
-    assert crosscheck.previous_frames(RAW.parent, "2022") == (None, None)
+    assert crosscheck.previous_frames(RAW.parent, Period.parse("2022")) == (None, None)
 
 
 def test_change_from_previous_period(valid_frames):
@@ -400,7 +401,7 @@ def test_change_from_previous_period(valid_frames):
 def sample_copy(tmp_path: Path, periods=(PERIOD,)) -> Path:
     """The sample's periods and its deployment settings (the default scope) in a new data folder."""
     for period in periods:
-        shutil.copytree(RAW / period, raw.period_dir(tmp_path, period))
+        shutil.copytree(RAW / str(period), raw.period_dir(tmp_path, period))
     shutil.copy(RAW.parent / "baocao.yml", tmp_path / "baocao.yml")
     return raw.period_dir(tmp_path, PERIOD)
 
@@ -589,6 +590,20 @@ def test_validation_page_is_deterministic_offline_and_names_the_suites(tmp_path,
     assert str(tmp_path) not in page
 
 
+def test_validation_page_in_english_has_no_vietnamese_word_of_ours(valid_outcome):
+    """The page's words and our rules' descriptions come from locales/<lang>/gx_page.yml; the
+    Vietnamese page stays as it was (the other tests), the English one is English throughout."""
+    page = validation.validation_page(valid_outcome, PERIOD, "en")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">') and "<h1>Validation of the raw data of period 2024</h1>" in page
+    assert "<p><b>The data passed every rule.</b></p>" in page
+    assert ("On every line: children_under_16 must equal the sum children_under_6 + children_6_to_10 + "
+            "children_11_to_15.") in page
+    assert ("On every line: commune_name must be the official name of code commune_code in the list of "
+            "administrative units (compared in Unicode NFC).") in page
+    assert "Kiểm tra" not in page and "Mỗi dòng" not in page and "Đạt" not in page
+    assert "Mỗi dòng: children_under_16 phải bằng tổng" in validation.validation_page(valid_outcome, PERIOD)
+
+
 def test_validation_page_lists_the_problems(tmp_path, outlier_outcome):
     tables = copy.deepcopy(VALID)
     set_cell(tables["population"], 4, "children_ethnic_minority", "1400")
@@ -603,7 +618,7 @@ def test_validation_page_lists_the_problems(tmp_path, outlier_outcome):
 
 def validate_cli(data_dir: Path, capsys, *extra) -> tuple[int, list[str], list[str]]:
     """`baocao validate` (= `python -m pipelines validate`) in this process: exit status, stdout, stderr lines."""
-    status = cli.main(["validate", "--period", PERIOD, "--data-dir", str(data_dir), *extra])
+    status = cli.main(["validate", "--period", str(PERIOD), "--data-dir", str(data_dir), *extra])
     out, err = capsys.readouterr()
     return status, out.splitlines(), err.splitlines()
 

@@ -143,9 +143,9 @@ def _bad_population():
 
 def test_shared_configurations_change_nothing_gx_records(monkeypatch):
     frame, parameters = _bad_population(), validation.suite_parameters(NAMES)
-    shared = validation.run_suite("population", "structure", frame, "2024", parameters)
+    shared = validation.run_suite("population", "structure", frame, Period.parse("2024"), parameters)
     monkeypatch.setattr(gx, "VERIFIED", "no release")  # GX as it comes
-    plain = validation.run_suite("population", "structure", frame, "2024", parameters)
+    plain = validation.run_suite("population", "structure", frame, Period.parse("2024"), parameters)
     assert json.dumps(shared, sort_keys=True) == json.dumps(plain, sort_keys=True)
     assert not shared["success"]
 
@@ -157,7 +157,7 @@ def test_numpy_counts_give_gx_the_same_values_verdicts():
     whole = validation._whole(typed)
     assert str(typed["children_under_16"].dtype) == "Int64" and str(whole["children_under_16"].dtype) == "int64"
     parameters = validation.suite_parameters(NAMES)
-    nullable = validation.run_suite("population", "values", typed, "2024", parameters)
-    numpy = validation.run_suite("population", "values", whole, "2024", parameters)
+    nullable = validation.run_suite("population", "values", typed, Period.parse("2024"), parameters)
+    numpy = validation.run_suite("population", "values", whole, Period.parse("2024"), parameters)
     assert json.dumps(nullable, sort_keys=True) == json.dumps(numpy, sort_keys=True)
     assert not numpy["success"]

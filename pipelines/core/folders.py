@@ -20,15 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.core.errors import UsageError
+from pipelines.core.text import failure, t
 
 RAW, PROCESSED, REPORTS = "raw", "processed", "reports"  # top folders, as manifest names start
 
 
 class FolderError(UsageError):
     """Folders that would let one part of a run overwrite another's files."""
-
-
-WHAT = {"raw": "dữ liệu thô", "processed": "dữ liệu đã xử lý", "reports": "báo cáo"}
 
 
 @dataclass(frozen=True)
@@ -139,8 +137,7 @@ class Folders:
         """Resolved folders, or FolderError naming the two that overlap and the option to change."""
         data = Path(data_dir).expanduser().resolve()
         if not data.is_dir():
-            raise FolderError(f"--data-dir {data_dir}: không có thư mục này ({data}); kiểm tra lại đường dẫn, "
-                              "hoặc tạo nơi triển khai mới bằng baocao init")
+            raise failure(FolderError, "folders.no_data_dir", given=data_dir, resolved=data)
         if reports_dir is None:
             return cls(data, None)
         folders = cls(data, Path(reports_dir).expanduser().resolve())
@@ -148,9 +145,9 @@ class Folders:
         for name, place in places.items():
             for other, other_place in places.items():
                 if name != other and (place == other_place or other_place in place.parents):
-                    where = "là" if place == other_place else "nằm trong"
-                    raise FolderError(
-                        f"thư mục {WHAT[name]} {place} {where} thư mục {WHAT[other]} {other_place}: "
-                        f"một lần chạy sẽ ghi đè lên tệp của nhau. Chọn --reports-dir ngoài {folders.data}/raw "
-                        f"và {folders.data}/processed (mặc định: reports)")
+                    where = "folders.same" if place == other_place else "folders.inside"
+                    raise failure(FolderError, "folders.overlap", place=place, other_place=other_place,
+                                  data=folders.data, where=lambda lang, key=where: t(lang, key),
+                                  what=lambda lang, key=name: t(lang, f"folders.{key}"),
+                                  other=lambda lang, key=other: t(lang, f"folders.{key}"))
         return folders

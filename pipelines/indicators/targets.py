@@ -13,6 +13,7 @@ from pipelines.core.deployment import LocalTarget
 from pipelines.indicators.catalogue import Indicator, Target, entries
 from pipelines.units.scope import Aggregate
 from pipelines.core import errors
+from pipelines.core.text import failure
 
 
 class UnknownIndicator(errors.UsageError):
@@ -28,7 +29,7 @@ def by_unit(local: tuple[LocalTarget, ...], aggregates: list[Aggregate],
     found: dict[str, dict[str, list[Target]]] = {}
     for target in local:
         if target.indicator not in known:
-            raise UnknownIndicator(f"mục tiêu địa phương cho chỉ tiêu '{target.indicator}': không có trong danh mục chỉ tiêu")
+            raise failure(UnknownIndicator, "report_data.unknown_indicator", indicator=target.indicator)
         for unit in target.units:
             for code in members.get(unit, ()):
                 found.setdefault(code, {}).setdefault(target.indicator, []).append(

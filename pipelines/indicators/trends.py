@@ -29,9 +29,9 @@ from pipelines.indicators import catalogue
 from pipelines.units.period import Period
 
 ON_TRACK_RATIO = 0.95
-STATUS_VI = {"achieved": "Đã đạt", "on_track": "Đúng tiến độ", "off_track": "Chậm tiến độ",
-             "no_data": "Chưa đủ số liệu"}
-STATUS_EN = {"achieved": "Achieved", "on_track": "On track", "off_track": "Off track", "no_data": "No data"}
+# Progress towards a target, as the trends table records it; a reader sees target_progress.<status>
+# of locales/<lang>/report_data.yml.
+STATUSES = ("achieved", "on_track", "off_track", "no_data")
 
 
 def progress_ratio(base_time: float, base: float, time: float, value: float, target: catalogue.Target) -> float:

@@ -232,7 +232,8 @@ def _render(request: Request, todo: list[jobs.Job], staged: Path, say: Callable[
     where = request.pool.scheduler or text.t(request.lang, "run.processes", count=request.pool.workers(len(todo)))
     step("run.to_render", count=len(todo), where=where)
     failures = []
-    for job, made in fanout.render(todo, request.folders.data.parent, request.pool, say, manifest.code()["fingerprint"]):
+    for job, made in fanout.render(todo, request.folders.data.parent, request.pool, say, manifest.code()["fingerprint"],
+                                   request.lang):
         if isinstance(made, fanout.Failure):
             failures.append(made)
             step("run.report_failed", stem=job.stem, reason=made.reason)

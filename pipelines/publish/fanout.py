@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Iterator
 
 from pipelines.core import failpoints
-from pipelines.publish.jobs import Job, WorkerMismatch, make_report
+from pipelines.core.text import failure, t
+from pipelines.publish.jobs import Job, make_report
 from pipelines.publish.progress import Progress
 from pipelines.core import errors
 
@@ -76,11 +77,13 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render(todo: list[Job], cwd: Path, pool: Pool, say, code: str) -> Iterator[tuple[Job, tuple | Failure]]:
+def render(todo: list[Job], cwd: Path, pool: Pool, say, code: str, lang: str = "vi"
+           ) -> Iterator[tuple[Job, tuple | Failure]]:
     """(job, (notebook, HTML, PDF)) or (job, Failure) for every job, as each is done. `code` is the
-    code fingerprint every worker must have. Workers and their kernels have ended when this returns."""
-    progress = Progress(len(todo), say)
-    made = _in_this_process(todo, cwd) if pool.here(len(todo)) else _on_dask(todo, cwd, pool, code)
+    code fingerprint every worker must have; `lang` the language of the progress and of the reasons.
+    Workers and their kernels have ended when this returns."""
+    progress = Progress(len(todo), say, lang=lang)
+    made = _in_this_process(todo, cwd, lang) if pool.here(len(todo)) else _on_dask(todo, cwd, pool, code, lang)
     try:
         for n, (job, outcome) in enumerate(made):
             if n == 0:
@@ -92,7 +95,7 @@ def render(todo: list[Job], cwd: Path, pool: Pool, say, code: str) -> Iterator[t
         made.close()
 
 
-def _in_this_process(todo: list[Job], cwd: Path) -> Iterator[tuple[Job, tuple | Failure]]:
+def _in_this_process(todo: list[Job], cwd: Path, lang: str) -> Iterator[tuple[Job, tuple | Failure]]:
     """The reports one after the other on this process's kept kernel, ended after the last. What the
     run holds so far (tables, validation, libraries) stays to the end: Python's cyclic garbage
     collections leave it out (`gc.freeze`) instead of walking it again during every report."""
@@ -104,12 +107,12 @@ def _in_this_process(todo: list[Job], cwd: Path) -> Iterator[tuple[Job, tuple | 
             try:
                 yield job, make_report(job, str(cwd))  # this process's own code: nothing to check
             except Exception as error:  # noqa: BLE001 - one failed report does not stop the others
-                yield job, Failure(job, _reason(error))
+                yield job, Failure(job, _reason(error, lang))
     finally:
         kept.stop()
 
 
-def _on_dask(todo: list[Job], cwd: Path, pool: Pool, code: str) -> Iterator[tuple[Job, tuple | Failure]]:
+def _on_dask(todo: list[Job], cwd: Path, pool: Pool, code: str, lang: str) -> Iterator[tuple[Job, tuple | Failure]]:
     from dask.distributed import as_completed
 
     with _client(pool, len(todo)) as client:
@@ -118,20 +121,20 @@ def _on_dask(todo: list[Job], cwd: Path, pool: Pool, code: str) -> Iterator[tupl
         try:
             for future in as_completed(list(futures)):
                 job = futures.pop(future)
-                outcome = future.result() if future.status == "finished" else Failure(job, _reason(future.exception()))
+                outcome = future.result() if future.status == "finished" else Failure(job, _reason(future.exception(), lang))
                 future.release()  # nothing of the run stays on a worker: closing one loses no result
                 yield job, outcome
         finally:
             client.cancel(list(futures))
 
 
-def _reason(error: BaseException) -> str:
-    from pipelines.report.notebooks import NotebookFailed
+def _reason(error: BaseException, lang: str) -> str:
+    from pipelines.report.notebooks import WorkerFailure
 
-    if isinstance(error, NotebookFailed | WorkerMismatch):
-        return str(error)
+    if isinstance(error, WorkerFailure):  # a notebook that failed, a worker that cannot make the report
+        return error.text(lang)
     if type(error).__name__ == "KilledWorker":
-        return "tiến trình làm báo cáo bị dừng nhiều lần giữa chừng (hết bộ nhớ, hoặc bị tắt)"
+        return t(lang, "progress.killed")
     return f"{type(error).__name__}: {error}"
 
 
@@ -147,8 +150,7 @@ def _client(pool: Pool, reports: int):
             client = Client(pool.scheduler, timeout=CONNECT)
             client.wait_for_workers(1, timeout=CONNECT)
         except (OSError, TimeoutError) as error:
-            raise ClusterUnavailable(f"không dùng được cụm Dask {pool.scheduler}: {error}; kiểm tra địa chỉ, "
-                                     "và rằng bộ lập lịch (dask scheduler) và ít nhất một máy trạm (dask worker) đang chạy") from None
+            raise failure(ClusterUnavailable, "progress.no_cluster", scheduler=pool.scheduler, error=error) from None
         try:
             yield client
         finally:

@@ -84,7 +84,7 @@ def document_parameters(site: Deployment, given: dict[str, str] | None) -> dict[
     return {**{key: value for key, value in site.report.items() if value}, **(given or {})}
 
 
-class WorkerMismatch(errors.RunError):
+class WorkerMismatch(notebooks.WorkerFailure):
     """A worker that cannot make the report as this run would: other code, or no data folder."""
 
 
@@ -98,11 +98,10 @@ def make_report(job: Job, cwd: str, code: str = "") -> tuple:
 
     where = Path(cwd) / job.parameters["data_dir"]
     if code and fingerprint.code() != code:
-        raise WorkerMismatch(f"máy trạm {socket.gethostname()} chạy mã nguồn khác lần chạy này (dấu vân tay "
-                             f"{fingerprint.code()[:12]} thay vì {code[:12]}): cài cùng phiên bản rồi khởi động lại máy trạm")
+        raise WorkerMismatch("progress.other_code", {"host": socket.gethostname(), "found": fingerprint.code()[:12],
+                                                     "expected": code[:12]})
     if not where.is_dir():
-        raise WorkerMismatch(f"máy trạm {socket.gethostname()} không thấy thư mục dữ liệu {where}: "
-                             "mọi máy trạm cần thấy thư mục này ở cùng đường dẫn (ví dụ một ổ mạng dùng chung)")
+        raise WorkerMismatch("progress.no_data_dir", {"host": socket.gethostname(), "folder": str(where)})
     failpoints.failing(job.stem)
     nb = outputs.scrub_run_times(notebooks.execute(job.notebook, job.parameters, cwd=cwd))
     html = render.notebook_to_html(nb, title=job.title, lang=job.parameters.get("lang", "vi"))

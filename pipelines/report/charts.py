@@ -45,6 +45,10 @@ RATE_UNITS = ("%", "‰")
 # in English the place name without the Vietnamese level word ("Ba Chẽ").
 UNIT_NAME = {"vi": str, "en": reference.short_name}
 SYMBOL = {"<": "<", ">=": "≥"}
+# Data, not words: the first words of the catalogue's Vietnamese names (indicators.yml `name_vi`),
+# dropped where a chart's title says the rest; an English name has neither and is left as it is.
+RATE = "Tỷ lệ "
+RATIO = "Tỷ suất "
 TITLE_WIDTH = 42  # characters on a line of a small-multiple title (the longest Vietnamese title fits on one)
 
 
@@ -68,14 +72,14 @@ def _place(ctx: ReportContext, name: str) -> str:
 
 def _label(ind: catalogue.Indicator, lang: str) -> str:
     """The indicator without "Tỷ lệ", capitalised: `Đi học đúng độ tuổi cấp tiểu học`."""
-    name = in_lang(ind, "name", lang).replace("Tỷ lệ ", "")
+    name = in_lang(ind, "name", lang).replace(RATE, "")
     return name[:1].upper() + name[1:]
 
 
 def _short(ind: catalogue.Indicator, lang: str) -> str:
     """A short title: `short_<lang>` if the catalogue has one, else the name without "Tỷ lệ"/"Tỷ suất"."""
     short, name = in_lang(ind, "short", lang), in_lang(ind, "name", lang)
-    return short if short != name else name.replace("Tỷ lệ ", "").replace("Tỷ suất ", "")
+    return short if short != name else name.replace(RATE, "").replace(RATIO, "")
 
 
 def _spoken(value: float, unit: str, lang: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.core import datasets, deployment, formats, text
+from pipelines.core.text import failure
 from pipelines.indicators import catalogue, trends
 from pipelines.units import reference
 from pipelines.units.period import Period
@@ -26,21 +27,22 @@ EDITIONS = ("internal", "public")
 
 def check_edition(edition: str) -> str:
     if edition not in EDITIONS:
-        raise ValueError(f"ấn bản '{edition}' không có; dùng: {', '.join(EDITIONS)}")
+        raise text.failure(errors.UsageError, "report_data.unknown_edition", edition=edition, editions=", ".join(EDITIONS))
     return edition
-
-
-STATUS_WORDS = {"vi": trends.STATUS_VI, "en": trends.STATUS_EN}
 
 
 class UnitNotInData(errors.UsageError):
     """The unit asked for is not covered by the period's processed data."""
 
 
+class NotProcessed(errors.BaocaoError, FileNotFoundError):
+    """A report asked for a period whose processed tables are not there yet."""
+
+
 def read_indicators(folder: Path, period: Period) -> pd.DataFrame:
     path = datasets.in_folder(folder, datasets.INDICATORS)
     if not path.is_file():
-        raise FileNotFoundError(f"chưa có số liệu đã xử lý cho kỳ {period} ({path}); chạy: baocao run --period {period}")
+        raise text.failure(NotProcessed, "report_data.not_processed", period=period, path=path)
     return pd.read_parquet(path)
 
 
@@ -52,8 +54,8 @@ def resolve_unit(unit: object, codes: list[str]) -> str:
         return text
     candidates = sorted({text.zfill(width) for width in (2, 3, 5)} & set(codes)) if text.isdigit() else []
     if len(candidates) != 1:
-        raise UnitNotInData(f"đơn vị '{text}' không có trong số liệu của kỳ này; các mã có: {', '.join(sorted(codes))}"
-                            + (" (mã mơ hồ: truyền dưới dạng chuỗi, ví dụ -r unit 06847)" if candidates else ""))
+        raise failure(UnitNotInData, "report_data.unit_ambiguous" if candidates else "report_data.unit_not_in_data",
+                      unit=text, codes=", ".join(sorted(codes)))
     return candidates[0]
 
 
@@ -116,7 +118,7 @@ class ReportContext:
         return unit_name(self.name if name is None else name, self.lang, lower)
 
     def status_word(self, status: object) -> str:
-        return "–" if pd.isna(status) else STATUS_WORDS[self.lang].get(status, "–")
+        return "–" if pd.isna(status) or status not in trends.STATUSES else self.t(f"target_progress.{status}")
 
     def target_of(self, indicator_id: str, code: str | None = None) -> catalogue.Target | None:
         """The target the computation attached to the unit (national, or the deployment's local plan)."""

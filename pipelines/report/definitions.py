@@ -14,11 +14,12 @@ from pipelines.core import deployment, formats, text
 from pipelines.indicators import catalogue, trends
 from pipelines.intake import raw
 from pipelines.units import reference
+from pipelines.units.period import Period
 
-# The catalogue's unit (indicators.yml `unit`) → its message key: what a reader sees for it.
+# The catalogue's unit (indicators.yml `unit`) → its message key: what a reader sees for it. The keys
+# are data, the units as indicators.yml writes them, not words shown.
 UNIT_KEYS = {"trẻ": "catalogue.unit.children", "hồ sơ": "catalogue.unit.case_files", "đồng": "catalogue.unit.dong",
              "%": "catalogue.unit.percent", "‰": "catalogue.unit.per_mille", "/100.000": "catalogue.unit.per_100000"}
-STATUS = {"vi": trends.STATUS_VI, "en": trends.STATUS_EN}
 OTHER_LANG = {"vi": "en", "en": "vi"}
 
 
@@ -74,7 +75,7 @@ def direction_text(direction: str | None, lang: str = "vi") -> str:
     return text.t(lang, f"catalogue.direction.{direction}") if direction else "–"
 
 
-def local_target_text(target: deployment.LocalTarget, unit: str, period: object, lang: str = "vi") -> str:
+def local_target_text(target: deployment.LocalTarget, unit: str, period: Period, lang: str = "vi") -> str:
     """A target of the deployment's own plan, with the units it applies to, named from the reference list."""
     names = []
     for scope in target.units:
@@ -87,9 +88,11 @@ def local_target_text(target: deployment.LocalTarget, unit: str, period: object,
     return text.t(lang, "catalogue.target.local", target=target_text(plain, unit, lang), units=", ".join(names))
 
 
-def page_html(period: str, lang: str = "vi", data_dir: str | None = None) -> str:
+def page_html(period: object, lang: str = "vi", data_dir: str | None = None) -> str:
     """One entry per indicator, in catalogue order, as a definition list per indicator; with
-    `data_dir`, the targets of the deployment's own plan (its baocao.yml) beside the national ones."""
+    `data_dir`, the targets of the deployment's own plan (its baocao.yml) beside the national ones.
+    Called from notebook 03 with the period as the notebook received it: parsed here, at that edge."""
+    period = Period.parse(period)
     def label(key: str) -> str:
         return _e(text.t(lang, f"catalogue.label.{key}"))
 
@@ -112,7 +115,7 @@ def page_html(period: str, lang: str = "vi", data_dir: str | None = None) -> str
 <dt>{label("breakdowns")}</dt><dd>{_e(split)}</dd>
 <dt>{label("source")}</dt><dd>{_e(source_text(ind.source, lang))}</dd>
 </dl></section>""")
-    statuses = "; ".join(STATUS[lang].values())
+    statuses = "; ".join(text.t(lang, f"target_progress.{status}") for status in trends.STATUSES)
     ratio = formats.percent(trends.ON_TRACK_RATIO * 100, lang=lang)
     return f"""<header><h1 class="doc-title">{_e(text.t(lang, "catalogue.title"))}<br><span class="subject">{_e(text.t(lang, "catalogue.subtitle", period=period))}</span></h1></header>
 <section><h2>{_e(text.t(lang, "catalogue.method.heading"))}</h2>

@@ -16,6 +16,8 @@ import pandas as pd
 
 from pipelines.intake import raw
 from pipelines.core import datasets
+from pipelines.core.text import failure
+from pipelines.report.context import NotProcessed
 from pipelines.units.period import Period
 
 
@@ -24,7 +26,7 @@ def load(period: object, data_dir: Path | str = "data") -> tuple[pd.DataFrame, d
     period = Period.parse(period)
     path = datasets.processed_file(data_dir, period, datasets.HISTORY)
     if not path.is_file():
-        raise FileNotFoundError(f"chưa có số liệu đã xử lý cho kỳ {period} ({path}); chạy: baocao run --period {period}")
+        raise failure(NotProcessed, "report_data.not_processed", period=period, path=path)
     tables = {name: raw.typed(name, frame) for name, frame in raw.read_period(data_dir, period).items()}
     return pd.read_parquet(path), tables
 

@@ -22,7 +22,7 @@ from pipelines.core import formats
 from pipelines.indicators import catalogue
 from pipelines.report import context, narrative, sections, templates
 from pipelines.report.context import ReportContext
-from pipelines.core import errors
+from pipelines.core import errors, text
 
 STATUSES = ["achieved", "on_track", "off_track", "no_data"]
 OTHER_END = {"low": "high", "high": "low"}
@@ -38,8 +38,7 @@ def load(period: object, unit: object, data_dir: Path | str = "data", lang: str 
     full report: its fact sheet would rank it among the communes it is made of."""
     ctx = context.load(period, unit, data_dir, lang, edition, processed_dir)
     if ctx.level != "commune":
-        raise NotACommune(f"{ctx.name} ({ctx.code}) không phải là xã: tờ thông tin chỉ dành cho xã; "
-                          "báo cáo của huyện, tỉnh là notebooks/01-children-report.ipynb")
+        raise text.failure(NotACommune, "report_data.not_a_commune", name=ctx.name, code=ctx.code)
     return ctx
 
 

@@ -20,6 +20,7 @@ from pipelines.report.context import ReportContext
 
 EDUCATION = ["net_enrolment_preschool", "net_enrolment_primary", "net_enrolment_lower_secondary",
              "net_enrolment_upper_secondary", "national_standard_schools_share", "two_sessions_share"]
+# The catalogue's unit (indicators.yml `unit`, data as written there) → its key in change.<unit>.
 CHANGE_UNITS = {"%": "percent", "‰": "per_mille", "/100.000": "per_100000", "trẻ": "children", "hồ sơ": "files",
                 "đồng": "money"}
 

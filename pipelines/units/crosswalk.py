@@ -35,10 +35,12 @@ import pandas as pd
 from pipelines.core import settings
 from pipelines.core import schema
 from pipelines.units import reference
+from pipelines.units.period import Period
 from pipelines.core import errors
+from pipelines.core.text import failure, t
 
 # A period under each list, to ask pipelines.reference for the whole list (it decides by period end).
-LAST_LEGACY_PERIOD, FIRST_NEW_PERIOD = "2025-H1", "2025-H2"
+LAST_LEGACY_PERIOD, FIRST_NEW_PERIOD = Period(2025, "half", 1), Period(2025, "half", 2)
 COLUMNS = ["legacy_code", "legacy_name", "new_code", "new_name", "weight", "split", "weight_source"]
 
 
@@ -66,8 +68,7 @@ def _package() -> dict[str, tuple[tuple[str, bool], ...]]:
         if old_key not in old:  # the 5 island districts listed without a commune: no code to convert
             return
         if old[old_key] in parts:
-            raise CrosswalkError(f"bảng chuyển đổi của vietnamadminunits liệt kê mã xã {old[old_key]} "
-                                 "hai lần")
+            raise failure(CrosswalkError, "crosswalk.listed_twice", code=old[old_key])
         parts[old[old_key]] = value
 
     for province, wards in table["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
@@ -81,7 +82,7 @@ def _package() -> dict[str, tuple[tuple[str, bool], ...]]:
     return parts
 
 
-def _communes(period: str) -> pd.DataFrame:
+def _communes(period: Period) -> pd.DataFrame:
     table = reference.units(period)
     return table[table["level"] == "commune"].set_index("code")
 
@@ -95,19 +96,21 @@ def _reviewed() -> dict[str, dict[str, Fraction]]:
     """config/crosswalk.yml checked against the package: old code → {new code: exact share}."""
     old_names, out = _communes(LAST_LEGACY_PERIOD), {}
     for code, entry in (settings.load("crosswalk.yml").get("splits") or {}).items():
-        code, where = str(code), f"config/crosswalk.yml, xã {code}"
+        code = str(code)
+        where = lambda lang, code=code: t(lang, "crosswalk.where", code=code)  # noqa: E731 - in the failure's language
         parts = [c for c, _default in _package().get(code, ())]
         if len(parts) < 2:
-            raise CrosswalkError(f"{where}: không phải xã bị chia tách theo bảng chuyển đổi của "
-                                 "vietnamadminunits")
+            raise failure(CrosswalkError, "crosswalk.not_divided", where=where)
         if entry.get("name") != old_names.at[code, "name"]:
-            raise CrosswalkError(f"{where}: tên '{entry.get('name')}' phải là '{old_names.at[code, 'name']}'")
+            raise failure(CrosswalkError, "crosswalk.wrong_name", where=where, name=entry.get("name"),
+                          expected=old_names.at[code, "name"])
         weights = {str(k): Fraction(str(v)) for k, v in (entry.get("weights") or {}).items()}
         if sorted(weights) != sorted(parts):
-            raise CrosswalkError(f"{where}: tỷ lệ phải cho đúng các xã mới {', '.join(parts)}, không phải "
-                                 f"{', '.join(sorted(weights)) or 'không có'}")
+            given = ", ".join(sorted(weights))
+            raise failure(CrosswalkError, "crosswalk.wrong_parts", where=where, parts=", ".join(parts),
+                          given=given or (lambda lang: t(lang, "crosswalk.no_parts")))
         if any(w < 0 for w in weights.values()) or sum(weights.values()) != 1:
-            raise CrosswalkError(f"{where}: các tỷ lệ phải >= 0 và cộng lại đúng bằng 1")
+            raise failure(CrosswalkError, "crosswalk.bad_weights", where=where)
         out[code] = weights
     return out
 
@@ -122,8 +125,7 @@ def conversion(province_code: str) -> pd.DataFrame:
     province_code = str(province_code)
     old, new = _communes(LAST_LEGACY_PERIOD), _communes(FIRST_NEW_PERIOD)
     if province_code not in set(new["province_code"]):
-        raise CrosswalkError(f"mã tỉnh '{province_code}' không có trong danh mục đơn vị hành chính "
-                             "từ 01/07/2025")
+        raise failure(CrosswalkError, "crosswalk.unknown_province", code=province_code)
     reviewed, rows = _reviewed(), []
     for code, parts in sorted(_package().items()):
         if not any(new.at[c, "province_code"] == province_code for c, _default in parts):
@@ -144,8 +146,7 @@ def successor(legacy_code: str) -> list[tuple[str, str]]:
     several for a divided commune (the package's default part first)."""
     parts = _package().get(str(legacy_code))
     if not parts:
-        raise CrosswalkError(f"mã xã {legacy_code} không có trong bảng chuyển đổi đơn vị hành chính "
-                             "ngày 01/07/2025")
+        raise failure(CrosswalkError, "crosswalk.unknown_commune", code=legacy_code)
     new = _communes(FIRST_NEW_PERIOD)
     return [(code, str(new.at[code, "name"])) for code, _default in parts]
 
@@ -176,7 +177,7 @@ def _total_rules(form: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((k["total_column"], tuple(c for c in k["column_list"] if c != k["total_column"])) for k in rules)
 
 
-def rebase(frames: dict[str, pd.DataFrame], from_period: str, to_period: str, province_code: str,
+def rebase(frames: dict[str, pd.DataFrame], from_period: Period, to_period: Period, province_code: str,
            keep: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Typed forms (`raw.typed`) of a period under the old list, re-stated on the new communes of
     `province_code` in force for `to_period`: same columns, rows keyed by the new commune code and
@@ -185,8 +186,7 @@ def rebase(frames: dict[str, pd.DataFrame], from_period: str, to_period: str, pr
     in the data (one that also takes in old communes absent from the data, such as Xã Tiên Yên for a
     sample district, would be incomplete; asking for it by `keep` is an error naming what is missing)."""
     if reference.list_in_force(from_period) != "legacy" or reference.list_in_force(to_period) != "2025":
-        raise CrosswalkError("chỉ quy đổi từ kỳ trước 01/07/2025 sang kỳ từ 01/07/2025, "
-                             f"không phải {from_period} → {to_period}")
+        raise failure(CrosswalkError, "crosswalk.direction", source=from_period, target=to_period)
     table, old = conversion(province_code), _communes(LAST_LEGACY_PERIOD)
     new_names = dict(zip(_communes(to_period).index, _communes(to_period)["name"]))
     shares: dict[str, list[tuple[str, Fraction]]] = {}
@@ -196,8 +196,8 @@ def rebase(frames: dict[str, pd.DataFrame], from_period: str, to_period: str, pr
     present = sorted({str(c) for f in frames.values() for c in f["commune_code"].dropna()})
     unknown = [c for c in present if c not in shares]
     if unknown:
-        raise CrosswalkError(f"không quy đổi được sang đơn vị hành chính mới của tỉnh {province_code}: "
-                             + ", ".join(_label(c, old) for c in unknown))
+        raise failure(CrosswalkError, "crosswalk.unconvertible", province=province_code,
+                      communes=", ".join(_label(c, old) for c in unknown))
     sources: dict[str, set[str]] = {}
     for row in table.itertuples(index=False):
         sources.setdefault(row.new_code, set()).add(row.legacy_code)
@@ -205,15 +205,13 @@ def rebase(frames: dict[str, pd.DataFrame], from_period: str, to_period: str, pr
     kept = complete if keep is None else sorted(str(k) for k in keep)
     for code in kept:
         if code not in sources:
-            raise CrosswalkError(f"mã xã {code} không phải xã mới của tỉnh {province_code}")
+            raise failure(CrosswalkError, "crosswalk.not_new_commune", code=code, province=province_code)
         if code not in complete:
             missing = ", ".join(_label(c, old) for c in sorted(sources[code] - set(present)))
-            raise CrosswalkError(f"{new_names[code]} ({code}) gồm cả {missing}: không có số liệu, "
-                                 "không quy đổi được")
+            raise failure(CrosswalkError, "crosswalk.incomplete", name=new_names[code], code=code, missing=missing)
     unreviewed = [c for c in present if source[c] == "default" and any(n in kept for n, _w in shares[c])]
     if unreviewed:
-        raise CrosswalkError("xã bị chia tách chưa có tỷ lệ phân bổ đã duyệt trong config/crosswalk.yml: "
-                             + ", ".join(_label(c, old) for c in unreviewed))
+        raise failure(CrosswalkError, "crosswalk.unreviewed", communes=", ".join(_label(c, old) for c in unreviewed))
     return {name: _rebase_form(name, frame, shares, set(kept), new_names) for name, frame in frames.items()}
 
 
@@ -225,7 +223,7 @@ def _rebase_form(name: str, frame: pd.DataFrame, shares: dict[str, list[tuple[st
     for record in frame[list(form.columns)].to_dict("records"):
         code, values = str(record["commune_code"]), [record[c] for c in counts]
         if any(pd.isna(v) for v in values):
-            raise CrosswalkError(f"{form.file}: xã {code} có ô trống; chỉ quy đổi số liệu đã qua kiểm tra")
+            raise failure(CrosswalkError, "crosswalk.blank_cell", file=form.file, code=code)
         parts, values = shares[code], [int(v) for v in values]
         pieces = list(zip(*(allocate(v, [w for _c, w in parts]) for v in values)))  # one tuple per part
         if len(parts) > 1:

@@ -26,9 +26,9 @@ class UnknownUnit(errors.UsageError):
     """A unit code that is not in the list in force for the period."""
 
 
-def list_in_force(period: Period | str) -> str:
+def list_in_force(period: Period) -> str:
     """`legacy` (province–district–commune) before 1 July 2025, `2025` (province–commune) after."""
-    return Period.parse(period).unit_list
+    return period.unit_list
 
 
 def _nfc(text: str | None) -> str:
@@ -68,12 +68,12 @@ def _read_units(list_name: str) -> pd.DataFrame:
     return frame.astype("string")
 
 
-def units(period: object) -> pd.DataFrame:
+def units(period: Period) -> pd.DataFrame:
     """Every unit in force for the period: level, code, name, parent_code, province_code."""
     return _read_units(list_in_force(period))
 
 
-def unit(period: object, code: str, level: str | None = None) -> pd.Series:
+def unit(period: Period, code: str, level: str | None = None) -> pd.Series:
     """One unit by code (and level, since a 3-digit district and a 5-digit commune never clash)."""
     table = units(period)
     hits = table[(table["code"] == code) & ((table["level"] == level) if level else True)]
@@ -82,7 +82,7 @@ def unit(period: object, code: str, level: str | None = None) -> pd.Series:
     return hits.iloc[0]
 
 
-def communes_of(period: object, code: str, level: str) -> pd.DataFrame:
+def communes_of(period: Period, code: str, level: str) -> pd.DataFrame:
     """The communes that make up a unit (a commune is made of itself), sorted by code."""
     table = units(period)
     communes = table[table["level"] == "commune"]
@@ -98,6 +98,8 @@ def communes_of(period: object, code: str, level: str) -> pd.DataFrame:
 
 
 # Level words that start an official name, and the key of its words (unit.<level> in locales/<lang>/units.yml).
+# Data, not words: they are matched against the official names of vietnamadminunits to parse them,
+# in the names' own language whatever the language of the report.
 LEVEL_WORDS = {"Thị trấn ": "township", "Xã ": "commune", "Phường ": "ward", "Huyện ": "district",
                "Thị xã ": "town", "Thành phố ": "city", "Quận ": "urban_district", "Tỉnh ": "province"}
 

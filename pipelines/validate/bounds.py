@@ -23,6 +23,8 @@ from __future__ import annotations
 from typing import Callable, Hashable
 
 from pipelines.core import settings
+from pipelines.core.errors import UsageError
+from pipelines.core.text import failure
 from pipelines.validate import messages
 from pipelines.validate.problems import Problem
 
@@ -37,7 +39,7 @@ def max_lines_per_rule(value: int | None = None) -> int:
     if value is None:
         value = (settings.load("project.yml").get("validation") or {}).get("max_lines_per_rule", DEFAULT)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"max_lines_per_rule phải là số nguyên từ 1 trở lên, không phải {value!r}")
+        raise failure(UsageError, "checks.max_lines", value=repr(value))
     return value
 
 

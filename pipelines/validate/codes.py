@@ -18,6 +18,7 @@ from functools import lru_cache
 import pandas as pd
 
 from pipelines.units import reference
+from pipelines.units.period import Period
 from pipelines.validate import bounds, messages
 from pipelines.validate.messages import Part, Unit, Words
 from pipelines.validate.problems import Problem
@@ -28,7 +29,7 @@ IN_SET = "expect_column_values_to_be_in_set"
 LIMIT: int | None = None
 
 
-def unit_part(period: str, communes: pd.DataFrame, unit_name: str | None = None) -> Part:
+def unit_part(period: Period, communes: pd.DataFrame, unit_name: str | None = None) -> Part:
     """The unit whose commune list applies, for the unknown-code message: given, or the parent all share."""
     if unit_name:
         return Unit(unit_name)
@@ -42,11 +43,11 @@ def unit_part(period: str, communes: pd.DataFrame, unit_name: str | None = None)
     return Unit(str(hit["name"].iloc[0])) if len(parents) == 1 and len(hit) else Words.of("unit_default")
 
 
-def unit_label(period: str, communes: pd.DataFrame, unit_name: str | None = None, lang: str = "vi") -> str:
+def unit_label(period: Period, communes: pd.DataFrame, unit_name: str | None = None, lang: str = "vi") -> str:
     return unit_part(period, communes, unit_name).text(lang)
 
 
-def moved(code: str, period: str) -> Words | None:
+def moved(code: str, period: Period) -> Words | None:
     """What to say of a commune code refused by the code-list rule when it is an official code of the
     OTHER list of units (the reform of 1 July 2025): in a period under the 2025 list, an old code that
     list no longer has (`06844` Xã Đồng Tâm, now part of Xã Lục Hồn); in an earlier period, a code that
@@ -59,7 +60,7 @@ def moved(code: str, period: str) -> Words | None:
     from pipelines.units import crosswalk
 
     new_list = reference.list_in_force(period) == "2025"
-    in_force = _commune_names(str(period)).get(code) if code else None
+    in_force = _commune_names(period).get(code) if code else None
     if in_force is not None:  # from 1 July 2025 the communes checked may be only those present: say so
         return (Words.of("not_reported", value=code, name=messages.Official(in_force), period=period)
                 if new_list else None)
@@ -81,7 +82,7 @@ def moved(code: str, period: str) -> Words | None:
 
 
 @lru_cache(maxsize=None)
-def _commune_names(period: str) -> dict[str, str]:
+def _commune_names(period: Period) -> dict[str, str]:
     """Code → official name of every commune of the list in force for `period` (the first row of a code
     as listed): `moved` looks up every refused code, and a file of 200,000 rows may refuse them all
     (a filter of the whole table per code took 7 ms: 20 minutes for such a file)."""
@@ -90,13 +91,13 @@ def _commune_names(period: str) -> dict[str, str]:
     return dict(zip(found["code"].astype(str), found["name"].astype(str)))
 
 
-def other_list(code: str, period: str, lang: str = "vi") -> str | None:
+def other_list(code: str, period: Period, lang: str = "vi") -> str | None:
     """`moved` written in `lang`."""
     found = moved(code, period)
     return None if found is None else found.text(lang)
 
 
-def owner(frame: pd.DataFrame, communes: pd.DataFrame, period: str) -> pd.Series | None:
+def owner(frame: pd.DataFrame, communes: pd.DataFrame, period: Period) -> pd.Series | None:
     """The one other unit (a district under the legacy list, a province under the 2025 list) every
     commune code of `frame` belongs to, when none of them is one of `communes`; None otherwise (a code
     of the scope, a code in no list, or codes of several units)."""
@@ -114,7 +115,7 @@ def owner(frame: pd.DataFrame, communes: pd.DataFrame, period: str) -> pd.Series
     return None if parent.empty else parent.iloc[0]
 
 
-def outside_scope(problems: list[Problem], frame: pd.DataFrame, communes: pd.DataFrame, period: str,
+def outside_scope(problems: list[Problem], frame: pd.DataFrame, communes: pd.DataFrame, period: Period,
                   expected: Part, limit: int | None = None) -> list[Problem]:
     """`problems` of one form with its code-list lines folded: one line naming the other unit every
     code belongs to and the `--scope` to run with, or the first `limit` lines (default: project.yml's,

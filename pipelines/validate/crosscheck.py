@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.core import settings
+from pipelines.core.errors import UsageError
+from pipelines.core.text import failure
 from pipelines.intake import raw
 from pipelines.units import reference
 from pipelines.units.period import Period, same_kind_before
@@ -25,14 +27,13 @@ def config() -> dict:
     spec = settings.load("validation.yml")
     for rule in [spec["outliers"], *spec.get("cross_form", [])]:
         if rule.get("severity", "error") not in SEVERITIES:
-            raise ValueError(f"config/validation.yml: mức '{rule['severity']}' không hợp lệ (dùng error hoặc warning)")
+            raise failure(UsageError, "checks.severity", severity=rule["severity"])
     return spec
 
 
-def previous_period(period: Period | str, data_dir: Path | str | None = None) -> Period | None:
+def previous_period(period: Period, data_dir: Path | str | None = None) -> Period | None:
     """The latest earlier period of the same kind (2024 → 2023; 2025-H1 → 2024-H2; 2024-Q3 → 2024-Q2).
     With `data_dir`, the latest such period whose folder is present under `raw/` (None if none)."""
-    period = Period.parse(period)
     if data_dir is None:
         return period.previous
     earlier = same_kind_before(raw.periods(data_dir), period)
@@ -56,7 +57,7 @@ def previous_frames(data_dir: Path | str, period: Period) -> tuple[Period | None
     return before, frames
 
 
-def comparable(previous: dict[str, pd.DataFrame], period_before: str, period: str, names: dict[str, str],
+def comparable(previous: dict[str, pd.DataFrame], period_before: Period, period: Period, names: dict[str, str],
                lang: str = "vi") -> tuple[dict[str, pd.DataFrame], str | messages.Words]:
     """The previous period's forms on the units of `period`, and how messages name that period.
 

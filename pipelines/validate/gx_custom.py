@@ -25,6 +25,7 @@ that cost seconds per form; a text is one item (issue 12).
 from __future__ import annotations
 
 import unicodedata
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
 
@@ -53,7 +54,13 @@ from great_expectations.expectations.metrics.table_metric_provider import TableM
 from great_expectations.render import LegacyRendererType, RenderedStringTemplateContent
 from great_expectations.render.renderer.renderer import renderer
 
+from pipelines.core.errors import UsageError
+from pipelines.core.text import failure, t
+
 _META = {"maturity": "experimental", "tags": ["baocao"], "contributors": ["baocao"]}
+# The language the validation page is rendered in (set by gx_page.validation_page): GX calls a rule's
+# description renderer with no way to pass it.
+PAGE_LANG: ContextVar[str] = ContextVar("page_lang", default="vi")
 
 
 def _nfc(value: Any) -> Any:
@@ -87,12 +94,13 @@ def _names(names) -> dict[str, str]:
 
 
 def _describe(describe):
-    """A prescriptive renderer for the validation page: one sentence in Vietnamese built from the
-    kwargs by `describe(kwargs)` (GX's fallback would print every kwarg, such as the list of names)."""
+    """A prescriptive renderer for the validation page: one sentence in the page's language
+    (`PAGE_LANG`) built from the kwargs by `describe(kwargs, lang)` (GX's fallback would print every
+    kwarg, such as the list of names)."""
     @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
     def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None):
         config = configuration or (result.expectation_config if result else None)
-        text = describe(dict(config.kwargs) if config else {}).replace("$", "")
+        text = describe(dict(config.kwargs) if config else {}, PAGE_LANG.get()).replace("$", "")
         return [RenderedStringTemplateContent(content_block_type="string_template",
                                               string_template={"template": text, "params": {}})]
     return classmethod(_prescriptive_renderer)
@@ -121,13 +129,14 @@ class ExpectMulticolumnTotalToEqualSumOfParts(MulticolumnMapExpectation):
     map_metric = "multicolumn_values.total_equals_sum_of_parts"
     success_keys = ("mostly", "total_column")
     args_keys = ("column_list", "total_column")
-    _prescriptive_renderer = _describe(lambda kw: f"Mỗi dòng: {kw.get('total_column')} phải bằng tổng " + " + ".join(
-        c for c in kw.get("column_list") or [] if c != kw.get("total_column")) + ".")
+    _prescriptive_renderer = _describe(lambda kw, lang: t(lang, "gx_page.rule_total", total=kw.get("total_column"),
+                                                          parts=" + ".join(c for c in kw.get("column_list") or []
+                                                                           if c != kw.get("total_column"))))
 
     @pydantic.root_validator(skip_on_failure=True)
     def _total_in_list(cls, values: dict) -> dict:
         if values.get("total_column") not in (values.get("column_list") or []):
-            raise ValueError("total_column must be one of column_list")
+            raise failure(UsageError, "checks.total_not_listed")
         return values
 
 
@@ -158,9 +167,8 @@ class ExpectColumnPairValuesToMatchOfficialName(ColumnPairMapExpectation):
     map_metric = "column_pair_values.match_official_name"
     success_keys = ("mostly", "names", "ignore_row_if")
     args_keys = ("column_A", "column_B", "names")
-    _prescriptive_renderer = _describe(lambda kw: (
-        f"Mỗi dòng: {kw.get('column_B')} phải là tên chính thức của mã {kw.get('column_A')} trong danh mục đơn vị "
-        "hành chính (so sánh dạng Unicode NFC)."))
+    _prescriptive_renderer = _describe(lambda kw, lang: t(lang, "gx_page.rule_official_name", name=kw.get("column_B"),
+                                                          code=kw.get("column_A")))
 
 
 # Complete grid -------------------------------------------------------------------------------------
@@ -200,10 +208,10 @@ class ExpectTableToHaveFullGrid(BatchExpectation):
     domain_keys: ClassVar[Tuple[str, ...]] = ("batch_id", "row_condition", "condition_parser")
     success_keys = ("key_column", "key_values", "breakdown_column", "breakdown_values")
     args_keys = ("key_column", "key_values", "breakdown_column", "breakdown_values")
-    _prescriptive_renderer = _describe(lambda kw: (
-        f"Mỗi mã {kw.get('key_column')} của đơn vị báo cáo ({_joined(kw.get('key_values'))}) phải có số liệu"
-        + (f", đủ một dòng cho mỗi mã {kw['breakdown_column']}: {_joined(kw.get('breakdown_values'))}."
-           if kw.get("breakdown_column") else ".")))
+    _prescriptive_renderer = _describe(lambda kw, lang: t(
+        lang, "gx_page.rule_full_grid_breakdown" if kw.get("breakdown_column") else "gx_page.rule_full_grid",
+        key=kw.get("key_column"), codes=_joined(kw.get("key_values")), breakdown=kw.get("breakdown_column"),
+        values=_joined(kw.get("breakdown_values"))))
 
     def _validate(self, metrics: dict, runtime_configuration: Optional[dict] = None, execution_engine=None):
         missing = metrics["table.missing_grid_rows"]

@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from pipelines.core import formats
+from pipelines.core.text import check_lang, t
 from pipelines.validate import bounds
-from pipelines.validate.problems import ValidationOutcome
+from pipelines.validate.problems import SEVERITIES, ValidationOutcome
 
-_SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
 # Parts of a GX result (COMPLETE format) that grow with the file; GX's partial lists (20 values) stay.
 _UNBOUNDED = ("unexpected_list", "unexpected_index_list", "unexpected_index_query")
 
@@ -19,9 +19,10 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def validation_page(outcome: ValidationOutcome, period: str) -> str:
+def validation_page(outcome: ValidationOutcome, period: object, lang: str = "vi") -> str:
     """The HTML page for `reports/<period>/`: GX's `ValidationResultsPageRenderer` renders each suite
-    result, after two GX tables of ours (status per suite, the errors and warnings in Vietnamese). GX's page
+    result, after two GX tables of ours (status per suite, the errors and warnings), with our words in
+    `lang` (locales/<lang>/gx_page.yml; the problems' messages are the outcome's). GX's page
     template pulls Bootstrap, jQuery and Font Awesome from CDNs, stamps its logo URL with the clock and
     gives blocks random ids: we swap in an offline template with inline CSS and fixed ids.
     The list of problems is the outcome's, already bounded per rule and file (`bounds`): its heading
@@ -29,6 +30,7 @@ def validation_page(outcome: ValidationOutcome, period: str) -> str:
     lists that grow with the file (`_bounded`), so the page stays a few hundred kB whatever its size."""
     from pipelines.validate.gx import load
     gx = load()[0]
+    from pipelines.validate.gx_custom import PAGE_LANG
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.render import RenderedDocumentContent, RenderedSectionContent, RenderedTableContent
     from great_expectations.render.renderer import ValidationResultsPageRenderer
@@ -46,30 +48,36 @@ def validation_page(outcome: ValidationOutcome, period: str) -> str:
             header=f"<h4>{html.escape(title)}</h4>", header_row=header, table=cells or [["—"] * len(header)],
             styling={"classes": ["col-12"], "body": {"classes": ["table", "table-sm"]}})])
 
+    words = lambda key, **values: t(lang, f"gx_page.{key}", **values)  # noqa: E731
     status, ran = [], {(form, name) for form, name, _res in outcome.results}
     for form, name, res in outcome.results:
         stats = res["statistics"]
-        status.append([form, name, "Đạt" if res["success"] else "Không đạt",
+        status.append([form, name, words("passed" if res["success"] else "failed"),
                        f"{stats['successful_expectations']}/{stats['evaluated_expectations']}"])
         if name.endswith(".structure") and (form, f"{form}.values") not in ran:
-            status.append([form, f"{form}.values", "Không chạy: cấu trúc chưa đạt", ""])
+            status.append([form, f"{form}.values", words("not_run"), ""])
     hidden = bounds.left_out(outcome.problems)
-    hidden_text = f"; {formats.number(hidden)} thông báo khác không liệt kê, xem các dòng “… và”" if hidden else ""
-    sections = [table(f"Tình trạng các bộ quy tắc, kỳ {period}", ["Biểu", "Bộ quy tắc", "Kết quả", "Đạt"], status),
-                table(f"Danh sách lỗi và cảnh báo ({len(outcome.errors)} lỗi, {len(outcome.warnings)} cảnh báo"
-                      f"{hidden_text})",
-                      ["Mức", "Tệp", "Dòng", "Thông báo"],
-                      [[_SEVERITY_VI.get(p.severity, p.severity), p.file, p.line, p.message]
+    hidden_text = words("hidden", count=formats.number(hidden, lang=lang)) if hidden else ""
+    sections = [table(words("status", period=period),
+                      [words("form"), words("suite"), words("result"), words("successful")], status),
+                table(words("problems", errors=len(outcome.errors), warnings=len(outcome.warnings), hidden=hidden_text),
+                      [words("level"), words("file"), words("line"), words("message")],
+                      [[words(p.severity) if p.severity in SEVERITIES else p.severity, p.file, p.line, p.message]
                        for p in outcome.problems])]
     schema, renderer = ExpectationSuiteValidationResultSchema(), ValidationResultsPageRenderer()
-    for _form, _suite, res in outcome.results:
-        sections += renderer.render(schema.load(_bounded(res))).sections
+    described = PAGE_LANG.set(check_lang(lang))  # our rules' descriptions, in the page's language
+    try:
+        for _form, _suite, res in outcome.results:
+            sections += renderer.render(schema.load(_bounded(res))).sections
+    finally:
+        PAGE_LANG.reset(described)
     document = RenderedDocumentContent(sections=sections, renderer_type="ValidationResultsPageRenderer",
-                                       page_title=f"Kiểm tra dữ liệu thô kỳ {period}")
-    verdict = ("CHƯA ĐẠT: sửa các lỗi dưới đây rồi chạy lại." if not outcome.ok else
-               f"đạt các quy tắc bắt buộc; có {len(outcome.warnings)} cảnh báo cần kiểm tra lại." if outcome.problems
-               else "đạt mọi quy tắc kiểm tra.")
-    page = view.render(document, period=period, verdict=f"Dữ liệu {verdict}", gx_version=gx.__version__)
+                                       page_title=words("title", period=period))
+    verdict = (words("verdict_errors") if not outcome.ok else
+               words("verdict_warnings", warnings=len(outcome.warnings)) if outcome.problems
+               else words("verdict_clean"))
+    page = view.render(document, period=period, verdict=words("verdict", verdict=verdict), lang=lang,
+                       made_by=words("made_by", version=gx.__version__))
     # GX links each suite name to its page in a Data Docs site, which we don't build.
     return re.sub(r'<a href="(?:\.\./)+expectations/[^"]*" >([^<]*)</a>', r"\1", page)
 
@@ -86,7 +94,7 @@ def _bounded(result: dict) -> dict:
 
 
 _PAGE = """<!DOCTYPE html>
-<html lang="vi"><head>
+<html lang="{{ lang }}"><head>
 <meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ page_title }}</title>
 <style>
@@ -99,7 +107,7 @@ th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertic
 a[data-toggle="collapse"] { display: none; } .collapse { display: block; } /* no Bootstrap JS offline: show all */
 </style></head><body>
 <h1>{{ page_title }}</h1><p><b>{{ verdict }}</b></p>
-<p>Kết quả do Great Expectations {{ gx_version }} tạo từ các bộ quy tắc trong pipelines/expectations/.</p>
+<p>{{ made_by }}</p>
 {% for section in sections %}{% set section_loop = loop -%}
 {% include 'section.j2' %}
 {% endfor %}

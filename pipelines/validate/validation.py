@@ -31,7 +31,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines.core.text import check_lang
+from pipelines.core.errors import UsageError
+from pipelines.core.text import check_lang, failure, t
 from pipelines.intake import raw
 from pipelines.units.period import Period
 from pipelines.validate import bounds, codes, crosscheck, gx, gx_results, messages
@@ -66,11 +67,13 @@ def build_suite(spec: dict, source: str = "") -> Any:
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
     built = []
     for i, entry in enumerate(spec["expectations"]):
-        meta, where = entry.get("meta") or {}, f"{source or spec['name']}, quy tắc thứ {i + 1} ({entry.get('type')})"
+        meta = entry.get("meta") or {}
+        where = lambda lang, i=i, entry=entry: t(lang, "checks.suite_rule", suite=source or spec["name"],  # noqa: E731
+                                                 number=i + 1, type=entry.get("type"))
         if not meta.get("rule_vi"):
-            raise ValueError(f"{where}: thiếu meta.rule_vi")
+            raise failure(UsageError, "checks.no_rule_text", where=where)
         if meta.get("severity", "error") not in SEVERITIES:
-            raise ValueError(f"{where}: meta.severity '{meta['severity']}' không hợp lệ (dùng error hoặc warning)")
+            raise failure(UsageError, "checks.suite_severity", where=where, severity=meta["severity"])
         severity = "critical" if meta.get("severity", "error") == "error" else "warning"  # GX's own words
         config = ExpectationConfiguration(type=entry["type"], kwargs=entry["kwargs"], meta=meta, severity=severity)
         built.append(config.to_domain_obj())
@@ -91,7 +94,7 @@ def _source(name: str, frame: pd.DataFrame) -> tuple[str, str | None]:
     return str(frame.attrs.get("file") or raw.forms()[name].file), frame.attrs.get("sheet")
 
 
-def run_suite(form: str, kind: str, frame: pd.DataFrame, period: str, parameters: dict) -> dict:
+def run_suite(form: str, kind: str, frame: pd.DataFrame, period: Period, parameters: dict) -> dict:
     """Validate one frame with one suite; the result as a deterministic JSON dict. The index is named
     `line` so GX reports each failing row as {"line": n, ...}; GX's one clock reading (`ge_load_time`)
     is dropped and the run is stamped with the period end: same data, same record, same page."""
@@ -101,7 +104,7 @@ def run_suite(form: str, kind: str, frame: pd.DataFrame, period: str, parameters
     out = result.to_json_dict()
     out["meta"].get("batch_markers", {}).pop("ge_load_time", None)
     out["meta"].setdefault("batch_spec", {})["data_asset_name"] = form
-    out["meta"]["run_id"] = {"run_name": f"kiem-tra-{period}", "run_time": f"{Period.parse(period).end}T00:00:00Z"}
+    out["meta"]["run_id"] = {"run_name": f"kiem-tra-{period}", "run_time": f"{period.end}T00:00:00Z"}
     out["results"].sort(key=lambda r: (_columns_of(r["expectation_config"]["kwargs"]), r["expectation_config"]["type"]))
     for r in out["results"]:  # tracebacks name this machine's paths; the exception message is kept
         for info in [r.get("exception_info") or {}, *(r.get("exception_info") or {}).values()]:
@@ -119,9 +122,9 @@ def _first_per_cell(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.line is None or rank(p) <= best[(p.file, p.line, p.column)]]
 
 
-def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.DataFrame,
+def validate_period(frames: dict[str, pd.DataFrame], period: Period, communes: pd.DataFrame,
                     unit_name: str | None = None, previous: dict[str, pd.DataFrame] | None = None,
-                    lang: str = "vi", previous_period: str | None = None,
+                    lang: str = "vi", previous_period: Period | None = None,
                     max_lines_per_rule: int | None = None) -> ValidationOutcome:
     """Validate every form of forms.yml, then the rules across forms and, given `previous` (the text
     frames of the previous period, as `raw.read_period` gives them), the change of every count from the
@@ -135,7 +138,7 @@ def validate_period(frames: dict[str, pd.DataFrame], period: str, communes: pd.D
     unit for unknown codes, derived if not given. `lang`: "vi" (default) or "en". `max_lines_per_rule`:
     lines listed per rule and file before one line counts the rest (default: project.yml's
     `validation.max_lines_per_rule`, `bounds`), for the forms' rules and the rules across forms alike."""
-    period, lang, problems, results = Period.parse(period), check_lang(lang), [], []
+    lang, problems, results = check_lang(lang), [], []
     limit = bounds.max_lines_per_rule(max_lines_per_rule)
     passed = {}
     for name, form in raw.forms().items():
@@ -171,13 +174,13 @@ def _names(communes: pd.DataFrame) -> dict[str, str]:
     return {str(code): messages.nfc(str(name)) for code, name in zip(communes["code"].tolist(), communes["name"].tolist())}
 
 
-def validate_form(name: str, frame: pd.DataFrame, period: str, communes: pd.DataFrame,
+def validate_form(name: str, frame: pd.DataFrame, period: Period, communes: pd.DataFrame,
                   unit_name: str | None = None, lang: str = "vi", max_lines_per_rule: int | None = None
                   ) -> ValidationOutcome:
     """One form: the structure suite on the text frame, then, if it found no error, the values suite.
     Bounded before it is sorted (sorting writes each message): at most `max_lines_per_rule` lines per
     rule, as in `validate_period`."""
-    period, lang, names = Period.parse(period), check_lang(lang), _names(communes)
+    lang, names = check_lang(lang), _names(communes)
     limit = bounds.max_lines_per_rule(max_lines_per_rule)
     parameters = suite_parameters(names)
     unit, source = codes.unit_part(period, communes, unit_name), _source(name, frame)
