@@ -28,13 +28,14 @@ ALLOWED = {
     "intake/tcvn3.py:LETTERS": "the Vietnamese vowels and đ, the letters a decoded text may hold",
     "intake/tcvn3.py:plain": "the comparison key folds đ/Đ to d/D (a letter, not a word)",
     "units/reference.py:LEVEL_WORDS": "level words matched at the start of official names to parse them",
-    "sample/latent.py:urban": "level words matched at the start of official names (ward, township)",
+    "sample/latent.py:URBAN_BY_LEVEL_WORD": "level words matched at the start of official names (ward, township)",
+    "core/text.py:DUPLICATE_KEY": "the locale store's own defect message: it cannot be looked up in the store it reports on",
+    "core/text.py:MISSING_KEY": "the locale store's own defect message: it cannot be looked up in the store it reports on",
     "report/charts.py:RATE": "first words of the catalogue's Vietnamese names, dropped from chart titles",
     "report/charts.py:RATIO": "first words of the catalogue's Vietnamese names, dropped from chart titles",
     "report/definitions.py:UNIT_KEYS": "the catalogue's units as indicators.yml writes them (keys, not text shown)",
     "report/narrative.py:CHANGE_UNITS": "the catalogue's units as indicators.yml writes them (keys, not text shown)",
     "core/formats.py:value_with_unit": "the catalogue's unit 'đồng' as indicators.yml writes it, compared, not shown",
-    "core/formats.py:DATE_PATTERNS": "CLDR date patterns per language (Decree 30/2020's 'ngày … tháng … năm')",
 }
 
 
