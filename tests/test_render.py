@@ -299,3 +299,22 @@ def test_the_kept_exporter_and_fonts_give_the_bytes_of_fresh_ones(pdf: bytes, ht
         made_fresh = fresh.submit(lambda: (notebook_to_html(_notebook(), title="Báo cáo công tác trẻ em năm 2024"),
                                            html_to_pdf(html))).result()
     assert (again, html_to_pdf(again)) == (html, pdf) == made_fresh
+
+
+def test_the_pdf_fetcher_refuses_the_network_and_local_files_in_the_run_s_language(tmp_path) -> None:
+    """A report that points at a server or at a file other than the report fonts is refused (WeasyPrint
+    then shows the alt text), with the reason in the store's words."""
+    from pipelines.core import errors
+    from pipelines.report.render import _offline_fetcher_class
+
+    fetcher = _offline_fetcher_class()()
+    with pytest.raises(errors.UsageError) as refused:
+        fetcher.fetch("https://example.org/logo.png")
+    assert str(refused.value) == ("báo cáo dẫn tới tài nguyên bên ngoài (báo cáo phải mở được khi không có mạng): "
+                                  "https://example.org/logo.png")
+    assert refused.value.text("en") == "refused external resource in report (a report must open offline): https://example.org/logo.png"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    with pytest.raises(errors.UsageError, match="^báo cáo dẫn tới tệp cục bộ không được phép: file:"):
+        fetcher.fetch(secret.as_uri())
+    assert fetcher.fetch("data:text/plain,ok")  # data: URIs (the charts) are allowed

@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines.core import settings
 from pipelines.intake import raw
 from pipelines.core import errors
+from pipelines.core.text import failure
 
 ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "short_en", "definition_vi", "definition_en", "numerator", "denominator",
               "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive"}
@@ -143,7 +144,7 @@ def entries() -> dict[str, Indicator]:
     indicators = [_indicator(e) for e in settings.load("indicators.yml")]
     ids = [i.id for i in indicators]
     if len(set(ids)) != len(ids):
-        raise CatalogueError(f"duplicate indicator ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+        raise failure(CatalogueError, "defects.duplicate_indicators", ids=sorted({i for i in ids if ids.count(i) > 1}))
     return {i.id: i for i in indicators}
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.core import errors
+from pipelines.core.text import failure
 from pipelines.indicators.recovery import COMPLEMENT, PRIMARY, Published, recoverable_lp
 from pipelines.indicators.rectangles import Rectangles
 
@@ -98,7 +100,7 @@ def suppress(cells: pd.DataFrame, sensitive: list[str], row_sums: list[list[str]
                 hidden[k] = COMPLEMENT
                 rectangles.hide(row_at[k[0]], column_at[k[1]])
                 check.hide(k, COMPLEMENT)
-    raise RuntimeError(f"cannot protect the small counts of this table: {recoverable(cells, hidden, row_sums, total_row)}")
+    raise failure(errors.RunError, "defects.cannot_protect", cells=recoverable(cells, hidden, row_sums, total_row))
 
 
 def public_edition(breakdown: pd.DataFrame, sensitive: list[str], groups: list[list[str]],

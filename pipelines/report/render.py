@@ -30,6 +30,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from pipelines.core import errors
+from pipelines.core.text import failure
 from pipelines.report import fonts
 
 #: Folder holding the nbconvert template directories shipped with the package
@@ -155,9 +157,9 @@ def _offline_fetcher_class():
         def fetch(self, url, headers=None):
             if url.startswith("file:"):
                 if Path(unquote(urlsplit(url).path)).resolve() not in self._fonts:
-                    raise ValueError(f"refused local file in report: {url}")
+                    raise failure(errors.UsageError, "defects.refused_local_file", url=url)
             elif not url.startswith("data:"):
-                raise ValueError(f"refused external resource in report: {url}")
+                raise failure(errors.UsageError, "defects.refused_external", url=url)
             return super().fetch(url, headers)
 
     return OfflineFetcher

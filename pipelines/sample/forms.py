@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.core import errors
 from pipelines.core.schema import categories, forms
+from pipelines.core.text import failure
 from pipelines.sample.latent import Columns, Draws
 from pipelines.units.period import Period
 
@@ -147,7 +149,7 @@ def frames(codes: list[str], names: list[str], table: Counts) -> dict[str, pd.Da
     for name, form in forms().items():
         columns = table[name]
         if set(columns) != set(form.counts):
-            raise RuntimeError(f"synthetic sample: {name} has columns {sorted(columns)}, forms.yml {list(form.counts)}")
+            raise failure(errors.RunError, "defects.sample_columns", name=name, columns=sorted(columns), expected=list(form.counts))
         breakdown = [c for c in form.key if c != "commune_code"][0]
         values = list(categories()[breakdown])
         data = {"commune_code": np.repeat(np.array(codes, dtype=object), len(values)),
@@ -155,7 +157,7 @@ def frames(codes: list[str], names: list[str], table: Counts) -> dict[str, pd.Da
                 breakdown: np.tile(np.array(values, dtype=object), len(codes))}
         for column in form.counts:
             if columns[column].shape != (len(codes), len(values)):
-                raise RuntimeError(f"synthetic sample: {name}.{column} has shape {columns[column].shape}")
+                raise failure(errors.RunError, "defects.sample_shape", name=name, column=column, shape=columns[column].shape)
             data[column] = columns[column].reshape(-1)
         out[name] = pd.DataFrame(data, columns=list(form.columns))
     return out

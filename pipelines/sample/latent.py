@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipelines.core import errors
 from pipelines.core.schema import categories
+from pipelines.core.text import failure
 from pipelines.units.period import Period
 
 NORMALS, FIXED, NOISE, OFFSETS = 80, 128, 48, 48  # draws per commune (see Draws); the code uses fewer
@@ -99,7 +101,7 @@ class Columns:
     def take(self, *shape: int) -> np.ndarray:
         k = int(np.prod(shape, dtype=int))
         if self._at + k > self._matrix.shape[1]:
-            raise RuntimeError(f"synthetic sample: {self._at + k} draws asked, {self._matrix.shape[1]} drawn")
+            raise failure(errors.RunError, "defects.sample_draws", asked=self._at + k, drawn=self._matrix.shape[1])
         out = self._matrix[:, self._at:self._at + k]
         self._at += k
         return out.reshape(len(self._matrix), *shape)
