@@ -49,6 +49,15 @@ def test_the_steps_are_printed_in_the_language_of_the_request(tmp_path):
         " indicators for each commune and Huyện Bình Liêu, and the trends on earlier periods")
 
 
+def test_where_reports_are_rendered_is_said_in_the_language_of_the_request():
+    from pipelines.publish import fanout
+
+    assert build.where_rendered(fanout.Pool(), 9, "en") == "1 process"  # a small run: the run's own process
+    assert build.where_rendered(fanout.Pool(jobs=2), 9, "en") == "2 processes"
+    assert build.where_rendered(fanout.Pool(jobs=2), 9, "vi") == "2 tiến trình"
+    assert build.where_rendered(fanout.Pool(scheduler="tcp://127.0.0.1:8786"), 9, "en") == "tcp://127.0.0.1:8786"
+
+
 def test_a_manifest_is_written_and_read_back_in_one_place(tmp_path):
     from pipelines.core.folders import Folders
     from pipelines.publish import manifest

@@ -224,13 +224,18 @@ def _jobs(request: Request, cover: Coverage, moves: publication.Moves, step) -> 
                      request.chosen, request.parameters)
 
 
+def where_rendered(pool: fanout.Pool, reports: int, lang: str) -> str:
+    """Where the reports go, as the run says it: the scheduler's address, or "1 process" / "2 processes"."""
+    workers = pool.workers(reports)
+    return pool.scheduler or text.t(lang, "run.process" if workers == 1 else "run.processes", count=workers)
+
+
 def _render(request: Request, todo: list[jobs.Job], staged: Path, say: Callable[[str], None],
             step) -> list[fanout.Failure]:
     """Step 6: the reports not reused, rendered on the run's pool and written into the staged folder."""
     if not todo:
         return []
-    where = request.pool.scheduler or text.t(request.lang, "run.processes", count=request.pool.workers(len(todo)))
-    step("run.to_render", count=len(todo), where=where)
+    step("run.to_render", count=len(todo), where=where_rendered(request.pool, len(todo), request.lang))
     failures = []
     for job, made in fanout.render(todo, request.folders.data.parent, request.pool, say, manifest.code()["fingerprint"],
                                    request.lang):
