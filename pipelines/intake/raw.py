@@ -36,6 +36,7 @@ from pipelines.units.period import Period, PeriodError
 from pipelines.core.schema import Form, categories, forms  # noqa: F401 - the forms raw files follow
 from pipelines.core import errors, formats
 from pipelines.core.text import failure, t
+from pipelines.intake import limits
 
 
 class RawDataError(errors.DataError):
@@ -74,12 +75,14 @@ def _start(cell: str) -> str:
 def _text(path: Path) -> str:
     """The text of a raw file: a regular file, UTF-8 (with or without BOM), not empty."""
     _regular(path)
+    limits.check_bytes(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise failure(RawDataError, "errors.raw.not_utf8", file=path.name, position=err.start) from None
     if not text.strip():
         raise failure(RawDataError, "errors.raw.empty", file=path.name)
+    limits.check_lines(path.name, text)
     return text
 
 
@@ -145,6 +148,7 @@ def _rows(path: Path, text: str | None = None) -> tuple[list[str], list[list[str
 def _check_header(path: Path, header: list[str]) -> None:
     """A column named twice, or a form's key column missing, would otherwise surface much later as a
     pandas error with no file or line ("cannot reindex…", KeyError 'commune_code')."""
+    limits.check_columns(path.name, len(header))
     for j, name in enumerate(header):
         if name in header[:j]:
             raise failure(RawDataError, "errors.raw.column_twice", file=path.name, name=name, first=header.index(name) + 1,

@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from pipelines.core import text as locale
-from pipelines.intake import raw, tcvn3
+from pipelines.intake import limits, raw, tcvn3
 from pipelines.intake.tcvn3 import Unreadable, plain
 from pipelines.intake.template import breakdown_column, find_header, header_columns, sheets
 from pipelines.units import reference
@@ -158,6 +158,7 @@ def _tables(data: bytes, path: Path, ctx: Context) -> list[_Table]:
     """A workbook's sheets, or a CSV's text parsed with each delimiter (`,` `;` tab: the header decides)."""
     file = path.name
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
+        limits.check_workbook(data, file)
         try:
             keywords, found = sheets(data)
         except Exception:  # noqa: BLE001 - zip, XML and openpyxl errors all mean the same to the office
@@ -170,12 +171,14 @@ def _tables(data: bytes, path: Path, ctx: Context) -> list[_Table]:
         text, encoding = tcvn3.decode(data, ctx.vocabulary)
     except Unreadable as err:
         raise IntakeRefused(err.message(ctx.lang, file)) from None
+    limits.check_lines(file, text)
     if text.count('"') % 2:
         raise IntakeRefused(ctx.msg("open_quote", file=file))
     tables = []
     for delimiter, label in ((",", '","'), (";", '";"'), ("\t", "tab")):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
+        limits.check_columns(file, max((len(cells) for _, cells in rows), default=0))
         tables.append(_Table(file, None, rows, f"CSV {encoding} {label}"))
     return tables
 
@@ -185,6 +188,7 @@ def read_file(path: Path, ctx: Context) -> list[tuple]:
     file, forms = path.name, list(raw.forms().values())
     if not path.is_file():
         raise IntakeRefused(ctx.msg("missing", file=file))
+    limits.check_bytes(path)
     data = path.read_bytes()
     if not data.lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b" \t\r\n\x00"):
         raise IntakeRefused(ctx.msg("empty", file=file))
