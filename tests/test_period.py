@@ -87,3 +87,22 @@ def test_folders_that_are_not_periods_are_not_periods(tmp_path):
         (tmp_path / "raw" / name).mkdir(parents=True)
     (tmp_path / "raw" / "2022").write_text("a file, not a folder")
     assert [str(p) for p in raw.periods(tmp_path)] == ["2023-Q4", "2024-H1", "2024"]
+
+
+def test_a_period_that_has_not_ended_is_not_reported_and_the_message_names_its_last_day(tmp_path, capsys):
+    """`raw/2027` once gave a report dated 2028 with exit 0: a period's figures are final only after
+    its last day, so a run refuses it (before any file is read); the day after, it is accepted."""
+    from conftest import baocao_here
+    from pipelines.core import errors
+    from pipelines.publish import run
+
+    (tmp_path / "data").mkdir()
+    with pytest.raises(errors.UsageError) as refused:
+        run.request(Period.parse("2026-Q4"), tmp_path / "data", tmp_path / "reports", today=dt.date(2026, 12, 31))
+    assert str(refused.value) == ("kỳ 2026-Q4 chưa kết thúc (kết thúc ngày 31 tháng 12 năm 2026): số liệu chưa phải số "
+                                  "liệu cuối kỳ; làm báo cáo sau ngày đó (kiểm tra dữ liệu trước thì được: baocao validate)")
+    assert refused.value.text("en").startswith("period 2026-Q4 has not ended (it ends on 31 December 2026): ")
+    with pytest.raises(errors.UsageError, match="^không có thư mục|--data-dir"):  # accepted: the next check speaks
+        run.request(Period.parse("2026-Q4"), tmp_path / "nowhere", tmp_path / "reports", today=dt.date(2027, 1, 1))
+    done = baocao_here(capsys, "run", "--period", "2099", "--data-dir", tmp_path / "data")
+    assert done.returncode == 3 and done.stderr.startswith("LỖI: kỳ 2099 chưa kết thúc (kết thúc ngày 31 tháng 12 năm 2099)")

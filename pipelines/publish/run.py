@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import datasets, deployment, locks, outputs, publication, text
+from pipelines.core import datasets, deployment, errors, formats, locks, outputs, publication, text
+from pipelines.core.text import failure
 from pipelines.core.folders import Folders
 from pipelines.publish import build, index, jobs, manifest
 from pipelines.publish.build import Request
@@ -42,8 +43,14 @@ class Published:
 
 def request(period: Period, data_dir: Path | str, reports_dir: Path | str, lang: str = "vi",
             scope: Scope | None = None, languages: tuple[str, ...] | None = None,
-            report_editions: tuple[str, ...] | None = None, parameters: dict[str, str] | None = None) -> Request:
-    """What to build, with the deployment's defaults filled in and the folders checked."""
+            report_editions: tuple[str, ...] | None = None, parameters: dict[str, str] | None = None,
+            today: dt.date | None = None) -> Request:
+    """What to build, with the deployment's defaults filled in and the folders checked. A period
+    that has not ended is refused, naming its last day: its figures are not final, and a report of
+    it would be dated after a day that has not come (`baocao validate` still checks its data)."""
+    if period.end >= (today or dt.date.today()):
+        raise failure(errors.UsageError, "run.not_ended", period=period,
+                      end=lambda lang: formats.date(period.end, lang))
     folders = Folders.checked(data_dir, reports_dir)
     site = deployment.load(folders.data)
     return Request(period, folders, scope or default(period, site), jobs.variants(languages, report_editions, site),
