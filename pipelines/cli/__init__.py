@@ -33,15 +33,24 @@ def _lang(args) -> str:
     return lang if isinstance(lang, str) else lang[0]
 
 
-def _say(line: str) -> None:
+def _tell(line: str, stream=None) -> None:
+    """Print a line (standard output unless `stream`) and keep it for the command's log. A reader
+    that stops early (`baocao validate … | head -1`) closes the pipe: the rest goes to the log only,
+    and the command still ends with the status of what it did, not of the closed pipe."""
     LOG.append(line)
-    print(line, flush=True)
+    stream = stream or sys.stdout
+    try:
+        print(line, file=stream, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # later lines, and the exit's flush, go nowhere
+
+
+def _say(line: str) -> None:
+    _tell(line)
 
 
 def _fail(lang: str, reason: object, status: int) -> int:
-    line = t(lang, "cli.failed", reason=reason)
-    LOG.append(line)
-    print(line, file=sys.stderr)
+    _tell(t(lang, "cli.failed", reason=reason), sys.stderr)
     return status
 
 
@@ -99,17 +108,17 @@ def _run(args) -> int:
         published = run.publish_request(req, say=_say, force=args.force, log=LOG)
     except run.ValidationFailed as failure:  # the problems, then the reason and status (`_command`)
         for problem in failure.problems:
-            print(problem.message, file=sys.stderr)
+            _tell(problem.message, sys.stderr)
         raise
     except run.ReportsFailed as failure:
         for failed in failure.failures:
-            print(f"{failed.job.stem}: {failed.reason}", file=sys.stderr)
+            _tell(f"{failed.job.stem}: {failed.reason}", sys.stderr)
         raise
     if not published.unchanged:
         _say(t(req.lang, "cli.done", result="\n      ".join(str(p) for p in published.reports)))
     if published.failed:
         for stem, reason in published.failed.items():
-            print(f"{stem}: {reason}", file=sys.stderr)
+            _tell(f"{stem}: {reason}", sys.stderr)
         return _fail(req.lang, t(req.lang, "cli.partial", published=len(published.reports), failed=len(published.failed)),
                      EXIT_PARTIAL)
     return EXIT_OK
@@ -137,7 +146,7 @@ def _validate(args) -> int:
     outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
                                 scope=args.scope)
     for problem in outcome.problems:
-        print(problem.message, file=sys.stderr if problem.severity == "error" else sys.stdout)
+        _tell(problem.message, sys.stderr if problem.severity == "error" else sys.stdout)
     if not outcome.ok:
         return EXIT_DATA_ERRORS
     return EXIT_WARNINGS if outcome.problems else EXIT_OK

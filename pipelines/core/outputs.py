@@ -7,6 +7,7 @@ staging places; pipelines.core.publication moves them into place, all at once.
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 
 import nbformat
@@ -15,6 +16,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
+def _naming_the_path(write):
+    """An OS error while writing says which file (a full disk otherwise gives only "[Errno 28] No
+    space left on device", with no path an operator could act on)."""
+    @functools.wraps(write)
+    def writer(*args):
+        path = next(arg for arg in args if isinstance(arg, Path))
+        try:
+            return write(*args)
+        except OSError as error:
+            if error.filename:
+                raise
+            raise type(error)(error.errno, error.strerror, str(path)) from error
+    return writer
+
+
+@_naming_the_path
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Parquet without pandas index noise; pyarrow writes no timestamps, so bytes are stable."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,11 +39,13 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
+@_naming_the_path
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+@_naming_the_path
 def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
