@@ -188,3 +188,17 @@ def test_the_data_quality_appendix_lists_corrections_when_there_are_any(tmp_path
     public = sections.data_quality_html(_context(processed, "public", "en"))
     assert ("<li>Form population of Đồng Văn Commune: correction of 4 March 2025 (population.csv lines 16–17) "
             "supersedes the first submission; reason: Nhầm &lt;số&gt; &amp; tuổi</li>") in public  # no name in public
+
+
+def test_a_name_or_reason_that_a_spreadsheet_would_run_is_logged_as_plain_text(tmp_path):
+    """`--by '=HYPERLINK("http://evil","click")'` once landed in submissions.csv as a live formula:
+    the log (a CSV an officer opens in Excel) keeps it as text, behind an apostrophe."""
+    data = sample_data(tmp_path)
+    workbook = filled_template(tmp_path, change=corrected)
+    hostile = '=HYPERLINK("http://evil","click")'
+    ingest.ingest(PERIOD_2024, [workbook], data, say=quiet, replace=True, by=hostile, reason="@SUM(A1)", now=WHEN)
+    log = (data / "raw" / PERIOD / "submissions.csv").read_text(encoding="utf-8")
+    assert log == (f"{HEADER}\n1,2025-03-04T08:30:00Z,correction,population,06847,2,bao-cao-06847.xlsx,{sha(workbook)},"
+                   "\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\",'@SUM(A1),\n")
+    entry = raw.submissions(data / "raw" / PERIOD)[0]
+    assert (entry["by"], entry["reason"]) == ("'" + hostile, "'@SUM(A1)")

@@ -658,3 +658,18 @@ def test_command_line_exits_1_on_warnings_only(tmp_path, capsys):
     outlier_sample(tmp_path)
     status, out, err = validate_cli(tmp_path, capsys)
     assert status == 1 and err == [] and out[-1] == OUTLIER_VI
+
+
+def test_the_problems_csv_keeps_a_value_a_spreadsheet_would_run_as_text():
+    """A raw value quoted in validation-problems.csv (opened in Excel) cannot run as a formula;
+    a negative count stays a number."""
+    from pipelines.validate.problems import Problem, problems_csv
+
+    class Outcome:
+        problems = [Problem("population.csv", 8, "commune_name", "06847", "Xã Đồng Văn", "r",
+                            '=HYPERLINK("http://evil","click")', "error", "missing_column"),
+                    Problem("population.csv", 9, "children_under_16", "06847", "Xã Đồng Văn", "r", "-3", "error",
+                            "missing_column")]
+    rows = problems_csv(Outcome()).splitlines()
+    assert rows[1].split(",")[8:10] == ['"\'=HYPERLINK(""http://evil""', '""click"")"']
+    assert rows[2].split(",")[8] == "-3"

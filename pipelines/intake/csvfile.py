@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -25,6 +26,16 @@ from pipelines.core.schema import forms
 
 ENCODING = "utf-8"  # without BOM
 LINE_END = "\n"
+# What a spreadsheet reads as a formula at the start of a cell (= + - @, a tab or carriage return),
+# unless it is a plain number (-3 stays -3: a count's sign is data, and validation names it).
+FORMULA_START = re.compile(r"^(?![-+]?\d+(?:[.,]\d+)?$)[=+\-@\t\r]")
+
+
+def inert(value: object) -> object:
+    """A free-text cell (a file name, who sent it, why, a value quoted in a problem) that Excel or
+    LibreOffice would run as a formula (`=HYPERLINK("http://…","click")`) made plain text with a
+    leading apostrophe, as OWASP advises for CSV a person opens; anything else unchanged."""
+    return "'" + value if isinstance(value, str) and FORMULA_START.match(value) else value
 
 
 def text(rows: Iterable[Sequence], header: Sequence[str] | None = None) -> str:

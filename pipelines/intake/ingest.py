@@ -190,6 +190,7 @@ def _log(folder: Path, log: list[dict], entries: list[tuple], by: str, reason: s
     first = max((int(e["submission"]) for e in log if e["submission"].isdigit()), default=0) + 1
     path = folder / raw.LOG
     earlier = path.read_text(encoding="utf-8") if log else ""
-    lines = [(str(n), at, kind, form, code, str(rows), file, digest, by, reason, supersedes)
+    lines = [(str(n), at, kind, form, code, str(rows), csvfile.inert(file), digest, csvfile.inert(by),
+              csvfile.inert(reason), supersedes)
              for n, (kind, form, code, rows, file, digest, supersedes) in enumerate(entries, first)]
     return [(raw.LOG, earlier + csvfile.text(lines, None if log else raw.LOG_COLUMNS))]

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.intake import csvfile
 from pipelines.validate import messages
 
 SEVERITIES = ("error", "warning")
@@ -91,5 +92,5 @@ def problems_csv(outcome: ValidationOutcome, lang: str | None = None) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for problem in outcome.problems:
-        writer.writerow(["" if v is None else v for v in _row(problem, lang).values()])
+        writer.writerow(["" if v is None else csvfile.inert(v) for v in _row(problem, lang).values()])
     return out.getvalue()
