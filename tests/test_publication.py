@@ -221,3 +221,31 @@ def test_a_report_is_reused_only_when_nothing_it_shows_changed():
     assert staging.report_key(job, inputs, {"processed/2024/indicators.parquet": "c" * 64}) != key
     renumbered = jobs.Job(job.stem, job.notebook, {**job.parameters, "number": "13"}, job.title)
     assert staging.report_key(renumbered, inputs, processed) != key
+
+
+def test_a_clean_up_that_fails_after_the_commit_says_published_with_its_own_status(tmp_path, monkeypatch):
+    """With `reports/2024` not writable, a run once published, then exited 3 as if it had failed and
+    left `.previous-2024` behind. The clean-up comes after the commit point: it is said as what it
+    is (published; what is left to delete), exit 7, and the next run deletes what is left."""
+    from pipelines.core import errors
+
+    data, reports, moves = _published_and_staged(tmp_path)
+    real_remove = publication.remove
+
+    def stuck(path):
+        if path == moves.reports.previous:
+            raise PermissionError(13, "Permission denied")
+        real_remove(path)
+
+    monkeypatch.setattr(publication, "remove", stuck)
+    with pytest.raises(errors.CleanupFailed) as left:
+        publication.publish(data, moves, "2024")
+    assert left.value.exit_status == 7
+    assert str(left.value) == (f"đã công bố kỳ 2024; chưa xóa được bản cũ: {moves.reports.previous} (Permission denied). "
+                               "Lần chạy sau sẽ xóa, hoặc xóa tay")
+    assert _snapshot(data, reports)["r/2024/sub/figures.txt"] == b"new 1"  # published
+    assert not publication.journal_path(data, "2024").exists()  # committed: nothing to roll back
+    monkeypatch.setattr(publication, "remove", real_remove)
+    publication.clean_leftovers(moves)
+    assert _snapshot(data, reports) == {"2024/sub/figures.txt": b"new 0", "r/2024/sub/figures.txt": b"new 1",
+                                        "r/index.html": b"new index"}

@@ -6,7 +6,8 @@ stderr, in the language of the command's --lang. Exit status (pipelines.core.err
 1 warnings only (`validate`) or a file that differs (`verify`); 2 data errors (nothing published,
 nothing ingested); 3 any other failure (a bad argument, folders that overlap, a crash, a Dask cluster
 out of reach); 4 another run holds the period (see --wait); 5 some reports could not be made,
-nothing published; 6 the same, the others published as asked (`--publish-partial`). A failure
+nothing published; 6 the same, the others published as asked (`--publish-partial`); 7 published,
+but the previous version could not be deleted (the next run deletes it). A failure
 carries its status (`BaocaoError.exit_status`), mapped here in one place (`_command`); anything
 else is a defect, reported in one line with status 3. Commands on a period hold its lock
 (pipelines.core.locks) from start to end.

@@ -7,14 +7,15 @@ the command line maps `BaocaoError.exit_status` to the process's status in one p
 
 Statuses: 0 done; 1 warnings only (`validate`) or a file that differs (`verify`); 2 data errors
 (nothing published, nothing ingested); 3 any other failure; 4 another run holds the period;
-5 some reports could not be made, nothing published; 6 the same, the others published as asked.
+5 some reports could not be made, nothing published; 6 the same, the others published as asked;
+7 published, but the previous version could not be deleted (the next run deletes it).
 """
 
 from __future__ import annotations
 
 EXIT_OK, EXIT_WARNINGS, EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_DIFFERS = 1
-EXIT_REPORTS_FAILED, EXIT_PARTIAL = 5, 6
+EXIT_REPORTS_FAILED, EXIT_PARTIAL, EXIT_CLEANUP = 5, 6, 7
 EXIT_INTERRUPTED = 130
 
 
@@ -65,3 +66,10 @@ class ReportsNotMade(BaocaoError, RuntimeError):
     """Some reports could not be made and nothing was published: exit 5."""
 
     exit_status = EXIT_REPORTS_FAILED
+
+
+class CleanupFailed(BaocaoError, RuntimeError):
+    """The publication committed (the new version is the published one), but the previous version
+    beside it could not be deleted: exit 7, not a failure of the publication."""
+
+    exit_status = EXIT_CLEANUP

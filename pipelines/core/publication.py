@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipelines.core import failpoints
+from pipelines.core import errors, failpoints
 from pipelines.core.folders import Folders
+from pipelines.core.text import failure
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,12 @@ def publish(data_dir: Path | str, items: tuple[Move, ...], period: object) -> No
     for folder in {item.final.parent for item in items}:
         _sync_folder(folder)
     journal.unlink()
-    _sync_folder(journal.parent)
+    _sync_folder(journal.parent)  # the commit point: from here on, the new version is the published one
+    left = []
     for item in items:
-        remove(item.previous)
+        try:
+            remove(item.previous)
+        except OSError as error:
+            left.append(f"{item.previous} ({error.strerror or error})")
+    if left:  # said as what it is: published, with something to delete (the next run deletes it too)
+        raise failure(errors.CleanupFailed, "errors.publication.cleanup", period=period, left="; ".join(left))
