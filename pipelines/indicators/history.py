@@ -19,7 +19,7 @@ import pandas as pd
 from pipelines.core import text
 from pipelines.core.deployment import LocalTarget
 from pipelines.indicators import period_tables
-from pipelines.indicators.period_tables import ABSENT, reported_communes  # noqa: F401 - read by the run
+from pipelines.indicators.period_tables import ABSENT
 from pipelines.intake import raw
 from pipelines.units.period import Period, same_kind_before
 from pipelines.units.scope import Coverage, Scope
