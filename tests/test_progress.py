@@ -108,9 +108,10 @@ def test_a_worker_s_failure_travels_back_and_reads_in_the_run_s_language():
     """A failure raised in a Dask worker is pickled back to the run: it carries its key and values."""
     import pickle
 
+    from pipelines.core.text import failure
     from pipelines.publish.jobs import WorkerMismatch
 
-    error = pickle.loads(pickle.dumps(WorkerMismatch("progress.no_data_dir", {"host": "may-2", "folder": "/srv/data"})))
+    error = pickle.loads(pickle.dumps(failure(WorkerMismatch, "progress.no_data_dir", host="may-2", folder="/srv/data")))
     assert str(error) == ("máy trạm may-2 không thấy thư mục dữ liệu /srv/data: mọi máy trạm cần thấy thư mục này ở "
                           "cùng đường dẫn (ví dụ một ổ mạng dùng chung)")
     assert fanout._reason(error, "en") == ("worker may-2 cannot see the data folder /srv/data: every worker must see "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import string
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -61,12 +62,21 @@ def t(lang: str, key: str, /, **values: object) -> str:
     return template.format(**values)
 
 
+def speaker(say: Callable[[str], None], lang: str) -> Callable[..., None]:
+    """`say(key, **values)`: the template `key` in `lang`, filled and said (a command's steps)."""
+    return lambda key, /, **values: say(t(lang, key, **values))
+
+
+def _written(key: str, values: dict[str, object], lang: str) -> str:
+    return t(lang, key, **{name: value(lang) if callable(value) else value for name, value in values.items()})
+
+
 def failure(kind: type[errors.BaocaoError], key: str, /, **values: object) -> errors.BaocaoError:
     """A failure of class `kind` whose message is the template `key`: Vietnamese as `str`, in any
-    language by `error.text(lang)`. A value that reads differently by language is a function of it."""
-    def written(lang: str) -> str:
-        return t(lang, key, **{name: value(lang) if callable(value) else value for name, value in values.items()})
-
+    language by `error.text(lang)`. A value that reads differently by language is a function of it.
+    With plain values the failure pickles (its writer is a partial of a module function), so one
+    raised in a Dask worker travels back to the run and is written there in the run's language."""
+    written = functools.partial(_written, key, values)
     error = kind(written("vi"))
     error.key, error.values, error.written = key, values, written
     return error

@@ -13,9 +13,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from pipelines.core import settings
+from pipelines.core import errors, settings
 from pipelines.intake import raw
-from pipelines.core import errors
 from pipelines.core.text import failure
 
 ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "short_en", "definition_vi", "definition_en", "numerator", "denominator",

@@ -9,10 +9,10 @@ target of the same year. The target of a period is the nearest one not yet past.
 
 from __future__ import annotations
 
+from pipelines.core import errors
 from pipelines.core.deployment import LocalTarget
 from pipelines.indicators.catalogue import Indicator, Target, entries
 from pipelines.units.scope import Aggregate
-from pipelines.core import errors
 from pipelines.core.text import failure
 
 

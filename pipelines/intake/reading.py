@@ -18,13 +18,12 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from pipelines.core import text as locale
+from pipelines.core import errors, text as locale
 from pipelines.intake import limits, raw, tcvn3
 from pipelines.intake.tcvn3 import Unreadable, plain
 from pipelines.intake.template import breakdown_column, find_header, header_columns, sheets
 from pipelines.units import reference
 from pipelines.units.period import Period
-from pipelines.core import errors
 
 IGNORED_COLUMNS = {"stt", "tt", "so tt"}  # a row-number column: dropping it loses nothing
 MAX_PROBLEMS = 20  # per table: a file with a problem on every one of 10,000 rows gets 20 lines and a count

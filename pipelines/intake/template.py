@@ -29,11 +29,11 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pipelines.core import errors
 from pipelines.intake import tcvn3
 from pipelines.units import reference
 from pipelines.units.period import Period
 from pipelines.intake.raw import categories, forms
-from pipelines.core import errors
 from pipelines.core.text import failure, t
 
 # Vietnamese column headings (row 3 of each sheet); intake accepts them in place of column names. A

@@ -71,7 +71,7 @@ class Request:
 
     def say(self, say: Callable[[str], None]) -> Callable[..., None]:
         """`say(key, **values)`: a message of pipelines/locales/<lang>/run.yml in the run's language."""
-        return lambda key, **values: say(text.t(self.lang, key, **values))
+        return text.speaker(say, self.lang)
 
 
 @dataclass

@@ -33,11 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pipelines.core import failpoints
+from pipelines.core import errors, failpoints
 from pipelines.core.text import failure, t
-from pipelines.publish.jobs import Job, make_report
+from pipelines.publish.jobs import Job, WorkerMismatch, make_report
 from pipelines.publish.progress import Progress
-from pipelines.core import errors
 
 ONE_PROCESS_UP_TO = 12  # reports a run with no --jobs renders in its own process (a district and its communes)
 WORKER_EXIT = 60  # seconds a worker may take to exit (tearing down pandas, matplotlib, … on a busy machine)
@@ -129,9 +128,9 @@ def _on_dask(todo: list[Job], cwd: Path, pool: Pool, code: str, lang: str) -> It
 
 
 def _reason(error: BaseException, lang: str) -> str:
-    from pipelines.report.notebooks import WorkerFailure
+    from pipelines.report.notebooks import NotebookFailed
 
-    if isinstance(error, WorkerFailure):  # a notebook that failed, a worker that cannot make the report
+    if isinstance(error, NotebookFailed | WorkerMismatch):  # a notebook that failed, a worker that cannot make it
         return error.text(lang)
     if type(error).__name__ == "KilledWorker":
         return t(lang, "progress.killed")

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.core import failpoints, outputs, settings, text
+from pipelines.core import errors, failpoints, outputs, settings, text
 from pipelines.core.deployment import Deployment
+from pipelines.core.text import failure
 from pipelines.report import notebooks
 from pipelines.report.context import EDITIONS, check_edition, unit_name
 from pipelines.units.period import Period
 from pipelines.units.scope import Coverage
-from pipelines.core import errors
 
 LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
 CATALOGUE_STEM = "danh-muc-chi-tieu"
@@ -84,7 +84,7 @@ def document_parameters(site: Deployment, given: dict[str, str] | None) -> dict[
     return {**{key: value for key, value in site.report.items() if value}, **(given or {})}
 
 
-class WorkerMismatch(notebooks.WorkerFailure):
+class WorkerMismatch(errors.RunError):
     """A worker that cannot make the report as this run would: other code, or no data folder."""
 
 
@@ -98,10 +98,10 @@ def make_report(job: Job, cwd: str, code: str = "") -> tuple:
 
     where = Path(cwd) / job.parameters["data_dir"]
     if code and fingerprint.code() != code:
-        raise WorkerMismatch("progress.other_code", {"host": socket.gethostname(), "found": fingerprint.code()[:12],
-                                                     "expected": code[:12]})
+        raise failure(WorkerMismatch, "progress.other_code", host=socket.gethostname(), found=fingerprint.code()[:12],
+                      expected=code[:12])
     if not where.is_dir():
-        raise WorkerMismatch("progress.no_data_dir", {"host": socket.gethostname(), "folder": str(where)})
+        raise failure(WorkerMismatch, "progress.no_data_dir", host=socket.gethostname(), folder=str(where))
     failpoints.failing(job.stem)
     nb = outputs.scrub_run_times(notebooks.execute(job.notebook, job.parameters, cwd=cwd))
     html = render.notebook_to_html(nb, title=job.title, lang=job.parameters.get("lang", "vi"))

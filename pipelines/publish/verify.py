@@ -62,7 +62,7 @@ def verify(period: Period, data_dir: Path | str, reports_dir: Path | str, say: C
            lang: str = "vi", rebuild: bool = True) -> bool:
     """True when the published files, a fresh build (unless not `rebuild`: a quick daily check)
     and every approval agree with the manifest."""
-    folders, step = Folders.checked(data_dir, reports_dir), _step(say, lang)
+    folders, step = Folders.checked(data_dir, reports_dir), text.speaker(say, lang)
     record = _record(folders, period, lang)
     expected = record.outputs
     changed = manifest.differences(expected, published_hashes(folders, period), lang)
@@ -85,13 +85,9 @@ def verify(period: Period, data_dir: Path | str, reports_dir: Path | str, say: C
     return not changed and not rebuilt and not stale and not record.failed
 
 
-def _step(say: Callable[[str], None], lang: str) -> Callable[..., None]:
-    return lambda key, **values: say(text.t(lang, key, **values))
-
-
 def _rebuild(folders: Folders, period: Period, record: Manifest, say: Callable[[str], None], lang: str) -> list[str]:
     """Build the period again into the staging places, compare, throw the build away."""
-    expected, step = record.outputs, _step(say, lang)
+    expected, step = record.outputs, text.speaker(say, lang)
     step("run.verify_rebuild", period=period)
     inputs_now = manifest.inputs(folders.data, period)
     for line in manifest.differences(record.inputs, inputs_now, lang):

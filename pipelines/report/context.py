@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.core import datasets, deployment, formats, text
+from pipelines.core import datasets, deployment, errors, formats, text
 from pipelines.core.text import failure
 from pipelines.indicators import catalogue, trends
 from pipelines.units import reference
 from pipelines.units.period import Period
-from pipelines.core import errors
 
 EDITIONS = ("internal", "public")
 

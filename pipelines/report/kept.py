@@ -33,8 +33,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
-from pipelines.report.ipc import IPCKernelManager
 from pipelines.core import errors
+from pipelines.report.ipc import IPCKernelManager
 
 ENGINE = "baocao-kept-kernel"
 _LOG = logging.getLogger("papermill")

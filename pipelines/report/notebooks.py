@@ -21,22 +21,7 @@ from pipelines.core import errors, text
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
 
 
-class WorkerFailure(errors.RunError):
-    """A failure that may happen in a Dask worker and travel back to the run: it carries its template
-    key and values (plain text) as its arguments, so it pickles (a failure made by
-    `text.failure` holds a function, which does not), and is written in the run's language there."""
-
-    def __init__(self, key: str, values: dict[str, str]):
-        super().__init__(key, values)
-
-    def __str__(self) -> str:
-        return self.text("vi")
-
-    def text(self, lang: str) -> str:
-        return text.t(lang, self.args[0], **self.args[1])
-
-
-class NotebookFailed(WorkerFailure):
+class NotebookFailed(errors.RunError):
     """A report notebook raised; the message names the notebook and the error."""
 
 
@@ -47,11 +32,11 @@ def execute(name: str | Path, parameters: dict[str, str], cwd: Path | str | None
     IPC transport, both give the same executed notebook."""
     path = NOTEBOOK_DIR / name
     if not path.is_file():
-        raise NotebookFailed("notebooks.not_found", {"path": str(path)})
+        raise text.failure(NotebookFailed, "notebooks.not_found", path=str(path))
     engine = {"kernel_manager_class": IPCKernelManager} if fresh else {"engine_name": kept.ENGINE}
     try:
         return papermill.execute_notebook(str(path), None, parameters=parameters, kernel_name="python3",
                                           progress_bar=False, log_output=False, cwd=str(cwd or os.getcwd()), **engine)
     except papermill.PapermillExecutionError as err:
-        raise NotebookFailed("notebooks.cell_failed", {"name": str(name), "cell": str(err.exec_count),
-                                                       "error": str(err.ename), "value": str(err.evalue)}) from None
+        raise text.failure(NotebookFailed, "notebooks.cell_failed", name=str(name), cell=str(err.exec_count),
+                           error=str(err.ename), value=str(err.evalue)) from None

@@ -32,11 +32,10 @@ from importlib import resources
 
 import pandas as pd
 
-from pipelines.core import settings
+from pipelines.core import errors, settings
 from pipelines.core import schema
 from pipelines.units import reference
 from pipelines.units.period import Period
-from pipelines.core import errors
 from pipelines.core.text import failure, t
 
 # A period under each list, to ask pipelines.reference for the whole list (it decides by period end).
