@@ -109,13 +109,20 @@ def published(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def published_variants(tmp_path_factory):
-    """`baocao run --period 2024 --scope commune:06847 --lang vi,en --edition internal,public` on
-    another copy of the sample, from its own folder with relative paths like `published`: the fact
-    sheet of one commune in all four variants, and the catalogue page in both languages."""
+    """`baocao run --period 2024 --scope commune:06847 --lang vi,en --edition internal,public
+    --public-dir public` on another copy of the sample, from its own folder with relative paths like
+    `published`: the fact sheet of one commune in all four variants (the public ones in the public
+    tree), and the catalogue page in both languages. Started under umask 022, the usual one, which
+    would leave the internal tree readable by anyone if the run did not set its modes itself."""
     made_once("published_variants")
     work = copy_sample(tmp_path_factory.mktemp("variants"))
-    done = baocao("run", "--period", "2024", "--scope", FACT_SHEET_SCOPE, "--lang", "vi,en",
-                  "--edition", "internal,public", "--data-dir", "data", "--reports-dir", "reports", cwd=work)
+    umask = os.umask(0o022)
+    try:
+        done = baocao("run", "--period", "2024", "--scope", FACT_SHEET_SCOPE, "--lang", "vi,en",
+                      "--edition", "internal,public", "--data-dir", "data", "--reports-dir", "reports",
+                      "--public-dir", "public", cwd=work)
+    finally:
+        os.umask(umask)
     assert done.returncode == 0, done.stderr
     return work, done
 

@@ -73,3 +73,39 @@ def test_a_manifest_is_written_and_read_back_in_one_place(tmp_path):
     written = (tmp_path / "reports" / "2024" / "manifest.json").read_text(encoding="utf-8")
     assert written.startswith('{\n "code": {\n  "fingerprint": "f"\n },\n "failed": {},\n "inputs": {')
     assert manifest.read(folders, Period.parse("2023")) is None
+
+
+def test_the_public_manifest_holds_the_public_files_only_and_verify_compares_it(tmp_path):
+    """The internal manifest lists the raw and processed hashes (which a reader could test guesses
+    against) and every file of both trees; the public one, the public files only."""
+    import json
+
+    from pipelines.core.folders import Folders
+    from pipelines.publish import manifest, public
+
+    folders = Folders.at(tmp_path / "data", tmp_path / "reports", tmp_path / "www")
+    outputs = {"processed/2024/breakdowns.parquet": "1" * 64, "reports/2024/a.pdf": "2" * 64,
+               "public/2024/a-cong-khai.pdf": "3" * 64, "public/2024/a-cong-khai.html": "4" * 64}
+    record = manifest.Manifest("2024", "district:198", ["a", "a-cong-khai"], {}, [("vi", "internal"), ("vi", "public")],
+                               {}, "k" * 64, {"raw/2024/population.csv": "5" * 64}, outputs, {}, 0,
+                               {"fingerprint": "f", "git_commit": "c" * 40, "git_dirty": False}, {"python": "3.11"},
+                               {"errors": 0, "warnings": 1})
+    folder = folders.public_of(Period.parse("2024"))
+    folder.mkdir(parents=True)
+    public.write(folder, record)
+    written = (folder / "manifest.json").read_text(encoding="utf-8")
+    assert json.loads(written) == {
+        "period": "2024", "scope": "district:198", "code": {"fingerprint": "f", "git_commit": "c" * 40, "git_dirty": False},
+        "files": {"public/2024/a-cong-khai.html": "4" * 64, "public/2024/a-cong-khai.pdf": "3" * 64}}
+    for digest in ("1" * 64, "2" * 64, "5" * 64):
+        assert digest not in written
+    assert public.check(folders, record) == []
+    edited = json.loads(written)
+    edited["files"]["public/2024/a-cong-khai.pdf"], edited["scope"] = "6" * 64, "district:199"
+    (folder / "manifest.json").write_text(json.dumps(edited), encoding="utf-8")
+    path = folder / "manifest.json"
+    assert public.check(folders, record) == [
+        f"{path}: mục scope khác manifest nội bộ",
+        f"{path}: public/2024/a-cong-khai.pdf: khác (SHA-256 666666666666…, manifest ghi 333333333333…)"]
+    path.unlink()
+    assert public.check(folders, record, "en") == [f"{path}: missing (the public tree's manifest)"]

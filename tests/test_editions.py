@@ -1,6 +1,11 @@
 """Report variants a run publishes: internal and public editions, Vietnamese and English, and the
 one-to-two-page fact sheet of each commune (the same notebook with a commune as the unit)."""
 
+import json
+import re
+import stat
+from pathlib import Path
+
 import nbformat
 import pandas as pd
 import pytest
@@ -9,8 +14,10 @@ from pypdf import PdfReader
 
 from conftest import NUMBER, SIGNER, baocao_here
 from pipelines.core import formats
-from pipelines.publish import jobs
+from pipelines.core.folders import Folders
+from pipelines.publish import jobs, manifest
 from pipelines.report import notebooks
+from pipelines.units.period import Period
 from test_end_to_end import COMMUNES, FACT_SHEET, STEM, html_text
 
 # Variants are read from the shared `published_variants` run (tests/conftest.py): commune 06847,
@@ -26,15 +33,64 @@ def test_variants_are_ordered_and_default_to_project_settings():
 
 
 def test_a_run_publishes_every_requested_variant(published_variants):
+    """The internal editions and the catalogue in the internal tree, the public editions in the
+    public one, each tree with an index of its own reports."""
     work, done = published_variants
     names = sorted(p.name for p in (work / "reports" / "2024").glob("*.pdf"))
-    assert names == [f"{FACT_SHEET}-cong-khai-en.pdf", f"{FACT_SHEET}-cong-khai.pdf", f"{FACT_SHEET}-en.pdf",
-                     f"{FACT_SHEET}.pdf", "danh-muc-chi-tieu-en.pdf", "danh-muc-chi-tieu.pdf"]
+    assert names == [f"{FACT_SHEET}-en.pdf", f"{FACT_SHEET}.pdf", "danh-muc-chi-tieu-en.pdf", "danh-muc-chi-tieu.pdf"]
+    assert sorted(p.name for p in (work / "public" / "2024").glob("*.pdf")) == [
+        f"{FACT_SHEET}-cong-khai-en.pdf", f"{FACT_SHEET}-cong-khai.pdf"]
     assert "Xã Đồng Văn (vi/internal, vi/public, en/internal, en/public)" in done.stdout
     processed = work / "data" / "processed" / "2024"
     assert (processed / "validation-problems-en.parquet").is_file()
-    index = (work / "reports" / "index.html").read_text(encoding="utf-8")
+    index = (work / "public" / "index.html").read_text(encoding="utf-8")
     assert f'<a href="2024/{FACT_SHEET}-cong-khai-en.html">Children&#x27;s report 2024 – ' in index
+    assert "validation" not in index and "danh-muc" not in index
+    internal = (work / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "cong-khai" not in internal and f'<a href="2024/{FACT_SHEET}-en.html">' in internal
+    assert '<a href="2024/validation.html">' in internal
+
+
+# What the public tree may hold, by name; anything else in it is an internal file that left by the wrong door.
+PUBLIC_TREE = (r"index\.html", r"\d{4}(-H[12]|-Q[1-4])?/manifest\.json",
+               r"\d{4}(-H[12]|-Q[1-4])?/bao-cao-tre-em-\d{4}(-H[12]|-Q[1-4])?-(xa|huyen|tinh)-\d+-cong-khai(-[a-z]{2})?"
+               r"\.(html|pdf)")
+
+
+def _modes(tree: Path) -> set[tuple[str, int]]:
+    """{("folder"|"file", mode)} of a tree and everything in it."""
+    return {("folder" if p.is_dir() else "file", stat.S_IMODE(p.stat().st_mode)) for p in [tree, *tree.rglob("*")]}
+
+
+def test_the_public_tree_holds_only_public_editions_with_their_own_index_and_manifest(published_variants):
+    work, done = published_variants
+    public = work / "public"
+    held = sorted(p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file())
+    assert [name for name in held if not any(re.fullmatch(pattern, name) for pattern in PUBLIC_TREE)] == []
+    assert held == sorted(["index.html", "2024/manifest.json", *(f"2024/{FACT_SHEET}-cong-khai{lang}.{ext}"
+                                                                 for lang in ("", "-en") for ext in ("html", "pdf"))])
+    # the internal tree keeps its own reports, and the public editions' executed notebooks (the audit trail)
+    assert sorted(p.relative_to(work / "reports").as_posix() for p in (work / "reports").rglob("*cong-khai*")) == [
+        f"2024/notebooks/{FACT_SHEET}-cong-khai-en.ipynb", f"2024/notebooks/{FACT_SHEET}-cong-khai.ipynb"]
+    record = manifest.read(Folders.at(work / "data", work / "reports", public), Period.parse("2024"))
+    mine = json.loads((public / "2024" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(mine) == ["code", "files", "period", "scope"]
+    assert mine["files"] == {name: digest for name, digest in record.outputs.items() if name.startswith("public/")}
+    assert mine["files"] == {f"public/{name}": manifest.sha256(public / name) for name in held if "cong-khai" in name}
+    text = (public / "2024" / "manifest.json").read_text(encoding="utf-8")
+    internal = {**record.inputs, **{k: v for k, v in record.outputs.items() if not k.startswith("public/")}}
+    assert [name for name, digest in internal.items() if digest in text or name in text] == []
+    assert [p.name for p in work.iterdir() if p.name.startswith(".")] == []  # no staging or roll-back left beside
+    assert f"Công bố vào {work / 'reports' / '2024'}, {work / 'public' / '2024'} (công khai) và " in done.stdout
+
+
+def test_the_internal_tree_processed_data_and_logs_are_for_owner_and_group_under_umask_022(published_variants):
+    """The run was started under umask 022 (tests/conftest.py): the internal tree, processed data and
+    logs are 0750/0640 all the same; the public tree 0755/0644."""
+    work, _ = published_variants
+    for tree in (work / "reports", work / "data" / "processed", work / "data" / "logs"):
+        assert _modes(tree) == {("folder", 0o750), ("file", 0o640)}, tree
+    assert _modes(work / "public") == {("folder", 0o755), ("file", 0o644)}
 
 
 def test_english_report_is_marked_english_and_writes_numbers_the_english_way(published_variants):
@@ -106,10 +162,10 @@ def test_an_unknown_document_parameter_is_refused_before_anything_runs(tmp_path,
 
 def test_each_edition_says_which_it_is(published_variants):
     work, _ = published_variants
-    folder = work / "reports" / "2024"
+    folder, public = work / "reports" / "2024", work / "public" / "2024"
     assert "Bản nội bộ:" in html_text(folder / f"{FACT_SHEET}.html")
-    assert "Bản công khai:" in html_text(folder / f"{FACT_SHEET}-cong-khai.html")
-    assert "Public edition:" in html_text(folder / f"{FACT_SHEET}-cong-khai-en.html")
+    assert "Bản công khai:" in html_text(public / f"{FACT_SHEET}-cong-khai.html")
+    assert "Public edition:" in html_text(public / f"{FACT_SHEET}-cong-khai-en.html")
     assert "Internal edition:" in html_text(folder / f"{FACT_SHEET}-en.html")
 
 

@@ -190,9 +190,10 @@ def test_after_the_kills_a_run_publishes_the_new_figures_and_verify_names_the_si
     assert (status, err) == (0, "")
     assert tree_bytes(work / "data" / "raw") == raw
     assert _published(work)["processed"]["indicators.parquet"] != published["processed"]["indicators.parquet"]
-    leftovers = [p.name for folder in (work / "data" / "processed", work / "reports") for p in folder.iterdir()
-                 if p.name.startswith((".staging-", ".previous-", ".publish-"))]
+    leftovers = [p.name for folder in (work / "data" / "processed", work / "reports", work) for p in folder.iterdir()
+                 if p.name.startswith((".staging-", ".previous-", ".publish-", ".reports.", ".public."))]
     assert leftovers == []
+    assert not (work / "public").exists()  # no public edition rendered: the public tree is not touched
     status, out, _, _ = _baocao(work, "verify", "--period", "2024", "--quick", "--reports-dir", "reports")
     count = len(_manifest(work).outputs)
     assert f"[1/3] Tệp đã công bố so với manifest: {count}/{count} tệp khớp" in out

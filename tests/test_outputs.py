@@ -1,7 +1,8 @@
-"""Writers give the same bytes for the same content (publication itself: test_publication.py)."""
+"""Writers give the same bytes for the same content, and each tree its modes (publication itself: test_publication.py)."""
 
 import nbformat
 import pandas as pd
+import pytest
 
 from pipelines.core import outputs
 
@@ -24,3 +25,40 @@ def test_executed_notebook_loses_only_run_times(tmp_path):
     assert "execution" not in saved.cells[0].metadata
     assert saved.cells[1].id == "injected-parameters"  # papermill gives it a random id
     assert nb.metadata["papermill"]["duration"] == 1.5  # the caller's notebook is untouched
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o000])
+def test_each_tree_gets_its_modes_whatever_the_umask(tmp_path, umask):
+    """Processed data and the internal tree: owner and group only (0750/0640); the public tree:
+    anyone may read (0755/0644), whatever the umask the run was started with."""
+    import os
+    import stat
+
+    from pipelines.core import outputs, publication
+    from pipelines.publish import staging
+
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+
+    before = os.umask(umask)
+    try:
+        moves = publication.moves(tmp_path / "data", tmp_path / "reports", tmp_path / "www", "2024")
+        outputs.make_folder(tmp_path / "reports", 0o750)
+        outputs.make_folder(tmp_path / "www", 0o755)
+        for item in moves:
+            if item.final.suffix == ".html":
+                outputs.write_text(item.staged, "index")
+            else:
+                outputs.write_text(item.staged / "sub" / "a.html", "a")
+        staging.set_modes(moves)
+    finally:
+        os.umask(before)
+    assert (mode(tmp_path / "reports"), mode(tmp_path / "www")) == (0o750, 0o755)
+    for item in (moves.processed, moves.reports):
+        assert (mode(item.staged), mode(item.staged / "sub"), mode(item.staged / "sub" / "a.html")) == (0o750, 0o750, 0o640)
+    assert (mode(moves.public.staged), mode(moves.public.staged / "sub"), mode(moves.public.staged / "sub" / "a.html")) == (
+        0o755, 0o755, 0o644)
+    assert (mode(moves.index.staged), mode(moves.public_index.staged)) == (0o640, 0o644)
+    os.chmod(tmp_path / "www", 0o775)  # made by an administrator: kept
+    outputs.make_folder(tmp_path / "www", 0o755)
+    assert mode(tmp_path / "www") == 0o775

@@ -16,7 +16,7 @@ from conftest import REPO
 CATALOGUE = REPO / "pipelines" / "core" / "folders.py"
 # not "reports": the reports folder itself (default `reports`) is under no other
 TOPS = {"raw", "processed", ".locks", ".cache", "approvals", "logs", "index.html"}
-PREFIXES = ("raw/", "processed/", "reports/", ".locks/", ".cache/", "approvals/", "logs/")
+PREFIXES = ("raw/", "processed/", "reports/", "public/", ".locks/", ".cache/", "approvals/", "logs/")
 PIECES = (".staging-", ".previous-", ".publish-", ".index.lock")
 
 

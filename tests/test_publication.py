@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -22,22 +23,68 @@ def site(tmp_path):
     return copy_sample(tmp_path, periods=("2024",))
 
 
-@pytest.mark.parametrize("reports, message", [
-    ("data/raw", "thư mục báo cáo {w}/data/raw là thư mục dữ liệu thô {w}/data/raw"),
-    ("data/raw/2024", "thư mục báo cáo {w}/data/raw/2024 nằm trong thư mục dữ liệu thô {w}/data/raw"),
-    ("data", "thư mục dữ liệu thô {w}/data/raw nằm trong thư mục báo cáo {w}/data"),
-    ("data/processed", "thư mục báo cáo {w}/data/processed là thư mục dữ liệu đã xử lý {w}/data/processed"),
-    ("link-to-raw", "thư mục báo cáo {w}/data/raw là thư mục dữ liệu thô {w}/data/raw"),
+REPORTS_ADVICE = "Chọn --reports-dir ngoài {w}/data/raw và {w}/data/processed (mặc định: reports)"
+PUBLIC_ADVICE = "Chọn --public-dir ngoài {w}/data/raw và {w}/data/processed (mặc định: public)"
+TREES_ADVICE = ("Chọn --reports-dir và --public-dir (hoặc folders: internal, public trong baocao.yml) tách rời nhau: "
+                "không thư mục nào nằm trong thư mục kia")
+
+
+@pytest.mark.parametrize("reports, public, message, advice", [
+    ("data/raw", "public", "thư mục báo cáo {w}/data/raw là thư mục dữ liệu thô {w}/data/raw", REPORTS_ADVICE),
+    ("data/raw/2024", "public", "thư mục báo cáo {w}/data/raw/2024 nằm trong thư mục dữ liệu thô {w}/data/raw",
+     REPORTS_ADVICE),
+    ("data", "public", "thư mục dữ liệu thô {w}/data/raw nằm trong thư mục báo cáo {w}/data", REPORTS_ADVICE),
+    ("data/processed", "public", "thư mục báo cáo {w}/data/processed là thư mục dữ liệu đã xử lý {w}/data/processed",
+     REPORTS_ADVICE),
+    ("link-to-raw", "public", "thư mục báo cáo {w}/data/raw là thư mục dữ liệu thô {w}/data/raw", REPORTS_ADVICE),
+    ("reports", "data/processed/www", "thư mục công khai {w}/data/processed/www nằm trong thư mục dữ liệu đã xử lý "
+     "{w}/data/processed", PUBLIC_ADVICE),
+    ("reports", "reports", "thư mục báo cáo {w}/reports là thư mục công khai {w}/reports", TREES_ADVICE),
+    ("reports", "reports/www", "thư mục công khai {w}/reports/www nằm trong thư mục báo cáo {w}/reports", TREES_ADVICE),
+    ("www/internal", "www", "thư mục báo cáo {w}/www/internal nằm trong thư mục công khai {w}/www", TREES_ADVICE),
+    ("reports", "link-to-reports", "thư mục báo cáo {w}/reports là thư mục công khai {w}/reports", TREES_ADVICE),
 ])
-def test_folders_that_overlap_are_refused_before_anything_runs(site, capsys, reports, message):
+def test_folders_that_overlap_are_refused_before_anything_runs(site, capsys, reports, public, message, advice):
     (site / "link-to-raw").symlink_to(site / "data" / "raw")
+    (site / "link-to-reports").symlink_to(site / "reports")
     raw_before = tree_bytes(site / "data" / "raw")
-    done = baocao_here(capsys, "run", "--period", "2024", "--data-dir", site / "data", "--reports-dir", site / reports)
+    done = baocao_here(capsys, "run", "--period", "2024", "--data-dir", site / "data", "--reports-dir", site / reports,
+                       "--public-dir", site / public)
     assert done.returncode == 3
-    assert done.stderr == ("LỖI: " + message.format(w=site) + ": một lần chạy sẽ ghi đè lên tệp của nhau. Chọn "
-                           f"--reports-dir ngoài {site}/data/raw và {site}/data/processed (mặc định: reports)\n")
+    assert done.stderr == ("LỖI: " + message.format(w=site) + ": một lần chạy sẽ ghi đè lên tệp của nhau. "
+                           + advice.format(w=site) + "\n")
     assert tree_bytes(site / "data" / "raw") == raw_before
     assert not (site / "data" / "processed").exists() and not (site / "data" / ".locks").exists()
+
+
+def test_the_trees_come_from_the_settings_and_the_options_win(site, capsys):
+    """`folders:` in baocao.yml names both trees, relative to the data folder; an option overrides
+    its tree; without either the trees are `reports` and `public` in the working folder."""
+    from pipelines.core import deployment
+
+    settings = site / "data" / "baocao.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "folders:\n  internal: ../noi-bo\n  public: /var/www/baocao\n",
+                        encoding="utf-8")
+    assert deployment.trees(site / "data") == (site / "data" / "../noi-bo", Path("/var/www/baocao"))
+    assert deployment.trees(site / "data", None, site / "www") == (site / "data" / "../noi-bo", site / "www")
+    assert deployment.trees(site / "nowhere") == (Path("reports"), Path("public"))
+    settings.write_text("folders:\n  internal: raw\n", encoding="utf-8")  # relative to the data folder: its raw/
+    done = baocao_here(capsys, "validate", "--period", "2024", "--data-dir", site / "data")
+    assert done.stderr == (f"LỖI: thư mục báo cáo {site}/data/raw là thư mục dữ liệu thô {site}/data/raw: một lần chạy "
+                           f"sẽ ghi đè lên tệp của nhau. {REPORTS_ADVICE.format(w=site)}\n")
+    settings.write_text("folders:\n  served: /var/www\n", encoding="utf-8")
+    done = baocao_here(capsys, "validate", "--period", "2024", "--data-dir", site / "data")
+    assert done.stderr == (f"LỖI: {settings}: mục 'folders' chỉ nhận internal, public, mỗi khóa một đường dẫn thư mục\n")
+
+
+@pytest.mark.parametrize("option", ["--reports-dir", "--public-dir"])
+def test_a_tree_right_under_the_root_is_refused(site, capsys, option):
+    done = baocao_here(capsys, "run", "--period", "2024", "--data-dir", site / "data", option, "/srv")
+    what = "báo cáo" if option == "--reports-dir" else "công khai"
+    assert (done.returncode, done.stdout) == (3, "")
+    assert done.stderr == (f"LỖI: thư mục {what} /srv nằm ngay dưới gốc hệ thống tệp: chỗ chuẩn bị và bản cũ của một "
+                           f"lần công bố nằm bên cạnh thư mục này, không được đặt trong /. Chọn {option} sâu hơn một cấp "
+                           "(ví dụ /srv/baocao/reports, /var/www/baocao)\n")
 
 
 def test_a_mistyped_data_folder_is_not_created(tmp_path, capsys):
@@ -91,10 +138,10 @@ def test_the_lock_is_free_again_when_its_holder_is_killed(site):
 
 
 def _published_and_staged(tmp_path):
-    """A published period (processed, reports, index) and a staged new one, as a run leaves them
-    just before it publishes."""
+    """A published period (processed, internal reports and index, public reports and index) and a
+    staged new one, as a run leaves them just before it publishes."""
     data, reports = tmp_path / "data", tmp_path / "reports"
-    moves = publication.moves(data, reports, "2024")
+    moves = publication.moves(data, reports, tmp_path / "public", "2024")
     for n, item in enumerate(moves):
         for folder, what in ((item.final, "old"), (item.staged, "new")):
             if folder.name.endswith(".html"):
@@ -107,17 +154,32 @@ def _published_and_staged(tmp_path):
 
 
 def _snapshot(data, reports):
-    return {**tree_bytes(data / "processed"), **{f"r/{k}": v for k, v in tree_bytes(reports).items()}}
+    """Every file of the processed folder, of both trees and of their parent (the staging and
+    `.previous-…` places of the trees), by where it is."""
+    parent = {f"p/{k}": v for k, v in tree_bytes(reports.parent).items() if k.startswith(".")}
+    return {**tree_bytes(data / "processed"), **{f"r/{k}": v for k, v in tree_bytes(reports).items()},
+            **{f"w/{k}": v for k, v in tree_bytes(reports.parent / "public").items()}, **parent}
 
 
-@pytest.mark.parametrize("point", ["publication-0", "publication-1", "publication-2"])
+def _publish(data, reports, point):
+    """`publish` of the staged 2024 in another process, killed at `point`."""
+    return subprocess.run(
+        [sys.executable, "-c", f"from pipelines.core import publication as p; "
+                               f"p.publish({str(data)!r}, p.moves({str(data)!r}, {str(reports)!r}, "
+                               f"{str(reports.parent / 'public')!r}, '2024'), '2024')"],
+        env={**os.environ, "BAOCAO_KILL_AT": point}, start_new_session=True)
+
+
+@pytest.mark.parametrize("point", ["publication-0", "publication-1", "publication-2", "publication-3",
+                                   "publication-4"])
 def test_a_publication_killed_between_two_moves_is_rolled_back_by_the_next_holder_of_the_lock(tmp_path, point):
+    """Killed while it replaces the processed folder (0), the internal reports (1) or index (2), the
+    public reports (3) or the public index (4): every published byte of both trees comes back."""
     data, reports, moves = _published_and_staged(tmp_path)
     published = {k: v for k, v in _snapshot(data, reports).items() if ".staging-" not in k}
-    killed = subprocess.run(
-        [sys.executable, "-c", f"from pipelines.core import publication as p; "
-                               f"p.publish({str(data)!r}, p.moves({str(data)!r}, {str(reports)!r}, '2024'), '2024')"],
-        env={**os.environ, "BAOCAO_KILL_AT": point}, start_new_session=True)
+    assert sorted(published) == ["2024/sub/figures.txt", "r/2024/sub/figures.txt", "r/index.html",
+                                 "w/2024/sub/figures.txt", "w/index.html"]
+    killed = _publish(data, reports, point)
     assert killed.returncode == -signal.SIGKILL
     assert publication.journal_path(data, "2024").is_file()
 
@@ -127,16 +189,15 @@ def test_a_publication_killed_between_two_moves_is_rolled_back_by_the_next_holde
     assert after == published  # every published byte back, staging and journal gone
 
 
-def test_a_first_publication_killed_midway_leaves_nothing_published(tmp_path):
+@pytest.mark.parametrize("point", ["publication-2", "publication-4"])
+def test_a_first_publication_killed_midway_leaves_nothing_published(tmp_path, point):
     data, reports = tmp_path / "data", tmp_path / "reports"
-    moves = publication.moves(data, reports, "2024")
+    moves = publication.moves(data, reports, tmp_path / "public", "2024")
     for item in moves:
-        item.staged.parent.mkdir(parents=True, exist_ok=True)
+        for folder in (item.staged.parent, item.final.parent):  # a run makes the trees when it stages
+            folder.mkdir(parents=True, exist_ok=True)
         item.staged.write_text("new")
-    killed = subprocess.run(
-        [sys.executable, "-c", f"from pipelines.core import publication as p; "
-                               f"p.publish({str(data)!r}, p.moves({str(data)!r}, {str(reports)!r}, '2024'), '2024')"],
-        env={**os.environ, "BAOCAO_KILL_AT": "publication-2"}, start_new_session=True)
+    killed = _publish(data, reports, point)
     assert killed.returncode == -signal.SIGKILL
     assert publication.recover(data, "2024") is True
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
@@ -144,18 +205,45 @@ def test_a_first_publication_killed_midway_leaves_nothing_published(tmp_path):
 
 def test_a_previous_folder_left_without_its_published_one_is_put_back(tmp_path):
     data, reports = tmp_path / "data", tmp_path / "reports"
-    moves = publication.moves(data, reports, "2024")
-    (moves[1].previous / "a.html").parent.mkdir(parents=True)
-    (moves[1].previous / "a.html").write_text("đã công bố")  # an earlier version died mid-swap
+    moves = publication.moves(data, reports, tmp_path / "public", "2024")
+    for item in (moves.reports, moves.public):
+        item.final.parent.mkdir()
+        (item.previous / "a.html").parent.mkdir(parents=True)
+        (item.previous / "a.html").write_text("đã công bố")  # a run died mid-swap before journals existed
     publication.clean_leftovers(moves)
-    assert tree_bytes(reports) == {"2024/a.html": "đã công bố".encode()}
+    assert tree_bytes(reports) == tree_bytes(tmp_path / "public") == {"2024/a.html": "đã công bố".encode()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "reports"]
+
+
+def test_what_an_earlier_version_left_inside_the_reports_folder_is_deleted(tmp_path):
+    """Versions before the two trees staged inside the reports folder: a run deletes what a killed
+    one of theirs left there, so that no staging or `.previous-…` place stays in a tree."""
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    for name in (".staging-2024/a.html", ".previous-2024/a.html", ".staging-2024-index.html", "2024/a.html"):
+        (reports / name).parent.mkdir(parents=True, exist_ok=True)
+        (reports / name).write_text("x")
+    publication.clean_leftovers(publication.former(data, reports, "2024"))
+    assert tree_bytes(reports) == {"2024/a.html": b"x"}
 
 
 def test_a_publication_that_completes_replaces_everything_and_leaves_nothing_beside(tmp_path):
     data, reports, moves = _published_and_staged(tmp_path)
     publication.publish(data, moves, "2024")
     assert _snapshot(data, reports) == {"2024/sub/figures.txt": b"new 0", "r/2024/sub/figures.txt": b"new 1",
-                                        "r/index.html": b"new index"}
+                                        "r/index.html": b"new index", "w/2024/sub/figures.txt": b"new 3",
+                                        "w/index.html": b"new index"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "public", "reports"]
+
+
+def test_a_publication_without_public_items_leaves_the_public_tree_alone(tmp_path):
+    data, reports, moves = _published_and_staged(tmp_path)
+    for item in (moves.public, moves.public_index):
+        publication.remove(item.staged)
+    public_before = tree_bytes(tmp_path / "public")
+    assert moves.staged() == (moves.processed, moves.reports, moves.index)
+    publication.publish(data, moves.staged(), "2024")
+    assert tree_bytes(tmp_path / "public") == public_before
+    assert _snapshot(data, reports)["r/2024/sub/figures.txt"] == b"new 1"
 
 
 def test_latest_is_the_last_period_that_has_ended():
@@ -193,12 +281,10 @@ def test_a_run_of_another_period_rolls_back_a_killed_publication_before_it_makes
 
     data, reports, moves = _published_and_staged(tmp_path)
     published = {k: v for k, v in _snapshot(data, reports).items() if ".staging-" not in k}
-    killed = subprocess.run(
-        [sys.executable, "-c", f"from pipelines.core import publication as p; "
-                               f"p.publish({str(data)!r}, p.moves({str(data)!r}, {str(reports)!r}, '2024'), '2024')"],
-        env={**os.environ, "BAOCAO_KILL_AT": "publication-1"}, start_new_session=True)
+    killed = _publish(data, reports, "publication-3")
     assert killed.returncode == -signal.SIGKILL
-    other = SimpleNamespace(folders=Folders(data.resolve(), reports.resolve()), period=Period.parse("2025"))
+    other = SimpleNamespace(folders=Folders(data.resolve(), reports.resolve(), (tmp_path / "public").resolve()),
+                            period=Period.parse("2025"))
     locks.lock_path(data, "2024").parent.mkdir(parents=True)
     with FileLock(locks.lock_path(data, "2024")):  # its own run holds it (and recovers it itself)
         run._recover_others(other)
@@ -233,7 +319,7 @@ def test_a_clean_up_that_fails_after_the_commit_says_published_with_its_own_stat
     real_remove = publication.remove
 
     def stuck(path):
-        if path == moves.reports.previous:
+        if path in (moves.reports.previous, moves.public_index.previous):
             raise PermissionError(13, "Permission denied")
         real_remove(path)
 
@@ -241,11 +327,13 @@ def test_a_clean_up_that_fails_after_the_commit_says_published_with_its_own_stat
     with pytest.raises(errors.CleanupFailed) as left:
         publication.publish(data, moves, "2024")
     assert left.value.exit_status == 7
-    assert str(left.value) == (f"đã công bố kỳ 2024; chưa xóa được bản cũ: {moves.reports.previous} (Permission denied). "
-                               "Lần chạy sau sẽ xóa, hoặc xóa tay")
+    assert str(left.value) == (f"đã công bố kỳ 2024; chưa xóa được bản cũ: {moves.reports.previous} (Permission denied); "
+                               f"{moves.public_index.previous} (Permission denied). Lần chạy sau sẽ xóa, hoặc xóa tay")
+    assert moves.public_index.previous == tmp_path / ".public.previous-2024-index.html"  # beside the served tree
     assert _snapshot(data, reports)["r/2024/sub/figures.txt"] == b"new 1"  # published
     assert not publication.journal_path(data, "2024").exists()  # committed: nothing to roll back
     monkeypatch.setattr(publication, "remove", real_remove)
     publication.clean_leftovers(moves)
     assert _snapshot(data, reports) == {"2024/sub/figures.txt": b"new 0", "r/2024/sub/figures.txt": b"new 1",
-                                        "r/index.html": b"new index"}
+                                        "r/index.html": b"new index", "w/2024/sub/figures.txt": b"new 3",
+                                        "w/index.html": b"new index"}

@@ -60,12 +60,14 @@ def _write_log(args, status: int) -> None:
     if not LOG or getattr(args, "period", None) is None or not Path(args.data_dir).is_dir():
         return  # a mistyped --data-dir is not created for a log
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    from pipelines.core.folders import Folders
+    from pipelines.core import outputs
+    from pipelines.core.folders import INTERNAL_MODES, Folders
 
     path = Folders.at(args.data_dir).log(f"{args.period}-{stamp}-{args.command}-{os.getpid()}.log")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a log holds problem lines with counts of children: owner and group only, like the internal tree
+        outputs.make_folder(path.parent, INTERNAL_MODES[0])
         path.write_text("\n".join([*LOG, t(_lang(args), "cli.exit_status", status=status)]) + "\n", encoding="utf-8")
+        os.chmod(path, INTERNAL_MODES[1])
     except OSError:
         pass  # no log is no reason to change the outcome
 
@@ -103,7 +105,7 @@ def _run(args) -> int:
     from pipelines.publish import fanout, run
 
     req = run.request(args.period, args.data_dir, args.reports_dir, (args.lang or ("vi",))[0], args.scope,
-                      args.lang, args.edition, args.parameters)
+                      args.lang, args.edition, args.parameters, public_dir=args.public_dir)
     req = dataclasses.replace(req, pool=fanout.Pool(args.jobs, args.scheduler or ""), publish_partial=args.publish_partial)
     try:
         published = run.publish_request(req, say=_say, force=args.force, log=LOG)
@@ -129,7 +131,8 @@ def _verify(args) -> int:
     from pipelines.core import text
     from pipelines.publish import verify
 
-    same = verify.verify(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang, rebuild=not args.quick)
+    same = verify.verify(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang, rebuild=not args.quick,
+                         public_dir=args.public_dir)
     _say(t(args.lang, "cli.verified" if same else "cli.not_verified"))
     return EXIT_OK if same else EXIT_DIFFERS
 
@@ -137,7 +140,7 @@ def _verify(args) -> int:
 def _approve(args) -> int:
     from pipelines.publish import verify
 
-    _say(verify.approve(args.period, args.report, args.by, args.data_dir, args.reports_dir))
+    _say(verify.approve(args.period, args.report, args.by, args.data_dir, args.reports_dir, public_dir=args.public_dir))
     return EXIT_OK
 
 
@@ -145,7 +148,7 @@ def _validate(args) -> int:
     from pipelines.publish import run
 
     outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
-                                scope=args.scope)
+                                scope=args.scope, public_dir=args.public_dir)
     for problem in outcome.problems:
         _tell(problem.message, sys.stderr if problem.severity == "error" else sys.stdout)
     if not outcome.ok:
@@ -212,7 +215,12 @@ def _command(args) -> int:
             args.parameters = _parameters(args.param)  # checked before anything runs
         if not hasattr(args, "wait"):
             return command(args)
-        Folders.checked(args.data_dir, getattr(args, "reports_dir", None))  # before the lock is made in data_dir
+        if hasattr(args, "reports_dir"):  # the trees: the options, else the settings' `folders:`, else the defaults
+            from pipelines.core import deployment
+
+            args.reports_dir, args.public_dir = deployment.trees(args.data_dir, args.reports_dir, args.public_dir)
+        Folders.checked(args.data_dir, getattr(args, "reports_dir", None),
+                        getattr(args, "public_dir", None))  # before the lock is made in data_dir
         with locks.period_lock(args.data_dir, args.period, args.wait) as rolled_back:
             if rolled_back:
                 _say(t(lang, "cli.rolled_back", period=args.period))

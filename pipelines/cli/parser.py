@@ -39,7 +39,8 @@ def language_asked(argv: list[str]) -> str:
 
 def _dirs(command: argparse.ArgumentParser, say, lang: bool = True) -> None:
     command.add_argument("--data-dir", type=Path, default=Path("data"), help=say("help.data_dir"))
-    command.add_argument("--reports-dir", type=Path, default=Path("reports"), help=say("help.reports_dir"))
+    command.add_argument("--reports-dir", type=Path, default=None, help=say("help.reports_dir"))
+    command.add_argument("--public-dir", type=Path, default=None, help=say("help.public_dir"))
     if lang:
         command.add_argument("--lang", choices=LANGS, default="vi", help=say("help.lang"))
 

@@ -6,6 +6,10 @@ plan belong to that deployment, are reviewed by its own officers and travel with
 package holds only what is true everywhere (forms, the indicator catalogue with the national
 targets, the wording). `baocao init` writes a new file; a run without it needs `--scope`.
 
+Where the deployment publishes is a setting too (`folders: {internal: PATH, public: PATH}`, relative
+to the data folder): the internal tree is for officials, the public one is what a web server serves;
+`--reports-dir` and `--public-dir` win over them (`trees`).
+
 Statements about a dataset (that it is synthetic, where its real figures come from) are not
 settings: they live in the dataset's own notes file, `<data-dir>/raw/notes.yml`, and are printed
 in a report only when that file is present.
@@ -19,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.core import errors
-from pipelines.core.folders import Folders
+from pipelines.core.folders import DEFAULT_INTERNAL, DEFAULT_PUBLIC, Folders
 from pipelines.core.text import failure
 
 FILE = "baocao.yml"
@@ -28,6 +32,7 @@ UNIT_LISTS = ("legacy", "2025")  # the unit list in force: before / from 1 July 
 REPORT_KEYS = ("issuing_body", "place", "signer_title", "recipients")
 TARGET_KEYS = {"indicator", "year", "value", "comparison", "source", "units"}
 PERIOD_KINDS = ("year", "half", "quarter")  # `period:` of a deployment: the kind of its reporting periods
+TREE_KEYS = ("internal", "public")  # `folders:` of a deployment: where its two trees are
 
 
 class SettingsError(errors.UsageError):
@@ -55,11 +60,12 @@ class Deployment:
     report: dict[str, str] = field(default_factory=dict)           # REPORT_KEYS: the defaults of the documents
     targets: tuple[LocalTarget, ...] = ()
     period_kind: str = "year"  # year, half or quarter: what `--period latest` means
+    trees: dict[str, str] = field(default_factory=dict)  # TREE_KEYS: the folders as written, relative to the data folder
 
 
 def _fail(path: Path, key: str, why: str, **values: object) -> SettingsError:
     """`<path>: mục '<key>' <why>`: the message `errors.settings.<why>`."""
-    return SettingsError.of(f"errors.settings.{why}", path=path, key=key, **values)
+    return failure(SettingsError, f"errors.settings.{why}", path=path, key=key, **values)
 
 
 def _targets(path: Path, entries: object) -> tuple[LocalTarget, ...]:
@@ -94,7 +100,8 @@ def load(data_dir: Path | str) -> Deployment:
         raise failure(SettingsError, "errors.settings.unreadable", path=path, kind=error.__class__.__name__, error=error) from None
     if not isinstance(spec, dict):
         raise failure(SettingsError, "errors.settings.not_a_table", path=path)
-    unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period"}
+    unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period",
+                           "folders"}
     if unknown:
         raise _fail(path, sorted(unknown)[0], "unknown")
     scopes = spec.get("default_scope") or {}
@@ -108,9 +115,31 @@ def load(data_dir: Path | str) -> Deployment:
     kind = str(spec.get("period") or "year")
     if kind not in PERIOD_KINDS:
         raise _fail(path, "period", "period", kinds=", ".join(PERIOD_KINDS))
+    trees = spec.get("folders") or {}
+    if not isinstance(trees, dict) or set(trees) - set(TREE_KEYS) or not all(
+            isinstance(value, str) and value.strip() for value in trees.values()):
+        raise _fail(path, "folders", "folders", keys=", ".join(TREE_KEYS))
     return Deployment(path, {str(k): str(v) for k, v in scopes.items()}, {str(k): bool(v) for k, v in each.items()},
                       tuple(spec.get("languages") or ()), tuple(spec.get("editions") or ()),
-                      {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []), kind)
+                      {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []), kind,
+                      dict(trees))
+
+
+def trees(data_dir: Path | str, reports_dir: Path | str | None = None,
+          public_dir: Path | str | None = None) -> tuple[Path, Path]:
+    """(internal, public) trees of a run: `--reports-dir` / `--public-dir` when given, else the
+    settings' `folders:` (relative to the data folder), else `reports` and `public` in the working
+    folder. Unchecked: pipelines.core.folders.Folders.checked checks them."""
+    site = load(data_dir) if Path(data_dir).is_dir() else Deployment(None)
+
+    def tree(given: Path | str | None, key: str, default: str) -> Path:
+        if given is not None:
+            return Path(given)
+        if key in site.trees:
+            return Path(data_dir) / Path(site.trees[key]).expanduser()  # an absolute path stays itself
+        return Path(default)
+
+    return tree(reports_dir, "internal", DEFAULT_INTERNAL), tree(public_dir, "public", DEFAULT_PUBLIC)
 
 
 def dataset_notes(data_dir: Path | str, lang: str) -> str:

@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 from filelock import FileLock, Timeout
 
 from pipelines.core import errors, publication, text
-from pipelines.core.folders import Folders
+from pipelines.core.folders import INTERNAL_MODES, Folders
 
 
 LANG = "vi"  # a lock is taken before a command's language is known to this module
@@ -48,7 +48,8 @@ def _holder(path: Path) -> str:
 def _held(path: Path, wait: float, busy: Callable[[], str]) -> Iterator[None]:
     """Hold the lock file `path`, waiting up to `wait` seconds; Locked(busy()) if it stays taken."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(path, timeout=max(wait, 0), poll_interval=0.2, thread_local=False)
+    lock = FileLock(path, timeout=max(wait, 0), poll_interval=0.2, thread_local=False,
+                    mode=INTERNAL_MODES[1])  # the index lock sits in the internal tree: its mode, whatever the umask
     try:
         lock.acquire()
     except Timeout:

@@ -1,13 +1,16 @@
 """The one module that writes output files: processed data, executed notebooks, HTML, PDF, pages.
 
 Every writer is deterministic: same content in, same bytes out. Files are written into a run's
-staging places; pipelines.core.publication moves them into place, all at once.
+staging places; pipelines.core.publication moves them into place, all at once. Their modes are set
+here too, whatever the umask, before they are published (`set_modes`, `make_folder`): the internal
+tree is for its owner and group only, the public one for anyone (pipelines.core.folders).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import os
 from pathlib import Path
 
 import nbformat
@@ -69,3 +72,30 @@ def scrub_run_times(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     """The executed notebook, kept as the audit trail of how a report was made."""
     write_text(path, nbformat.writes(scrub_run_times(nb)) + "\n")
+
+
+def make_folder(path: Path, mode: int) -> None:
+    """`path` made if missing (its missing parents too, with the umask's modes) and given `mode`
+    when this call made it: a folder an administrator made keeps the mode given to it."""
+    if path.is_dir():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir()
+    except FileExistsError:
+        return  # made meanwhile by another run: its maker set the mode
+    os.chmod(path, mode)
+
+
+def set_modes(path: Path, folder_mode: int, file_mode: int) -> None:
+    """Every folder under `path` (itself included) given `folder_mode`, every file `file_mode`:
+    a staged item, before it is published."""
+    if path.is_file():
+        os.chmod(path, file_mode)
+        return
+    os.chmod(path, folder_mode)
+    for root, folders, files in os.walk(path):
+        for name in folders:
+            os.chmod(os.path.join(root, name), folder_mode)
+        for name in files:
+            os.chmod(os.path.join(root, name), file_mode)

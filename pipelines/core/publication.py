@@ -1,8 +1,9 @@
-"""Publishing a period all at once: processed data, reports and the index, or nothing.
+"""Publishing a period all at once: processed data, both trees' reports and indexes, or nothing.
 
 A run builds everything aside, on the same file system as where it will go (so a move is a
-rename): `processed/.staging-<period>/`, `<reports>/.staging-<period>/` and
-`<reports>/.staging-<period>-index.html`. Only when every report rendered does it publish:
+rename): `processed/.staging-<period>/`, and beside each tree T (internal reports, public),
+`.T.staging-<period>/` and `.T.staging-<period>-index.html` (pipelines.core.folders: never inside
+a served tree). Only when every report rendered does it publish:
 
 1. it writes a journal, `processed/.publish-<period>.json`, naming every move (atomic: written
    aside, then renamed into place);
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipelines.core import errors, failpoints
-from pipelines.core.folders import Folders
+from pipelines.core.folders import PUBLIC, REPORTS, Folders
 from pipelines.core.text import failure
 
 
@@ -43,15 +44,32 @@ def journal_path(data_dir: Path | str, period: object) -> Path:
 
 
 class Moves(NamedTuple):
-    """The three items a run of a period publishes, with absolute paths (the journal must be
-    readable by a later run started from any folder), in the order they are moved."""
-    processed: Move   # <data>/processed/<period>
-    reports: Move     # <reports>/<period>
-    index: Move       # <reports>/index.html
+    """The five items a run of a period may publish, with absolute paths (the journal must be
+    readable by a later run started from any folder), in the order they are moved. A run that
+    renders no public edition stages neither public item and leaves the public tree untouched."""
+    processed: Move     # <data>/processed/<period>
+    reports: Move       # <reports>/<period>: the internal tree
+    index: Move         # <reports>/index.html
+    public: Move        # <public>/<period>: the public tree
+    public_index: Move  # <public>/index.html
+
+    def staged_of(self, name: str) -> Path:
+        """Where the file a manifest names (`reports/<period>/…`, `public/<period>/…`) is staged."""
+        top, _, rest = name.partition("/")
+        return {REPORTS: self.reports, PUBLIC: self.public}[top].staged / rest.partition("/")[2]
+
+    def staged(self) -> tuple[Move, ...]:
+        """The items this run staged: what it publishes (every item of a journal is staged)."""
+        return tuple(item for item in self if item.staged.exists() or item.staged.is_symlink())
 
 
-def moves(data_dir: Path | str, reports_dir: Path | str, period: object) -> Moves:
-    return Moves(*(Move(*item) for item in Folders.at(data_dir, reports_dir).resolved().publication(period)))
+def moves(data_dir: Path | str, reports_dir: Path | str, public_dir: Path | str, period: object) -> Moves:
+    return Moves(*(Move(*item) for item in Folders.at(data_dir, reports_dir, public_dir).resolved().publication(period)))
+
+
+def former(data_dir: Path | str, reports_dir: Path | str, period: object) -> tuple[Move, ...]:
+    """The staging places of earlier versions, inside the reports folder (see clean_leftovers)."""
+    return tuple(Move(*item) for item in Folders.at(data_dir, reports_dir).resolved().former_places(period))
 
 
 def remove(path: Path) -> None:
@@ -125,7 +143,8 @@ def clean_leftovers(items: tuple[Move, ...]) -> None:
 
 
 def publish(data_dir: Path | str, items: tuple[Move, ...], period: object) -> None:
-    """Move every staged item into place, as one publication (see the module's docstring)."""
+    """Move every staged item into place, as one publication (see the module's docstring). Every
+    item must be staged (Moves.staged): a roll-back takes a missing staged item for a moved one."""
     journal = journal_path(data_dir, period)
     _write_journal(journal, items)
     for n, item in enumerate(items):
@@ -133,7 +152,7 @@ def publish(data_dir: Path | str, items: tuple[Move, ...], period: object) -> No
             item.final.rename(item.previous)
         failpoints.reached(f"publication-{n}")
         item.staged.rename(item.final)
-    for folder in {item.final.parent for item in items}:
+    for folder in {place.parent for item in items for place in (item.final, item.previous)}:
         _sync_folder(folder)
     journal.unlink()
     _sync_folder(journal.parent)  # the commit point: from here on, the new version is the published one

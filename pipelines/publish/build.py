@@ -3,7 +3,8 @@ render, record.
 
 Everything goes into the staging places of pipelines.core.publication: the processed tables into
 `processed/.staging-<period>/`, reports, executed notebooks, the validation page and the manifest
-into `<reports>/.staging-<period>/`. The notebooks read the staged processed tables, so every
+into the internal tree's staging place, the public editions into the public tree's (beside each
+tree, pipelines.core.folders; which file goes where: pipelines.publish.staging). The notebooks read the staged processed tables, so every
 report shows the figures published with it, and nothing published changes until the run
 publishes (pipelines.publish.run) or is thrown away (`baocao verify`, a failure, a kill).
 Raw files are only read; a blocking data problem stops the build before anything is staged.
@@ -134,8 +135,9 @@ def build(request: Request, say: Callable[[str], None], published: Manifest | No
     has them already; not `render`: stop once the processed data and the validation page are
     staged (`Built.processed`), with no report and no manifest. Raises ValidationFailed on blocking
     problems; a build that fails leaves no staging behind (one that is killed: the next run deletes it)."""
-    moves = publication.moves(request.folders.data, request.folders.reports, request.period)
-    publication.clean_leftovers(moves)
+    folders = request.folders
+    moves = publication.moves(folders.data, folders.reports, folders.public, request.period)
+    publication.clean_leftovers((*moves, *publication.former(folders.data, folders.reports, request.period)))
     try:
         return _build(request, say, published, moves,
                       inputs if inputs is not None else manifest.inputs(request.folders.data, request.period), render)
@@ -162,13 +164,13 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
         raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=len(read.cover.communes)))
     todo = _jobs(request, read.cover, moves, step)
     keys = {job.stem: staging.report_key(job, inputs, processed) for job in todo}
-    to_render = staging.reuse(todo, keys, published, request.folders, moves.reports.staged, step)
-    failures = _render(request, to_render, moves.reports.staged, say, step)
+    to_render = staging.reuse(todo, keys, published, request.folders, moves, step)
+    failures = _render(request, to_render, moves, say, step)
     if failures and (not request.publish_partial or len(failures) == len(todo)):
         raise ReportsFailed(failures, request.lang)
     clock.lap("render")
     return Built(moves, _record(request, todo, keys, failures, inputs, processed, len(todo) - len(to_render),
-                                outcome, moves.reports.staged), clock.times)
+                                outcome, moves), clock.times)
 
 
 def _read(request: Request, step) -> Read:
@@ -230,9 +232,9 @@ def where_rendered(pool: fanout.Pool, reports: int, lang: str) -> str:
     return pool.scheduler or text.t(lang, "run.process" if workers == 1 else "run.processes", count=workers)
 
 
-def _render(request: Request, todo: list[jobs.Job], staged: Path, say: Callable[[str], None],
+def _render(request: Request, todo: list[jobs.Job], moves: publication.Moves, say: Callable[[str], None],
             step) -> list[fanout.Failure]:
-    """Step 6: the reports not reused, rendered on the run's pool and written into the staged folder."""
+    """Step 6: the reports not reused, rendered on the run's pool and written into the staged trees."""
     if not todo:
         return []
     step("run.to_render", count=len(todo), where=where_rendered(request.pool, len(todo), request.lang))
@@ -243,7 +245,7 @@ def _render(request: Request, todo: list[jobs.Job], staged: Path, say: Callable[
             failures.append(made)
             step("run.report_failed", stem=job.stem, reason=made.reason)
         else:
-            staging.write_report(staged, job, made)
+            staging.write_report(moves, job, made)
     if failures:
         step("run.failed_count", count=len(failures))
         for failure in failures:
@@ -252,9 +254,13 @@ def _render(request: Request, todo: list[jobs.Job], staged: Path, say: Callable[
 
 
 def _record(request: Request, todo: list[jobs.Job], keys: dict[str, str], failures: list[fanout.Failure],
-            inputs: dict[str, str], processed: dict[str, str], reused: int, outcome, staged: Path) -> Manifest:
-    """Step 7: the manifest of what was staged (its times are added when it is published)."""
-    made = manifest.folder_hashes(staged, Folders.name_of_reports(request.period), skip=(manifest.NAME, manifest.LOG))
+            inputs: dict[str, str], processed: dict[str, str], reused: int, outcome,
+            moves: publication.Moves) -> Manifest:
+    """Step 7: the manifest of what was staged in both trees (its times are added when it is published)."""
+    made = manifest.folder_hashes(moves.reports.staged, Folders.name_of_reports(request.period),
+                                  skip=(manifest.NAME, manifest.LOG))
+    if moves.public.staged.is_dir():
+        made.update(manifest.folder_hashes(moves.public.staged, Folders.name_of_public(request.period)))
     failed = {failure.job.stem: failure.reason for failure in failures}
     done = [job for job in todo if job.stem not in failed]
     entries = {job.stem: ReportEntry(keys[job.stem], sorted(name for name in made if Path(name).stem == job.stem))

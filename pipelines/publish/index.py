@@ -1,7 +1,10 @@
-"""reports/index.html: every published report of every period, with links to HTML and PDF.
+"""The index of a tree: every published report of every period, with links to HTML and PDF.
 
-Rebuilt at the end of each run from what is on disk (the period being published is read from its
-staging folder), sorted by period and file name, so the page is the same whenever the reports are.
+Each tree has its own (pipelines.core.folders): the internal one lists the internal reports and
+links each period's validation page; the public one lists only the public editions, and no
+validation page (it is not in the public tree). Rebuilt at the end of each run from what is on
+disk in that tree (the period being published is read from its staging folder), sorted by period
+and file name, so the page is the same whenever the reports are.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ def _reports(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def page_html(reports_dir: Path | str, staged: Path, period: Period) -> str:
+def page_html(tree: Path | str, staged: Path, period: Period, validation: bool = True) -> str:
+    """The index of `tree` with `period` read from `staged`; `validation`: link each period's
+    validation page (the internal tree only)."""
     periods = {}
-    for folder in sorted(Path(reports_dir).iterdir()):
+    for folder in sorted(Path(tree).iterdir()) if Path(tree).is_dir() else ():
         try:
             found = Period.parse(folder.name)
         except PeriodError:
@@ -43,8 +48,10 @@ def page_html(reports_dir: Path | str, staged: Path, period: Period) -> str:
         items = "".join(
             f'<li><a href="{name}/{stem}.html">{html.escape(title)}</a> '
             f'(<a href="{name}/{stem}.pdf">PDF</a>)</li>' for stem, title in _reports(periods[found]))
+        link = (f'<p><a href="{name}/validation.html">{text.t(LANG, "run.index_validation")}</a></p>'
+                if validation else "")
         sections.append(f'<section><h2>{html.escape(text.t(LANG, "run.index_period", period=name))}</h2><ul>{items}</ul>'
-                        f'<p><a href="{name}/validation.html">{text.t(LANG, "run.index_validation")}</a></p></section>')
+                        f'{link}</section>')
     return f"""<!DOCTYPE html>
 <html lang="{LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{text.t(LANG, "run.index_title")}</title>

@@ -18,7 +18,7 @@ from typing import Callable
 from pipelines.core import datasets, deployment, errors, formats, locks, outputs, publication, text
 from pipelines.core.text import failure
 from pipelines.core.folders import Folders
-from pipelines.publish import build, index, jobs, manifest
+from pipelines.publish import build, index, jobs, manifest, public, staging
 from pipelines.publish.build import Request
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
@@ -41,17 +41,18 @@ class Published:
     failed: dict = dataclasses.field(default_factory=dict)  # stem → reason: reports left out (--publish-partial)
 
 
-def request(period: Period, data_dir: Path | str, reports_dir: Path | str, lang: str = "vi",
+def request(period: Period, data_dir: Path | str, reports_dir: Path | str | None, lang: str = "vi",
             scope: Scope | None = None, languages: tuple[str, ...] | None = None,
             report_editions: tuple[str, ...] | None = None, parameters: dict[str, str] | None = None,
-            today: dt.date | None = None) -> Request:
-    """What to build, with the deployment's defaults filled in and the folders checked. A period
+            today: dt.date | None = None, public_dir: Path | str | None = None) -> Request:
+    """What to build, with the deployment's defaults filled in and the folders checked (the trees:
+    the given ones, else the settings', else `reports` and `public`). A period
     that has not ended is refused, naming its last day: its figures are not final, and a report of
     it would be dated after a day that has not come (`baocao validate` still checks its data)."""
     if period.end >= (today or dt.date.today()):
         raise failure(errors.UsageError, "run.not_ended", period=period,
                       end=lambda lang: formats.date(period.end, lang))
-    folders = Folders.checked(data_dir, reports_dir)
+    folders = Folders.checked(data_dir, *deployment.trees(data_dir, reports_dir, public_dir))
     site = deployment.load(folders.data)
     return Request(period, folders, scope or default(period, site), jobs.variants(languages, report_editions, site),
                    jobs.document_parameters(site, parameters), lang)
@@ -59,8 +60,15 @@ def request(period: Period, data_dir: Path | str, reports_dir: Path | str, lang:
 
 def _published(req: Request, record: Manifest, unchanged: bool = False) -> Published:
     final, stems = req.folders.reports_of(req.period), record.stems
-    return Published(final / f"{stems[0]}.html", final / f"{stems[0]}.pdf",
-                     tuple(final / f"{stem}.html" for stem in stems), final / "validation.html",
+
+    def page(stem: str, suffix: str) -> Path:
+        """A report's file, in whichever tree it was published."""
+        entry = record.reports.get(stem)
+        name = next((name for name in entry.files if name.endswith(suffix)), None) if entry else None
+        return req.folders.named(name) if name else final / f"{stem}{suffix}"
+
+    return Published(page(stems[0], ".html"), page(stems[0], ".pdf"),
+                     tuple(page(stem, ".html") for stem in stems), final / "validation.html",
                      datasets.processed_file(req.folders.data, req.period, datasets.INDICATORS), final / manifest.NAME,
                      unchanged, record.failed)
 
@@ -74,16 +82,18 @@ def _intact(req: Request, record: Manifest) -> bool:
     return True
 
 
-def run_period(period: Period, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
+def run_period(period: Period, data_dir: Path | str = "data", reports_dir: Path | str | None = None,
                say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
                languages: tuple[str, ...] | None = None, report_editions: tuple[str, ...] | None = None,
-               parameters: dict[str, str] | None = None, force: bool = False) -> Published:
+               parameters: dict[str, str] | None = None, force: bool = False,
+               public_dir: Path | str | None = None) -> Published:
     """Publish the reports of `period`. `lang` is the language of the messages; `languages` and
     `report_editions` choose the report variants (default: the deployment's, else project.yml), all
     rendered in this one run so every published file comes from the same processed data;
     `parameters` are the document parameters of the scope's own report (number, signer, date…; see
     notebooks/01). `force` rebuilds everything, even what the published manifest says is current."""
-    req = request(period, data_dir, reports_dir, lang, scope, languages, report_editions, parameters)
+    req = request(period, data_dir, reports_dir, lang, scope, languages, report_editions, parameters,
+                  public_dir=public_dir)
     return publish_request(req, say, force)
 
 
@@ -97,20 +107,29 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
         step("run.unchanged", period=req.period, folder=req.folders.reports_of(req.period))
         return _published(req, published, unchanged=True)
     built = build.build(req, say, published, inputs)
+    moves = built.moves
     try:
         step("run.index")
-        with locks.reports_lock(req.folders.reports):  # the index lists every period: one writer at a time
+        with locks.reports_lock(req.folders.reports):  # the indexes list every period: one writer at a time
             _recover_others(req)
-            outputs.write_text(built.moves.index.staged, index.page_html(req.folders.reports, built.reports, req.period))
+            outputs.write_text(moves.index.staged, index.page_html(req.folders.reports, built.reports, req.period))
             record = dataclasses.replace(built.manifest, started=started.isoformat(timespec="seconds"),
                                          timings=built.timings, log=manifest.LOG)
             manifest.write(built.reports, record)
-            step("run.publish", reports=built.moves.reports.final, processed=built.moves.processed.final)
+            if moves.public.staged.is_dir():  # public editions rendered: the public tree gets its own index and manifest
+                outputs.write_text(moves.public_index.staged,
+                                   index.page_html(req.folders.public, moves.public.staged, req.period, validation=False))
+                public.write(moves.public.staged, record)
+                step("run.publish_public", reports=moves.reports.final, public=moves.public.final,
+                     processed=moves.processed.final)
+            else:
+                step("run.publish", reports=moves.reports.final, processed=moves.processed.final)
             if log is not None:
                 outputs.write_text(built.reports / manifest.LOG, "\n".join(log) + "\n")
-            publication.publish(req.folders.data, built.moves, req.period)
+            staging.set_modes(moves)
+            publication.publish(req.folders.data, moves.staged(), req.period)
     except BaseException:
-        build.discard(built.moves)
+        build.discard(moves)
         raise
     return _published(req, built.manifest)
 
@@ -128,12 +147,13 @@ def _recover_others(req: Request) -> None:
                 continue
 
 
-def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Path | str = "reports",
-                  say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None):
+def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Path | str | None = None,
+                  say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
+                  public_dir: Path | str | None = None):
     """`baocao validate`: the validation step alone; publishes nothing."""
     from pipelines.intake import raw
 
-    folders = Folders.checked(data_dir, reports_dir)
+    folders = Folders.checked(data_dir, *deployment.trees(data_dir, reports_dir, public_dir))
     site = deployment.load(folders.data)
     say(text.t(lang, "run.validate_only", period=period, folder=raw.period_dir(folders.data, period)))
     frames = raw.read_period(folders.data, period)

@@ -1,8 +1,9 @@
 """What a build writes into its staging places, and the reports it may copy instead of rendering.
 
 Why apart from the build's steps: these are the files a run publishes (pipelines.core.datasets
-names them) and the rule that decides when a published report is still what its inputs give; the
-steps (pipelines.publish.build) only decide when each is done.
+names them), which tree each goes to (a public edition's HTML and PDF to the public tree, everything
+else to the internal one), with which modes, and the rule that decides when a published report is
+still what its inputs give; the steps (pipelines.publish.build) only decide when each is done.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.core import datasets, outputs, publication
-from pipelines.core.folders import Folders
+from pipelines.core.folders import INTERNAL_MODES, PUBLIC_MODES, Folders
 from pipelines.indicators import editions
 from pipelines.publish import jobs, manifest
 from pipelines.publish.manifest import Manifest
@@ -37,6 +38,8 @@ def stage_processed(moves: publication.Moves, computed: Computed, outcome, langu
     from pipelines.validate import validation
 
     folder, reports = moves.processed.staged, moves.reports.staged
+    outputs.make_folder(folder.parent, INTERNAL_MODES[0])  # <data>/processed
+    outputs.make_folder(moves.reports.final.parent, INTERNAL_MODES[0])  # the internal tree
     for place in (folder, reports):
         place.mkdir(parents=True)
     outputs.write_parquet(corrections, folder / datasets.CORRECTIONS)  # internal only: it names officers
@@ -74,9 +77,9 @@ def reusable(job: jobs.Job, job_key: str, published: Manifest | None, folders: F
     return None
 
 
-def reuse(todo: list[jobs.Job], keys: dict[str, str], published: Manifest | None, folders: Folders, staged: Path,
-          step) -> list[jobs.Job]:
-    """Step 5: copy into `staged` every report whose key is unchanged; the jobs left to render."""
+def reuse(todo: list[jobs.Job], keys: dict[str, str], published: Manifest | None, folders: Folders,
+          moves: publication.Moves, step) -> list[jobs.Job]:
+    """Step 5: copy into the staged trees every report whose key is unchanged; the jobs left to render."""
     render, reused = [], 0
     for job in todo:
         files = reusable(job, keys[job.stem], published, folders)
@@ -84,16 +87,34 @@ def reuse(todo: list[jobs.Job], keys: dict[str, str], published: Manifest | None
             render.append(job)
             continue
         for name, path in files.items():
-            outputs.write_bytes(staged / path.relative_to(folders.reports_of(published.period)), path.read_bytes())
+            if Folders.is_public(name):
+                _public_tree(moves)
+            outputs.write_bytes(moves.staged_of(name), path.read_bytes())
         reused += 1
     if reused:
         step("run.reused", count=reused)
     return render
 
 
-def write_report(staged: Path, job: jobs.Job, made: tuple) -> None:
-    """One rendered report: its executed notebook (the audit trail), HTML and PDF."""
+def _public_tree(moves: publication.Moves) -> Path:
+    """The staged public folder, with the public tree made (readable by anyone) if missing."""
+    outputs.make_folder(moves.public.final.parent, PUBLIC_MODES[0])
+    return moves.public.staged
+
+
+def write_report(moves: publication.Moves, job: jobs.Job, made: tuple) -> None:
+    """One rendered report: its executed notebook (the audit trail) into the internal tree; its HTML
+    and PDF into the public tree when it is a public edition, else into the internal one."""
     nb, html, pdf = made
-    outputs.write_notebook(nb, staged / "notebooks" / f"{job.stem}.ipynb")
+    outputs.write_notebook(nb, moves.reports.staged / "notebooks" / f"{job.stem}.ipynb")
+    staged = _public_tree(moves) if job.parameters.get("edition") == "public" else moves.reports.staged
     outputs.write_text(staged / f"{job.stem}.html", html)
     outputs.write_bytes(staged / f"{job.stem}.pdf", pdf)
+
+
+def set_modes(moves: publication.Moves) -> None:
+    """Every staged item given its tree's modes, whatever the umask: owner and group only for the
+    processed data and the internal tree, anyone for the public tree (pipelines.core.folders)."""
+    for item in moves.staged():
+        modes = PUBLIC_MODES if item in (moves.public, moves.public_index) else INTERNAL_MODES
+        outputs.set_modes(item.staged, *modes)

@@ -1,7 +1,8 @@
 """`baocao verify` and `baocao approve`: proof that a published document is what its inputs give.
 
-`verify` checks two things against the published manifest: that every published file still has
-the hash the manifest lists (nobody edited a PDF after the run), and that building the period
+`verify` checks two things against the published manifest: that every published file, in both trees,
+still has the hash the manifest lists (nobody edited a PDF after the run), and the public tree's own
+manifest says what the internal one says of it (pipelines.publish.public), and that building the period
 again from the raw files, with the code installed now, gives the same bytes; it builds into the
 run's staging places and throws the build away, so nothing published is touched. `approve`
 records the hash of the document a leader signed, in `<data>/approvals/<period>.jsonl`
@@ -17,9 +18,9 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import errors, text
+from pipelines.core import deployment, errors, text
 from pipelines.core.folders import Folders
-from pipelines.publish import build, manifest
+from pipelines.publish import build, manifest, public
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
 from pipelines.units.scope import Scope
@@ -55,18 +56,23 @@ def published_hashes(folders: Folders, period: Period) -> dict[str, str]:
     if folders.reports_of(period).is_dir():
         found.update(manifest.folder_hashes(folders.reports_of(period), Folders.name_of_reports(period),
                                             skip=(manifest.NAME, manifest.LOG)))
-    return found
+    return {**found, **public.published_hashes(folders, period)}
 
 
-def verify(period: Period, data_dir: Path | str, reports_dir: Path | str, say: Callable[[str], None] = print,
-           lang: str = "vi", rebuild: bool = True) -> bool:
-    """True when the published files, a fresh build (unless not `rebuild`: a quick daily check)
-    and every approval agree with the manifest."""
-    folders, step = Folders.checked(data_dir, reports_dir), text.speaker(say, lang)
+def _checked(data_dir: Path | str, reports_dir: Path | str | None, public_dir: Path | str | None) -> Folders:
+    return Folders.checked(data_dir, *deployment.trees(data_dir, reports_dir, public_dir))
+
+
+def verify(period: Period, data_dir: Path | str, reports_dir: Path | str | None, say: Callable[[str], None] = print,
+           lang: str = "vi", rebuild: bool = True, public_dir: Path | str | None = None) -> bool:
+    """True when the published files of both trees, the public manifest, a fresh build (unless not
+    `rebuild`: a quick daily check) and every approval agree with the manifest."""
+    folders, step = _checked(data_dir, reports_dir, public_dir), text.speaker(say, lang)
     record = _record(folders, period, lang)
     expected = record.outputs
     changed = manifest.differences(expected, published_hashes(folders, period), lang)
     step("run.verify_published", same=len(expected) - len(changed), total=len(expected))
+    changed += public.check(folders, record, lang)
     for line in changed:
         step("run.verify_published_line", line=line)
 
@@ -114,15 +120,14 @@ def read_approvals(folders: Folders, period: Period) -> list[Approval]:
     return [Approval(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def approve(period: Period, document: Path | str, by: str, data_dir: Path | str, reports_dir: Path | str,
-            lang: str = "vi") -> str:
-    """Record that `by` signed `document` (a published file of `period`) as it is now."""
-    folders = Folders.checked(data_dir, reports_dir)
+def approve(period: Period, document: Path | str, by: str, data_dir: Path | str, reports_dir: Path | str | None,
+            lang: str = "vi", public_dir: Path | str | None = None) -> str:
+    """Record that `by` signed `document` (a published file of `period`, in either tree) as it is now."""
+    folders = _checked(data_dir, reports_dir, public_dir)
     record = _record(folders, period, lang)
     path = Path(document).expanduser().resolve()
     folder = folders.reports_of(period)
-    name = (f"{Folders.name_of_reports(period)}/{path.relative_to(folder).as_posix()}"
-            if folder in path.parents else None)
+    name = folders.name_of(path, period)
     if name is None or name not in record.outputs:
         raise NotVerifiable(text.t(lang, "run.not_an_output", document=document, period=period, folder=folder))
     digest = manifest.sha256(path)
