@@ -228,3 +228,38 @@ def test_pdf_bookmarks_follow_the_headings(published):
     assert "Phụ lục: Trẻ em và hồ sơ theo nhóm, theo xã" in titles
     pages = [page for _, page in chapters]
     assert pages == sorted(pages) and pages[0] == 1 and pages[-1] <= len(reader.pages)
+
+
+def test_verify_checks_both_trees_and_the_public_manifest(published_variants, tmp_path, capsys):
+    """`verify --quick` on a copy of the variants run: every file of both trees matches; a changed
+    byte of a public PDF, a file slipped into the public tree and a hand-edited public manifest are
+    each named; `approve` takes a public document."""
+    import shutil
+
+    for part in ("data", "reports", "public"):
+        shutil.copytree(published_variants[0] / part, tmp_path / part)
+    dirs = ("--data-dir", tmp_path / "data", "--reports-dir", tmp_path / "reports", "--public-dir", tmp_path / "public")
+    count = len(manifest.read(Folders.at(tmp_path / "data", tmp_path / "reports"), Period.parse("2024")).outputs)
+    done = baocao_here(capsys, "verify", "--period", "2024", "--quick", *dirs)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert f"[1/3] Tệp đã công bố so với manifest: {count}/{count} tệp khớp\n" in done.stdout
+    pdf = tmp_path / "public" / "2024" / f"{FACT_SHEET}-cong-khai.pdf"
+    done = baocao_here(capsys, "approve", "--period", "2024", "--report", pdf, "--by", "Hoàng Văn An", *dirs)
+    assert done.returncode == 0 and f"Đã ghi: public/2024/{FACT_SHEET}-cong-khai.pdf (SHA-256 " in done.stdout
+
+    signed = pdf.read_bytes()
+    pdf.write_bytes(signed[:-10] + bytes([signed[-10] ^ 1]) + signed[-9:])
+    (tmp_path / "public" / "2024" / "validation.html").write_text("nội bộ", encoding="utf-8")
+    page = tmp_path / "public" / "2024" / "manifest.json"
+    record = json.loads(page.read_text(encoding="utf-8"))
+    record["files"][f"public/2024/{FACT_SHEET}-cong-khai-en.pdf"] = "0" * 64
+    page.write_text(json.dumps(record), encoding="utf-8")
+    done = baocao_here(capsys, "verify", "--period", "2024", "--quick", *dirs)
+    assert done.returncode == 1
+    assert f"[1/3] Tệp đã công bố so với manifest: {count - 2}/{count} tệp khớp\n" in done.stdout
+    assert f"      đã công bố public/2024/{FACT_SHEET}-cong-khai.pdf: khác (SHA-256 " in done.stdout
+    assert "      đã công bố public/2024/validation.html: có thêm, không có trong manifest\n" in done.stdout
+    assert (f"      đã công bố {page}: public/2024/{FACT_SHEET}-cong-khai-en.pdf: khác (SHA-256 000000000000…, "
+            "manifest ghi ") in done.stdout
+    assert f"public/2024/{FACT_SHEET}-cong-khai.pdf (ký duyệt bởi Hoàng Văn An, " in done.stdout
+    assert done.stdout.endswith("Kiểm chứng: KHÔNG KHỚP (xem các dòng trên)\n")

@@ -69,8 +69,8 @@ def report_key(job: jobs.Job, inputs: dict[str, str], processed: dict[str, str])
 def reusable(job: jobs.Job, job_key: str, published: Manifest | None, folders: Folders) -> dict[str, Path] | None:
     """The published files of a report whose key is unchanged, when they are still intact."""
     entry = published.reports.get(job.stem) if published else None
-    if not entry or entry.key != job_key:
-        return None
+    if not entry or entry.key != job_key or any(Folders.is_public(name) != _public_file(job, name) for name in entry.files):
+        return None  # changed, or published in the other tree (the key holds the code: this is a safeguard)
     files = {name: folders.named(name) for name in entry.files}
     if all(path.is_file() and manifest.sha256(path) == published.outputs.get(name) for name, path in files.items()):
         return files
@@ -96,6 +96,11 @@ def reuse(todo: list[jobs.Job], keys: dict[str, str], published: Manifest | None
     return render
 
 
+def _public_file(job: jobs.Job, name: str) -> bool:
+    """Whether a file of a report goes to the public tree: a public edition's HTML and PDF."""
+    return job.parameters.get("edition") == "public" and Path(name).suffix in (".html", ".pdf")
+
+
 def _public_tree(moves: publication.Moves) -> Path:
     """The staged public folder, with the public tree made (readable by anyone) if missing."""
     outputs.make_folder(moves.public.final.parent, PUBLIC_MODES[0])
@@ -107,7 +112,7 @@ def write_report(moves: publication.Moves, job: jobs.Job, made: tuple) -> None:
     and PDF into the public tree when it is a public edition, else into the internal one."""
     nb, html, pdf = made
     outputs.write_notebook(nb, moves.reports.staged / "notebooks" / f"{job.stem}.ipynb")
-    staged = _public_tree(moves) if job.parameters.get("edition") == "public" else moves.reports.staged
+    staged = _public_tree(moves) if _public_file(job, f"{job.stem}.html") else moves.reports.staged
     outputs.write_text(staged / f"{job.stem}.html", html)
     outputs.write_bytes(staged / f"{job.stem}.pdf", pdf)
 
