@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import datasets, deployment, errors, formats, locks, outputs, publication, text
+from pipelines.core import datasets, deployment, errors, formats, keyed, locks, outputs, publication, text
 from pipelines.core.text import failure
 from pipelines.core.folders import Folders
-from pipelines.publish import build, index, jobs, manifest
+from pipelines.publish import build, index, jobs, manifest, signatures
 from pipelines.publish.build import Request
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
@@ -104,7 +104,8 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
             outputs.write_text(built.moves.index.staged, index.page_html(req.folders.reports, built.reports, req.period))
             record = dataclasses.replace(built.manifest, started=started.isoformat(timespec="seconds"),
                                          timings=built.timings, log=manifest.LOG)
-            manifest.write(built.reports, record)
+            signatures.place_copies(req.folders, req.period, built.reports)  # signed PDFs still published
+            manifest.write(built.reports, record, lambda content: keyed.seal(content, keyed.key(req.folders, create=True)))
             step("run.publish", reports=built.moves.reports.final, processed=built.moves.processed.final)
             if log is not None:
                 outputs.write_text(built.reports / manifest.LOG, "\n".join(log) + "\n")
