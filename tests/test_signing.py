@@ -228,3 +228,21 @@ def test_a_wrong_passphrase_is_refused_in_one_line(capsys, published, made, tmp_
     assert done.returncode == 3
     assert done.stderr == t("vi", "cli.failed", reason=t("vi", "signing.no_pkcs12", path=certs["signer.p12"])) + "\n"
     assert not (data / "signed").exists()
+
+
+def test_the_signing_settings_are_checked_naming_the_key(tmp_path):
+    from pipelines.core import deployment
+
+    settings = tmp_path / "baocao.yml"
+    settings.write_text("signing:\n  trust_roots: [khong-co.pem]\n", encoding="utf-8")
+    with pytest.raises(deployment.SettingsError) as refused:
+        deployment.load(tmp_path)
+    assert str(refused.value) == t("vi", "errors.settings.trust_root_missing", path=settings, key="signing.trust_roots",
+                                   root=tmp_path / "khong-co.pem")
+    settings.write_text("signing:\n  roots: []\n", encoding="utf-8")
+    with pytest.raises(deployment.SettingsError) as refused:
+        deployment.load(tmp_path)
+    assert str(refused.value) == t("vi", "errors.settings.signing", path=settings, key="signing",
+                                   keys="trust_roots, timestamp_url")
+    settings.write_text('signing:\n  trust_roots: []\n  timestamp_url: "http://tsa.example/tsr"\n', encoding="utf-8")
+    assert deployment.load(tmp_path).timestamp_url == "http://tsa.example/tsr"

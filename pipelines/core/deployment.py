@@ -62,7 +62,7 @@ class Deployment:
 
 def _fail(path: Path, key: str, why: str, **values: object) -> SettingsError:
     """`<path>: mục '<key>' <why>`: the message `errors.settings.<why>`."""
-    return SettingsError.of(f"errors.settings.{why}", path=path, key=key, **values)
+    return failure(SettingsError, f"errors.settings.{why}", path=path, key=key, **values)
 
 
 def _targets(path: Path, entries: object) -> tuple[LocalTarget, ...]:
