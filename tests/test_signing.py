@@ -246,3 +246,27 @@ def test_the_signing_settings_are_checked_naming_the_key(tmp_path):
                                    keys="trust_roots, timestamp_url")
     settings.write_text('signing:\n  trust_roots: []\n  timestamp_url: "http://tsa.example/tsr"\n', encoding="utf-8")
     assert deployment.load(tmp_path).timestamp_url == "http://tsa.example/tsr"
+
+
+def test_the_office_signs_after_the_leader_and_both_signatures_hold(capsys, signed, made):
+    data, reports, document = signed
+    kept = data / "signed" / "2024" / PUBLISHED
+    first = kept.read_bytes()
+    done = _sign(capsys, data, reports, document, made)
+    assert done.returncode == 0, done.stderr
+    assert kept.read_bytes().startswith(first) and len(PdfReader(kept).get_fields() or {}) == 2
+    done = _verify(capsys, data, reports)
+    assert done.returncode == 0, done.stdout
+    assert "[3/3] Văn bản đã ký duyệt: 2" in done.stdout.splitlines()
+
+
+def test_an_image_that_is_not_one_is_refused_before_signing(capsys, published, made, tmp_path):
+    data, reports, document = published
+    certs, _, seal, _ = made
+    bad = tmp_path / "chu-ky.png"
+    bad.write_text("không phải ảnh")
+    done = baocao_here(capsys, "sign", "--period", "2024", "--report", document, "--pkcs12", certs["signer.p12"],
+                       "--passphrase-file", certs["passphrase"], "--signature-image", bad, "--by", BY,
+                       "--data-dir", data, "--reports-dir", reports)
+    assert done.returncode == 3 and done.stderr.startswith(t("vi", "cli.failed", reason=f"{bad}: "))
+    assert not (data / "signed").exists()

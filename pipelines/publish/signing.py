@@ -107,6 +107,19 @@ def stamp_image(appearance: Appearance):
     return canvas
 
 
+def _readable(appearance: Appearance) -> None:
+    """NotSigned naming the image that cannot be read, before the token is asked for a signature."""
+    from PIL import Image, UnidentifiedImageError
+
+    for path in (appearance.signature_image, appearance.seal_image):
+        if path is not None:
+            try:
+                with Image.open(path) as image:
+                    image.load()
+            except (OSError, UnidentifiedImageError) as error:
+                raise failure(NotSigned, "signing.bad_image", path=path, reason=error) from None
+
+
 def place(pdf: bytes, name: str) -> tuple[int, tuple[int, int, int, int]]:
     """(page index, box) of the appearance: centred over the signer's name on the last page that
     shows it, in the space between the name and the line above it (the title); else on the last
@@ -180,6 +193,8 @@ def sign(period: Period, document: Path | str, key: Key, appearance: Appearance,
         raise failure(NotSigned, "signing.not_a_pdf", document=document)
     if not appearance.by.strip():
         raise failure(NotSigned, "signing.no_signer")
+    verify.read_approvals(folders, period)  # a record edited by hand refuses the signature before it is made
+    _readable(appearance)
     relative = path.relative_to(folders.reports_of(period)).as_posix()
     target = folders.signed_of(period) / relative
     published = path.read_bytes()
