@@ -270,3 +270,15 @@ def test_an_image_that_is_not_one_is_refused_before_signing(capsys, published, m
                        "--data-dir", data, "--reports-dir", reports)
     assert done.returncode == 3 and done.stderr.startswith(t("vi", "cli.failed", reason=f"{bad}: "))
     assert not (data / "signed").exists()
+
+
+def test_a_lost_key_is_said_as_such_never_as_a_change(capsys, signed):
+    data, reports, _ = signed
+    key = data / ".keys" / "deployment.key"
+    key.unlink()
+    done = _verify(capsys, data, reports)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert t("vi", "keyed.verify_manifest", reason=t("vi", "keyed.no_key", path=key)) in lines
+    reason = t("vi", "keyed.no_key_for", path=data / "approvals" / "2024.jsonl")
+    assert t("vi", "signing.verify_approvals_broken", reason=reason) in lines
