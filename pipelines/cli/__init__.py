@@ -1,4 +1,4 @@
-"""Command line: `baocao run|validate|verify|approve|template|ingest|init|sample` (also `python -m pipelines`).
+"""Command line: `baocao run|validate|verify|approve|sign|template|ingest|init|sample` (also `python -m pipelines`).
 
 Made for a scheduled run nobody watches: every step is printed as it starts, written to a log
 file per run (`<data-dir>/logs/`), the exit status says what happened and the reason goes to
@@ -144,6 +144,16 @@ def _approve(args) -> int:
     return EXIT_OK
 
 
+def _sign(args) -> int:
+    from pipelines.publish import signing
+
+    key = signing.Key(args.pkcs12, args.passphrase_file, args.pkcs11_module or "", args.token_label, args.key_label,
+                      args.pin_file)
+    appearance = signing.Appearance(args.signature_image, args.seal_image, args.by)
+    _say(signing.sign(args.period, args.report, key, appearance, args.data_dir, args.reports_dir, args.lang, args.public_dir))
+    return EXIT_OK
+
+
 def _validate(args) -> int:
     from pipelines.publish import run
 
@@ -206,8 +216,8 @@ def _command(args) -> int:
     from pipelines.core import locks
     from pipelines.core.folders import Folders
 
-    command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "template": _template,
-               "ingest": _ingest, "init": _init, "sample": _sample}[args.command]
+    command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "sign": _sign,
+               "template": _template, "ingest": _ingest, "init": _init, "sample": _sample}[args.command]
     lang = _lang(args)
     try:
         _latest(args)

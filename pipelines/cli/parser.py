@@ -105,6 +105,24 @@ def _locking(command: argparse.ArgumentParser, say) -> None:
     command.add_argument("--wait", type=float, default=0, metavar=say("help.seconds"), help=say("help.wait"))
 
 
+def _sign(sign: argparse.ArgumentParser, period, say) -> None:
+    """`baocao sign`: the key is a PKCS#12 file or a key on a PKCS#11 token, one of the two."""
+    sign.add_argument("--period", required=True, type=period, help=say("help.period"))
+    sign.add_argument("--report", required=True, type=Path, help=say("help.sign.report"))
+    key = sign.add_mutually_exclusive_group(required=True)
+    key.add_argument("--pkcs12", type=Path, help=say("help.sign.pkcs12"))
+    key.add_argument("--pkcs11-module", help=say("help.sign.pkcs11_module"))
+    sign.add_argument("--passphrase-file", type=Path, help=say("help.sign.passphrase_file"))
+    sign.add_argument("--token-label", default="", help=say("help.sign.token_label"))
+    sign.add_argument("--key-label", default="", help=say("help.sign.key_label"))
+    sign.add_argument("--pin-file", type=Path, help=say("help.sign.pin_file"))
+    sign.add_argument("--signature-image", required=True, type=Path, help=say("help.sign.signature_image"))
+    sign.add_argument("--seal-image", type=Path, help=say("help.sign.seal_image"))
+    sign.add_argument("--by", required=True, help=say("help.sign.by"))
+    _dirs(sign, say)
+    _locking(sign, say)
+
+
 def parser(lang: str = "vi") -> argparse.ArgumentParser:
     """Every command and option, with help and argument errors in `lang`."""
     def say(key: str, **values) -> str:
@@ -142,6 +160,7 @@ def parser(lang: str = "vi") -> argparse.ArgumentParser:
     approve.add_argument("--report", required=True, type=Path, help=say("help.approve.report"))
     approve.add_argument("--by", required=True, help=say("help.approve.by"))
     _dirs(approve, say, lang=False)
+    _sign(commands.add_parser("sign", help=say("help.sign")), period, say)
     template = commands.add_parser("template", help=say("help.template"))
     template.add_argument("--period", required=True, type=period)
     template.add_argument("--unit", required=True, help=say("help.template.unit"))

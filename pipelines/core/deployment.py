@@ -31,6 +31,7 @@ NOTES = Folders.at(".").notes  # relative to the data folder
 UNIT_LISTS = ("legacy", "2025")  # the unit list in force: before / from 1 July 2025
 REPORT_KEYS = ("issuing_body", "place", "signer_title", "recipients")
 TARGET_KEYS = {"indicator", "year", "value", "comparison", "source", "units"}
+SIGNING_KEYS = ("trust_roots", "timestamp_url")  # `signing:` of a deployment (pipelines.publish.signing)
 PERIOD_KINDS = ("year", "half", "quarter")  # `period:` of a deployment: the kind of its reporting periods
 TREE_KEYS = ("internal", "public")  # `folders:` of a deployment: where its two trees are
 
@@ -61,6 +62,8 @@ class Deployment:
     targets: tuple[LocalTarget, ...] = ()
     period_kind: str = "year"  # year, half or quarter: what `--period latest` means
     trees: dict[str, str] = field(default_factory=dict)  # TREE_KEYS: the folders as written, relative to the data folder
+    trust_roots: tuple[str, ...] = ()  # certificates (PEM/DER, relative to the data folder) `verify` trusts
+    timestamp_url: str = ""            # an RFC 3161 time-stamping server: `sign` makes PAdES B-T with it
 
 
 def _fail(path: Path, key: str, why: str, **values: object) -> SettingsError:
@@ -101,7 +104,7 @@ def load(data_dir: Path | str) -> Deployment:
     if not isinstance(spec, dict):
         raise failure(SettingsError, "errors.settings.not_a_table", path=path)
     unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period",
-                           "folders"}
+                           "folders", "signing"}
     if unknown:
         raise _fail(path, sorted(unknown)[0], "unknown")
     scopes = spec.get("default_scope") or {}
@@ -119,10 +122,11 @@ def load(data_dir: Path | str) -> Deployment:
     if not isinstance(trees, dict) or set(trees) - set(TREE_KEYS) or not all(
             isinstance(value, str) and value.strip() for value in trees.values()):
         raise _fail(path, "folders", "folders", keys=", ".join(TREE_KEYS))
+    roots, stamper = _signing(path, spec.get("signing") or {})
     return Deployment(path, {str(k): str(v) for k, v in scopes.items()}, {str(k): bool(v) for k, v in each.items()},
                       tuple(spec.get("languages") or ()), tuple(spec.get("editions") or ()),
                       {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []), kind,
-                      dict(trees))
+                      dict(trees), roots, stamper)
 
 
 def trees(data_dir: Path | str, reports_dir: Path | str | None = None,
@@ -140,6 +144,19 @@ def trees(data_dir: Path | str, reports_dir: Path | str | None = None,
         return Path(default)
 
     return tree(reports_dir, "internal", DEFAULT_INTERNAL), tree(public_dir, "public", DEFAULT_PUBLIC)
+
+
+def _signing(path: Path, signing: object) -> tuple[tuple[str, ...], str]:
+    """(trust roots, time-stamping server) of `signing:`; the roots are files relative to the data folder."""
+    if not isinstance(signing, dict) or set(signing) - set(SIGNING_KEYS):
+        raise _fail(path, "signing", "signing", keys=", ".join(SIGNING_KEYS))
+    roots = signing.get("trust_roots") or []
+    if not isinstance(roots, list) or not all(isinstance(root, str) and root.strip() for root in roots):
+        raise _fail(path, "signing.trust_roots", "trust_roots")
+    for root in roots:
+        if not (path.parent / root).is_file():
+            raise _fail(path, "signing.trust_roots", "trust_root_missing", root=path.parent / root)
+    return tuple(roots), str(signing.get("timestamp_url") or "")
 
 
 def dataset_notes(data_dir: Path | str, lang: str) -> str:

@@ -37,6 +37,7 @@ DEFAULT_INTERNAL, DEFAULT_PUBLIC = "reports", "public"
 # (folder, file) modes set whatever the umask: the internal tree, processed data and logs are for
 # the owner and the group (the officials' accounts); the public tree is for anyone (the web server).
 INTERNAL_MODES, PUBLIC_MODES = (0o750, 0o640), (0o755, 0o644)
+SIGNED_SUFFIX = ".signed.pdf"  # a signed copy beside the published PDF it signs
 
 
 class FolderError(UsageError):
@@ -106,6 +107,32 @@ class Folders:
     def approvals(self, period: object) -> Path:
         """`<data>/approvals/<period>.jsonl`: signatures on published documents (append-only)."""
         return self.data / "approvals" / f"{period}.jsonl"
+
+    def approvals_head(self, period: object) -> Path:
+        """`<data>/approvals/<period>.head.json`: how many approval lines there are and the MAC of the
+        last (pipelines.core.keyed), so that an emptied or shortened approvals file is detected."""
+        return self.data / "approvals" / f"{period}.head.json"
+
+    @property
+    def secret_key(self) -> Path:
+        """`<data>/.keys/deployment.key`: the deployment's secret key (pipelines.core.keyed), 0600, under
+        the data folder: never inside a published tree."""
+        return self.data / ".keys" / "deployment.key"
+
+    def signed_of(self, period: object) -> Path:
+        """`<data>/signed/<period>/`: the signed PDFs of a period (`baocao sign`), named as the published
+        PDF they sign. Kept in the data folder: a run replaces the reports folder, never these."""
+        return self.data / "signed" / str(period)
+
+    @staticmethod
+    def signed_copy(published: Path) -> Path:
+        """`<stem>.signed.pdf` beside a published `<stem>.pdf`: the copy of its signed version that
+        readers of the reports folder get (placed again by each run while it signs the same bytes)."""
+        return published.with_name(published.stem + SIGNED_SUFFIX)
+
+    @staticmethod
+    def is_signed_copy(path: Path | str) -> bool:
+        return str(path).endswith(SIGNED_SUFFIX)
 
     def log(self, name: str) -> Path:
         """`<data>/logs/<name>`: what one command printed."""

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 from pipelines.core import fingerprint, text
 from pipelines.core.deployment import FILE, NOTES
@@ -153,10 +154,12 @@ def read(folders: Folders, period: Period) -> Manifest | None:
         return None
 
 
-def write(folder: Path, record: Manifest) -> None:
-    """`<folder>/manifest.json`: a period's reports folder, published or staged."""
+def write(folder: Path, record: Manifest, seal: Callable[[str], str] | None = None) -> None:
+    """`<folder>/manifest.json`: a period's reports folder, published or staged; `seal` adds the keyed
+    seal to the content (pipelines.core.keyed), which `verify` checks."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / NAME).write_text(record.to_json(), encoding="utf-8")
+    content = record.to_json()
+    (folder / NAME).write_text(seal(content) if seal else content, encoding="utf-8")
 
 
 def differences(expected: dict[str, str], found: dict[str, str], lang: str = "vi") -> list[str]:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import datasets, deployment, errors, formats, locks, outputs, publication, text
+from pipelines.core import datasets, deployment, errors, formats, keyed, locks, outputs, publication, text
 from pipelines.core.text import failure
 from pipelines.core.folders import Folders
-from pipelines.publish import build, index, jobs, manifest, public, staging
+from pipelines.publish import build, index, jobs, manifest, public, signatures, staging
 from pipelines.publish.build import Request
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
@@ -115,7 +115,8 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
             outputs.write_text(moves.index.staged, index.page_html(req.folders.reports, built.reports, req.period))
             record = dataclasses.replace(built.manifest, started=started.isoformat(timespec="seconds"),
                                          timings=built.timings, log=manifest.LOG)
-            manifest.write(built.reports, record)
+            signatures.place_copies(req.folders, req.period, built.reports)  # signed PDFs still published
+            manifest.write(built.reports, record, lambda content: keyed.seal(content, keyed.key(req.folders, create=True)))
             if moves.public.staged.is_dir():  # public editions rendered: the public tree gets its own index and manifest
                 outputs.write_text(moves.public_index.staged,
                                    index.page_html(req.folders.public, moves.public.staged, req.period, validation=False))

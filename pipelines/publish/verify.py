@@ -8,19 +8,23 @@ run's staging places and throws the build away, so nothing published is touched.
 records the hash of the document a leader signed, in `<data>/approvals/<period>.jsonl`
 (append-only, beside the data: a later run replaces the reports folder, never this record);
 `verify` then also says whether each signed document is still the one published.
+
+Hand edits are caught by keys (pipelines.core.keyed): the approvals are a chained, keyed record (an
+edited, forged, dropped or garbled line, or an emptied file, is named), and the manifest carries a
+seal, so a PDF changed with its new hash written into manifest.json fails even `verify --quick`.
+Documents signed with `baocao sign` are checked by pipelines.publish.signatures.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Callable
 
-from pipelines.core import deployment, errors, text
+from pipelines.core import deployment, errors, keyed, text
 from pipelines.core.folders import Folders
-from pipelines.publish import build, manifest, public
+from pipelines.publish import build, manifest, public, signatures
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
 from pipelines.units.scope import Scope
@@ -38,6 +42,7 @@ class Approval:
     by: str
     run_key: str    # the key of the run that published it
     at: str         # UTC time of the approval
+    signed: str = ""  # SHA-256 of the signed PDF `baocao sign` made of it (pipelines.publish.signatures)
 
 
 def _record(folders: Folders, period: Period, lang: str) -> Manifest:
@@ -54,9 +59,10 @@ def published_hashes(folders: Folders, period: Period) -> dict[str, str]:
     if folders.processed_of(period).is_dir():
         found.update(manifest.folder_hashes(folders.processed_of(period), Folders.name_of_processed(period)))
     if folders.reports_of(period).is_dir():
-        found.update(manifest.folder_hashes(folders.reports_of(period), Folders.name_of_reports(period),
-                                            skip=(manifest.NAME, manifest.LOG)))
-    return {**found, **public.published_hashes(folders, period)}
+        found.update({name: digest for name, digest in manifest.folder_hashes(
+            folders.reports_of(period), Folders.name_of_reports(period), skip=(manifest.NAME, manifest.LOG)).items()
+            if not Folders.is_signed_copy(name)})  # signed copies are checked by pipelines.publish.signatures
+    return {**found, **public.published_hashes(folders, period)}  # the public tree holds no signed copy
 
 
 def _checked(data_dir: Path | str, reports_dir: Path | str | None, public_dir: Path | str | None) -> Folders:
@@ -78,8 +84,15 @@ def verify(period: Period, data_dir: Path | str, reports_dir: Path | str | None,
 
     for stem, reason in record.failed.items():  # published with --publish-partial: the period is not whole
         step("run.verify_missing", stem=stem, reason=reason)
+    unsealed = _unsealed(folders, period, lang)
+    if unsealed:
+        step("keyed.verify_manifest", reason=unsealed)
     rebuilt = _rebuild(folders, period, record, say, lang) if rebuild else []
-    approvals = read_approvals(folders, period)
+    try:
+        approvals = read_approvals(folders, period)
+    except keyed.NotKeyed as error:
+        step("signing.verify_approvals_broken", reason=error.text(lang))
+        return False
     step("run.verify_approvals", count=len(approvals))
     stale = 0
     for entry in approvals:
@@ -88,7 +101,19 @@ def verify(period: Period, data_dir: Path | str, reports_dir: Path | str | None,
         stale += not same
         step("run.verify_approval", file=entry.file, by=entry.by, at=entry.at,
              verdict=text.t(lang, "run.verify_approval_same" if same else "run.verify_approval_changed"))
-    return not changed and not rebuilt and not stale and not record.failed
+    unsigned = signatures.check(folders, period, deployment.load(folders.data),
+                                {entry.file: entry.signed for entry in approvals if entry.signed}, say, lang)
+    return not changed and not unsealed and not rebuilt and not stale and not unsigned and not record.failed
+
+
+def _unsealed(folders: Folders, period: Period, lang: str) -> str:
+    """Why the published manifest's seal does not hold (pipelines.core.keyed), or ""."""
+    path = folders.reports_of(period) / manifest.NAME
+    secret = keyed.key(folders)
+    if secret is None:
+        return text.t(lang, "keyed.no_key", path=folders.secret_key)
+    return "" if keyed.sealed(path.read_text(encoding="utf-8"), secret) else text.t(lang, "keyed.manifest_changed",
+                                                                                 path=path)
 
 
 def _rebuild(folders: Folders, period: Period, record: Manifest, say: Callable[[str], None], lang: str) -> list[str]:
@@ -114,30 +139,43 @@ def _rebuild(folders: Folders, period: Period, record: Manifest, say: Callable[[
 
 
 def read_approvals(folders: Folders, period: Period) -> list[Approval]:
-    path = folders.approvals(period)
-    if not path.is_file():
-        return []
-    return [Approval(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The approvals of `period`, checked against their keys (keyed.NotKeyed names the file and line)."""
+    fields = {field.name for field in dataclasses.fields(Approval)}
+    entries = keyed.read(folders.approvals(period), folders.approvals_head(period), keyed.key(folders))
+    return [Approval(**{name: value for name, value in entry.items() if name in fields}) for entry in entries]
 
 
-def approve(period: Period, document: Path | str, by: str, data_dir: Path | str, reports_dir: Path | str | None,
-            lang: str = "vi", public_dir: Path | str | None = None) -> str:
-    """Record that `by` signed `document` (a published file of `period`, in either tree) as it is now."""
-    folders = _checked(data_dir, reports_dir, public_dir)
+def published_output(folders: Folders, period: Period, document: Path | str, lang: str) -> tuple[str, Path]:
+    """(manifest name, path) of `document`, a published output of `period` (in either tree) with the
+    hash the manifest gives it; NotVerifiable otherwise."""
     record = _record(folders, period, lang)
     path = Path(document).expanduser().resolve()
     folder = folders.reports_of(period)
     name = folders.name_of(path, period)
     if name is None or name not in record.outputs:
         raise NotVerifiable(text.t(lang, "run.not_an_output", document=document, period=period, folder=folder))
-    digest = manifest.sha256(path)
-    if digest != record.outputs[name]:
+    if manifest.sha256(path) != record.outputs[name]:
         raise NotVerifiable(text.t(lang, "run.approve_changed", document=document))
+    return name, path
+
+
+def record_approval(folders: Folders, period: Period, name: str, digest: str, by: str, lang: str,
+                    signed: str = "") -> Approval:
+    """One more line of the keyed approvals record (the deployment's key is made on first need)."""
     if not by.strip():
         raise NotVerifiable(text.t(lang, "run.approve_no_signer"))
-    entry = Approval(name, digest, by.strip(), record.key, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    target = folders.approvals(period)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "a", encoding="utf-8") as out:
-        out.write(json.dumps(dataclasses.asdict(entry), ensure_ascii=False) + "\n")
-    return text.t(lang, "run.approved", name=name, digest=digest[:12], by=entry.by, target=target)
+    entry = Approval(name, digest, by.strip(), _record(folders, period, lang).key,
+                     dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), signed)
+    keyed.append(folders.approvals(period), folders.approvals_head(period), dataclasses.asdict(entry),
+                 keyed.key(folders, create=True))
+    return entry
+
+
+def approve(period: Period, document: Path | str, by: str, data_dir: Path | str, reports_dir: Path | str | None,
+            lang: str = "vi", public_dir: Path | str | None = None) -> str:
+    """Record that `by` signed `document` (a published file of `period`, in either tree) as it is now."""
+    folders = _checked(data_dir, reports_dir, public_dir)
+    name, path = published_output(folders, period, document, lang)
+    digest = manifest.sha256(path)
+    entry = record_approval(folders, period, name, digest, by, lang)
+    return text.t(lang, "run.approved", name=name, digest=digest[:12], by=entry.by, target=folders.approvals(period))

@@ -109,6 +109,14 @@ def _without_empty_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 # --------------------------------------------------------------------------- PDF
 
+#: Archival and accessible (issue 18): PDF/A-2a is PDF/A-2 with a structure tree (tagged: headings,
+#: paragraphs, tables and figures with their alt texts for screen readers), the level of PDF/A
+#: WeasyPrint makes that includes tags; WeasyPrint writes one variant's identification, so the
+#: PDF/UA-1 identification is added to the same XMP description (`_identify_pdf_ua`). Neither adds a date or a random id (the
+#: only random XMP id WeasyPrint writes is PDF/X-4's), so the bytes stay reproducible.
+PDF_VARIANT = "pdf/a-2a"
+PDF_UA = b' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"'  # added by _identify_pdf_ua
+
 #: Serialises PDF rendering: the timestamp pinning below goes through an
 #: environment variable, which is process-wide.
 _PDF_LOCK = threading.Lock()
@@ -191,12 +199,27 @@ def _drop_pdf_fonts() -> None:
     vars(_FONTS).pop("kept", None)
 
 
+def _identify_pdf_ua(document, pdf) -> None:
+    """Add the PDF/UA-1 identification (pdfuaid:part) to the XMP description that holds the PDF/A
+    one, in the metadata stream WeasyPrint made (a WeasyPrint `finisher`: the PDF is not written yet),
+    and ask viewers to show the document's title, not its file name (PDF/UA-1, 7.1)."""
+    import pydyf
+
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+    for stream in pdf.objects:
+        content = getattr(stream, "stream", None)
+        if getattr(stream, "extra", {}).get("Type") == "/Metadata" and content:
+            content[0] = content[0].replace(b'pdfaid:part=', PDF_UA.lstrip() + b' pdfaid:part=', 1)
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render ``notebook_to_html`` output to PDF bytes with WeasyPrint.
 
     Page size, margins and page numbers come from ``report.css`` (already in
     the HTML, so a browser's "print" gives the same layout); this adds the
     Noto Serif faces, which are embedded as subsets.
+
+    Tagged PDF/A-2a with the PDF/UA-1 identification (``PDF_VARIANT``).
 
     Byte-identical output for identical input: WeasyPrint 70 writes no
     creation or modification date unless the HTML carries
@@ -223,6 +246,9 @@ def html_to_pdf(html: str) -> bytes:
                 stylesheets=[faces],
                 font_config=font_config,
                 pdf_identifier=identifier,
+                pdf_variant=PDF_VARIANT,
+                pdf_tags=True,
+                finisher=_identify_pdf_ua,
             )
         finally:
             if saved is None:
