@@ -23,7 +23,7 @@ from pathlib import Path
 from pipelines.cli.parser import REPORT_PARAMETERS, language_asked, parser
 from pipelines.core.errors import (EXIT_DATA_ERRORS, EXIT_DIFFERS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK,
                                    EXIT_PARTIAL, EXIT_WARNINGS, BaocaoError, UsageError)
-from pipelines.core.text import failure, t
+from pipelines.core.text import Said, failure, t, visible
 
 LOG: list[str] = []  # every line a command printed, for its log file
 
@@ -37,7 +37,11 @@ def _lang(args) -> str:
 def _tell(line: str, stream=None) -> None:
     """Print a line (standard output unless `stream`) and keep it for the command's log. A reader
     that stops early (`baocao validate … | head -1`) closes the pipe: the rest goes to the log only,
-    and the command still ends with the status of what it did, not of the closed pipe."""
+    and the command still ends with the status of what it did, not of the closed pipe.
+    Every hidden character but the line break is written visibly (`<U+001B>`), whatever wrote the
+    line: values were made visible, line breaks included, where they went into a message
+    (pipelines.core.text.t), so a line break left here is one the product meant."""
+    line = visible(line, keep="\n")
     LOG.append(line)
     stream = stream or sys.stdout
     try:
@@ -116,7 +120,7 @@ def _run(args) -> int:
             _tell(f"{failed.job.stem}: {failed.reason}", sys.stderr)
         raise
     if not published.unchanged:
-        _say(t(req.lang, "cli.done", result="\n      ".join(str(p) for p in published.reports)))
+        _say(t(req.lang, "cli.done", result=Said("\n      ".join(visible(p) for p in published.reports))))
     if published.failed:
         for stem, reason in published.failed.items():
             _tell(f"{stem}: {reason}", sys.stderr)
@@ -217,8 +221,8 @@ def _command(args) -> int:
             if rolled_back:
                 _say(t(lang, "cli.rolled_back", period=args.period))
             return command(args)
-    except BaocaoError as error:
-        return _fail(lang, error.text(lang), error.exit_status)
+    except BaocaoError as error:  # its message was written from templates: its line breaks are meant
+        return _fail(lang, Said(error.text(lang)), error.exit_status)
     except KeyboardInterrupt:
         return _fail(lang, t(lang, "cli.interrupted"), EXIT_INTERRUPTED)
     except Exception as error:  # noqa: BLE001 - a defect: an unattended run must end with a reason, not a traceback
