@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args) -> int:
     """The command's status: what it returns, or the status its failure carries (pipelines.core.errors)."""
-    from pipelines.core import locks
+    from pipelines.core import locks, writable
     from pipelines.core.folders import Folders
 
     command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "template": _template,
@@ -214,9 +214,11 @@ def _command(args) -> int:
         _latest(args)
         if hasattr(args, "param"):
             args.parameters = _parameters(args.param)  # checked before anything runs
+        if hasattr(args, "wait") or args.command == "approve":  # a command on a period's folders
+            folders = Folders.checked(args.data_dir, getattr(args, "reports_dir", None))  # before the lock is made in data_dir
+            writable.check(writable.written_by(args.command, folders, args.period), args.command)  # before anything is read
         if not hasattr(args, "wait"):
             return command(args)
-        Folders.checked(args.data_dir, getattr(args, "reports_dir", None))  # before the lock is made in data_dir
         with locks.period_lock(args.data_dir, args.period, args.wait) as rolled_back:
             if rolled_back:
                 _say(t(lang, "cli.rolled_back", period=args.period))
