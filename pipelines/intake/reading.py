@@ -171,7 +171,7 @@ def _tables(data: bytes, path: Path, ctx: Context) -> list[_Table]:
         text, encoding = tcvn3.decode(data, ctx.vocabulary)
     except Unreadable as err:
         raise IntakeRefused(err.message(ctx.lang, file)) from None
-    limits.check_lines(file, text)
+    limits.check_text(file, text, ",;\t")  # each delimiter is tried below
     if text.count('"') % 2:
         raise IntakeRefused(ctx.msg("open_quote", file=file))
     tables = []
