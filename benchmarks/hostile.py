@@ -42,7 +42,8 @@ def far_cell_workbook(work: Path) -> Path:
     from openpyxl import load_workbook
 
     made = work / "bieu-mau.xlsx"
-    subprocess.run([sys.executable, "-m", "pipelines", "template", "--period", PERIOD, "--unit", CODE, "--out", made],
+    subprocess.run([sys.executable, "-m", "pipelines", "template", "--period", PERIOD, "--unit", CODE, "--out", made,
+                    "--data-dir", work],  # its log goes there, not into the repository's data/
                    check=True, capture_output=True, cwd=REPO)
     book = load_workbook(made)
     book.worksheets[1]["XFD1048576"] = 1
