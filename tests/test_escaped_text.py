@@ -131,6 +131,19 @@ def test_validation_shows_where_a_name_with_an_invisible_space_differs(tmp_path,
         '"Xã Đồng Văn" (differs from character 8: <U+200B> instead of " " (U+0020))')
 
 
+def test_a_name_with_a_no_break_space_is_written_officially_and_the_line_saying_so_shows_it(tmp_path, capsys):
+    """Intake compares names as a reader would (a no-break space is a space) and writes the official
+    spelling; the line that says so shows what was typed."""
+    data = _data(tmp_path, with_sample=False)
+    rows = _rows()
+    sent = [rows[0]] + [[row[0], "Xã Đồng\u00a0Văn", *row[2:]] for row in rows[1:] if row[0] == "06847"]
+    done = baocao_here(capsys, "ingest", "--period", PERIOD, "--data-dir", data, _write(tmp_path / "population.csv", sent))
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[:2] == [
+        f'  population.csv dòng {line}: tên xã "Xã Đồng<U+00A0>Văn" ghi theo tên chính thức "Xã Đồng Văn"' for line in (2, 3)]
+    assert "\u00a0" not in (data / "raw" / PERIOD / "population.csv").read_text(encoding="utf-8")
+
+
 def test_a_column_name_with_a_line_break_stays_on_its_line(tmp_path, capsys):
     data = _data(tmp_path)
     rows = _rows()
