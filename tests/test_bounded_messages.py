@@ -200,3 +200,37 @@ def test_baocao_validate_prints_a_bounded_list(tmp_path, capsys):
     assert lines[1] == ("population.csv dòng 2, cột commune_code + sex, thị trấn Bình Liêu (06838): giá trị (06838, M) "
                         f"{REPEATED_VI} (trùng ở 301 dòng: 2, 16, 30, 44, 58, …)")
     assert lines[-1] == f"population.csv, cột children_under_6: … và 4.194 dòng khác ({WHOLE_VI})"
+
+
+# Problems without a line are bounded too --------------------------------------------------------
+
+STRAY = "cột không có trong mẫu biểu, cần xóa hoặc sửa tên cột"
+
+
+def test_a_form_with_150_stray_columns_gets_20_lines_and_a_count(tmp_path, capsys):
+    """Within the column limit (200), each stray column was one line: 150 lines, 9,992 for the
+    issue's 10,000 columns before the limit. Now 20, by column, and one counting the rest."""
+    data = copy_sample(tmp_path, periods=("2024",)) / "data"
+    rows = _rows()
+    stray = [f"col_{n:03}" for n in range(150)]
+    _write(data / "raw" / "2024" / "population.csv", [rows[0] + stray] + [row + [""] * 150 for row in rows[1:]])
+    done = baocao_here(capsys, "validate", "--period", "2024", "--data-dir", data)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"population.csv, cột col_{n:03}: {STRAY}" for n in range(20)] + [
+        "population.csv: … và 130 cột khác"]
+    english = baocao_here(capsys, "validate", "--period", "2024", "--data-dir", data, "--lang", "en")
+    assert english.stderr.splitlines()[-1] == "population.csv: … and 130 more columns"
+
+
+def test_table_level_problems_are_cut_per_file_rule_and_kind():
+    def missing(code: str) -> Problem:
+        return Problem("x.csv", None, None, code, None, "grid", "", "error", "missing_commune",
+                       messages.facts(commune=messages.Commune(code, None)))
+    problems = [missing(f"{n:05}") for n in range(5, 0, -1)] + [Problem("y.csv", None, None, None, None, "grid", "",
+                                                                         "error", "missing_file")]
+    folded = bounds.fold(problems, 2)
+    assert [(p.file, p.commune_code, p.key) for p in folded] == [
+        ("x.csv", "00002", "missing_commune"), ("x.csv", "00001", "missing_commune"), ("y.csv", None, "missing_file"),
+        ("x.csv", None, "more_problems")]
+    assert folded[-1].message_in("vi") == "x.csv: … và 3 vấn đề khác"
+    assert bounds.fold(folded, 2) == folded  # folding again changes nothing

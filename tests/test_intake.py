@@ -311,7 +311,8 @@ def _with_cached_value(data: bytes, formula: bytes, value: bytes) -> bytes:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename.startswith("xl/worksheets/"):
-                body = body.replace(b"<f>" + formula + b"</f><v />", b"<f>" + formula + b"</f><v>" + value + b"</v>")
+                body = re.sub(rb"<f>" + re.escape(formula) + rb"</f>(<v ?/>|<v></v>)?", b"<f>" + formula + b"</f><v>" + value + b"</v>",
+                              body)  # openpyxl writes an empty value as <v /> with ElementTree, <v/> with lxml
             dst.writestr(info, body)
     return out.getvalue()
 

@@ -33,8 +33,8 @@ def _data(tmp_path):
 
 
 def test_every_limit_of_the_settings_loads():
-    assert limits.limits() == limits.Limits(file_bytes=64 * 2**20, workbook_bytes=128 * 2**20, rows=1_000_000,
-                                            columns=200)
+    assert limits.limits() == limits.Limits(file_bytes=32 * 2**20, workbook_bytes=128 * 2**20, rows=1_000_000,
+                                            columns=200, cells=2_000_000, extra_rows=10_000)
 
 
 @pytest.mark.parametrize("letters, number", [("A", 1), ("Z", 26), ("AA", 27), ("XFD", 16384)])
@@ -119,3 +119,45 @@ def test_a_raw_form_beyond_the_byte_or_line_limit_is_refused_by_validation(tmp_p
     lowered(rows=10)
     done = baocao_here(capsys, "validate", "--period", PERIOD, "--data-dir", data)
     assert done.returncode == 2 and done.stderr.endswith(" dòng, quá giới hạn 10 dòng; không đọc\n")
+
+
+def test_a_csv_sent_with_more_cells_than_the_limit_is_refused_before_it_is_parsed(tmp_path, capsys, lowered):
+    """Lines × delimiters bound what each of the three parses (`,` `;` tab) makes: 10 lines of 9
+    semicolons are 100 cells."""
+    sent = tmp_path / "inbox" / "population.csv"
+    sent.parent.mkdir()
+    sent.write_text("a;b;c;d;e;f;g;h;i;j\n" * 10, encoding="utf-8")
+    lowered(cells=99)
+    done = baocao_here(capsys, "ingest", "--period", PERIOD, "--data-dir", _data(tmp_path), sent)
+    assert (done.returncode, done.stderr) == (2, "LỖI: population.csv: 101 ô (dòng × cột), quá giới hạn 99 ô; không đọc\n")
+
+
+def test_a_sheet_whose_extent_holds_more_cells_than_the_limit_is_refused(tmp_path, capsys, lowered):
+    """A1 and GR1000000 are within the row and column limits, but the reader makes the whole grid."""
+    book = load_workbook(io.BytesIO(template.build(Period.parse(PERIOD), "06847")))
+    book.worksheets[1]["GR1000"] = 1
+    hostile = tmp_path / "far.xlsx"
+    book.save(hostile)
+    lowered(cells=100_000)
+    done = baocao_here(capsys, "ingest", "--period", PERIOD, "--data-dir", _data(tmp_path), "--lang", "en", hostile)
+    assert (done.returncode, done.stderr) == (2, "ERROR: far.xlsx: a sheet holds cells down to row 1,000 and out to "
+                                                 "column 200: 200,000 cells, above the limit of 100,000 cells; not read. "
+                                                 "Delete the stray cells at the end of the sheet and send it again\n")
+
+
+def test_a_raw_form_with_far_more_rows_than_communes_and_values_is_refused_before_any_rule(tmp_path, capsys, lowered):
+    """The sample district has 7 communes and 2 values of sex: 14 rows of population, plus at most
+    `extra_rows` repeated or mistyped; beyond, one line and no rule run (each failing row costs GX
+    a millisecond)."""
+    data = _data(tmp_path)
+    form = data / "raw" / PERIOD / "population.csv"
+    header = form.read_text(encoding="utf-8").split("\n", 1)[0]
+    form.write_text(header + "\n" + "ab,ab,ab,ab,ab,ab,ab,ab\n" * 30, encoding="utf-8")
+    lowered(extra_rows=15)
+    done = baocao_here(capsys, "validate", "--period", PERIOD, "--data-dir", data)
+    assert (done.returncode, done.stderr) == (2, "population.csv: 30 dòng số liệu: kỳ này có 7 xã × 2 giá trị sex = "
+                                                 "14 dòng, thêm tối đa 15 dòng trùng hay sai mã; không kiểm tra biểu "
+                                                 "này. Kiểm tra lại tệp\n")
+    lowered(extra_rows=16)
+    done = baocao_here(capsys, "validate", "--period", PERIOD, "--data-dir", data)
+    assert done.returncode == 2 and "không kiểm tra biểu" not in done.stderr  # within the bound: every rule runs

@@ -23,7 +23,7 @@ from pathlib import Path
 from pipelines.cli.parser import REPORT_PARAMETERS, language_asked, parser
 from pipelines.core.errors import (EXIT_DATA_ERRORS, EXIT_DIFFERS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK,
                                    EXIT_PARTIAL, EXIT_WARNINGS, BaocaoError, UsageError)
-from pipelines.core.text import failure, t
+from pipelines.core.text import Said, failure, t, visible
 
 LOG: list[str] = []  # every line a command printed, for its log file
 
@@ -37,7 +37,11 @@ def _lang(args) -> str:
 def _tell(line: str, stream=None) -> None:
     """Print a line (standard output unless `stream`) and keep it for the command's log. A reader
     that stops early (`baocao validate … | head -1`) closes the pipe: the rest goes to the log only,
-    and the command still ends with the status of what it did, not of the closed pipe."""
+    and the command still ends with the status of what it did, not of the closed pipe.
+    Every hidden character but the line break is written visibly (`<U+001B>`), whatever wrote the
+    line: values were made visible, line breaks included, where they went into a message
+    (pipelines.core.text.t), so a line break left here is one the product meant."""
+    line = visible(line, keep="\n")
     LOG.append(line)
     stream = stream or sys.stdout
     try:
@@ -118,7 +122,7 @@ def _run(args) -> int:
             _tell(f"{failed.job.stem}: {failed.reason}", sys.stderr)
         raise
     if not published.unchanged:
-        _say(t(req.lang, "cli.done", result="\n      ".join(str(p) for p in published.reports)))
+        _say(t(req.lang, "cli.done", result=Said("\n      ".join(visible(p) for p in published.reports))))
     if published.failed:
         for stem, reason in published.failed.items():
             _tell(f"{stem}: {reason}", sys.stderr)
@@ -213,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(args) -> int:
     """The command's status: what it returns, or the status its failure carries (pipelines.core.errors)."""
-    from pipelines.core import locks
+    from pipelines.core import locks, writable
     from pipelines.core.folders import Folders
 
     command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "sign": _sign,
@@ -223,20 +227,22 @@ def _command(args) -> int:
         _latest(args)
         if hasattr(args, "param"):
             args.parameters = _parameters(args.param)  # checked before anything runs
-        if not hasattr(args, "wait"):
-            return command(args)
         if hasattr(args, "reports_dir"):  # the trees: the options, else the settings' `folders:`, else the defaults
             from pipelines.core import deployment
 
             args.reports_dir, args.public_dir = deployment.trees(args.data_dir, args.reports_dir, args.public_dir)
-        Folders.checked(args.data_dir, getattr(args, "reports_dir", None),
-                        getattr(args, "public_dir", None))  # before the lock is made in data_dir
+        if hasattr(args, "wait") or args.command in ("approve", "sign"):  # a command on a period's folders
+            folders = Folders.checked(args.data_dir, getattr(args, "reports_dir", None),
+                                      getattr(args, "public_dir", None))  # before the lock is made in data_dir
+            writable.check(writable.written_by(args.command, folders, args.period), args.command)  # before anything is read
+        if not hasattr(args, "wait"):
+            return command(args)
         with locks.period_lock(args.data_dir, args.period, args.wait) as rolled_back:
             if rolled_back:
                 _say(t(lang, "cli.rolled_back", period=args.period))
             return command(args)
-    except BaocaoError as error:
-        return _fail(lang, error.text(lang), error.exit_status)
+    except BaocaoError as error:  # its message was written from templates: its line breaks are meant
+        return _fail(lang, Said(error.text(lang)), error.exit_status)
     except KeyboardInterrupt:
         return _fail(lang, t(lang, "cli.interrupted"), EXIT_INTERRUPTED)
     except Exception as error:  # noqa: BLE001 - a defect: an unattended run must end with a reason, not a traceback

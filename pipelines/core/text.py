@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 import string
-from pathlib import Path
+import unicodedata
+from pathlib import Path, PurePath
 from typing import Callable
 
 import yaml
@@ -25,6 +26,41 @@ LOCALES = Path(__file__).parent.parent / "locales"
 # (a missing key would hide the message about it), so these two stay here, in Vietnamese.
 DUPLICATE_KEY = "{file}: khóa '{key}' đã có trong tệp khác"
 MISSING_KEY = "pipelines/locales/{lang}: thiếu khóa '{key}'"
+
+
+# What a terminal or a reader cannot see as it is: control characters (an escape sequence moves the
+# cursor, a line break in a value prints a line of its own), format characters (zero-width space,
+# joiners, direction overrides, soft hyphen, BOM) and every space but the plain one (no-break, thin…),
+# plus the line and paragraph separators. Decided by Unicode category, not by a list typed here.
+_HIDDEN = ("Cc", "Cf", "Zl", "Zp")
+
+
+class Said(str):
+    """Text the product wrote (a filled template): used as a value of another template, it goes in as
+    it is, line breaks included. Any other text is a value from outside and is made `visible`."""
+
+
+def hidden(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in _HIDDEN or (category == "Zs" and char != " ")
+
+
+def visible(value: object, keep: str = "") -> str:
+    """`value` as text with each hidden character (see `_HIDDEN`) but those of `keep` written as
+    `<U+XXXX>`: a commune name holding ESC [2J or a line break cannot clear the screen or print a
+    line of its own ("Xong: đã công bố"), and "Xã Đồng\u200bVăn" reads "Xã Đồng<U+200B>Văn", not as
+    the official name it is refused against. Plain text comes back unchanged (and as fast)."""
+    written = str(value)
+    if written.isascii() and written.isprintable():
+        return written
+    return "".join(f"<U+{ord(c):04X}>" if c not in keep and hidden(c) else c for c in written)
+
+
+def _from_outside(value: object) -> bool:
+    """A value a template shows as `visible`: text, a path or an error (which quote files and users),
+    unless the product wrote it (`Said`) or it is HTML already escaped for a report (`__html__`)."""
+    return isinstance(value, (str, PurePath, BaseException)) and not isinstance(value, Said) and not hasattr(
+        value, "__html__")
 
 
 class UnknownLanguage(errors.UsageError):
@@ -53,13 +89,16 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def t(lang: str, key: str, /, **values: object) -> str:
-    """The template `key` in `lang`, filled with `values`."""
+def t(lang: str, key: str, /, **values: object) -> Said:
+    """The template `key` in `lang`, filled with `values`. Text from outside (a file name, a cell, a
+    name typed with `--by`) is made `visible` as it goes in, here, the one place every message is
+    filled; numbers, product text (`Said`, which this returns) and report HTML go in as they are."""
     try:
         template = messages(lang)[key]
     except KeyError:
         raise KeyError(MISSING_KEY.format(lang=lang, key=key)) from None
-    return template.format(**values)
+    return Said(template.format(**{name: visible(value) if _from_outside(value) else value
+                                   for name, value in values.items()}))
 
 
 def speaker(say: Callable[[str], None], lang: str) -> Callable[..., None]:
@@ -80,3 +119,32 @@ def failure(kind: type[errors.BaocaoError], key: str, /, **values: object) -> er
     error = kind(written("vi"))
     error.key, error.values, error.written = key, values, written
     return error
+
+
+def _shown(char: str | None, lang: str) -> str:
+    if char is None:
+        return t(lang, "text.differs.end")
+    return visible(char) if hidden(char) else f'"{char}" (U+{ord(char):04X})'
+
+
+def _alike(found: str, expected: str) -> bool:
+    """Two names a reader takes for one: equal once hidden characters are dropped, compatibility
+    forms folded and spaces evened out (a no-break space is a space, one at the end is not seen), or
+    as long with one character changed (Ð for Đ)."""
+    def skeleton(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", "".join(c for c in name if not hidden(c) or c.isspace())).split())
+    changed = [a != b for a, b in zip(found, expected)]
+    return skeleton(found) == skeleton(expected) or (len(found) == len(expected) and sum(changed) == 1)
+
+
+def differs(lang: str, found: str, expected: str) -> Said:
+    """Where a name refused against the reference list departs from the official one, when the two
+    would read alike (`_alike`): " (khác từ ký tự thứ 8: <U+200B> thay vì " " (U+0020))"; otherwise
+    nothing, as two plainly different names need no pointer."""
+    found, expected = str(found), str(expected)
+    if found == expected or not _alike(found, expected):
+        return Said("")
+    at = next((i for i, (a, b) in enumerate(zip(found, expected)) if a != b), min(len(found), len(expected)))
+    here = lambda name: name[at] if at < len(name) else None  # noqa: E731
+    return t(lang, "text.differs", position=at + 1, found=Said(_shown(here(found), lang)),
+             expected=Said(_shown(here(expected), lang)))

@@ -27,8 +27,9 @@ from pipelines.core.schema import forms
 ENCODING = "utf-8"  # without BOM
 LINE_END = "\n"
 # What a spreadsheet reads as a formula at the start of a cell (= + - @, a tab or carriage return),
-# unless it is a plain number (-3 stays -3: a count's sign is data, and validation names it).
-FORMULA_START = re.compile(r"^(?![-+]?\d+(?:[.,]\d+)?$)[=+\-@\t\r]")
+# unless it is a plain number (-3 stays -3: a count's sign is data, and validation names it) or a
+# dash alone (what a form holds for "none"; no spreadsheet runs it).
+FORMULA_START = re.compile(r"^(?![-+]?\d+(?:[.,]\d+)?$|-$)[=+\-@\t\r]")
 
 
 def inert(value: object) -> object:
@@ -39,12 +40,15 @@ def inert(value: object) -> object:
 
 
 def text(rows: Iterable[Sequence], header: Sequence[str] | None = None) -> str:
-    """`rows` (and `header` first, when given) as CSV text: comma, `\\n`, minimal `"` quoting."""
+    """`rows` (and `header` first, when given) as CSV text: comma, `\\n`, minimal `"` quoting; every
+    cell `inert`, so no CSV the product writes (a raw form, the submissions log, a sample) holds a
+    formula a spreadsheet would run. No valid raw value starts so (codes, names and category codes
+    do not, and counts are digits), so this changes only what validation refuses anyway."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=LINE_END)
     if header:
-        writer.writerow(header)
-    writer.writerows(rows)
+        writer.writerow(map(inert, header))
+    writer.writerows(map(inert, row) for row in rows)
     return buffer.getvalue()
 
 

@@ -4,8 +4,10 @@ Why before: a 20 KB workbook with one value at cell XFD1048576 declares a sheet 
 cells, and openpyxl builds them (24 GB before the kernel killed it); 200 MB of garbage lines
 held 7,5 GB for 15 minutes. What offices send is small (a commune's forms are a few kilobytes, a
 whole country's a few megabytes), so the product's settings (`limits` in pipelines/config/
-project.yml) bound bytes, decompressed bytes, rows and columns far above that, and a file beyond
-them is refused in one line that says what was found and what to do, before it costs anything.
+project.yml) bound bytes, decompressed bytes, rows, columns and cells (rows × columns: what a
+parse or a sheet's grid holds) a few times above that, and a file beyond them is refused in one
+line that says what was found and what to do, before it costs anything. Within the limits, the
+worst file found costs well under a minute and 2 GiB (benchmarks/hostile.py).
 
 A workbook's extent is read from the cells its sheets hold (each `<c r="…">` of the sheet XML,
 streamed from the zip within the decompressed-size bound), not from its declared dimension,
@@ -38,6 +40,8 @@ class Limits:
     workbook_bytes: int   # a workbook's members once decompressed
     rows: int             # rows of one sheet, lines of one CSV or raw form
     columns: int          # columns of one sheet, CSV or raw form
+    cells: int            # rows × columns: what reading a table costs (a sheet's grid, a CSV's cells)
+    extra_rows: int       # rows of a raw form beyond one per commune and breakdown value (validation)
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +65,16 @@ def check_lines(file: str, text: str) -> None:
     lines = text.count("\n") + 1
     if lines > limits().rows:
         raise failure(TooLarge, "errors.limits.rows", file=file, rows=_size(lines), limit=_size(limits().rows))
+
+
+def check_text(file: str, text: str, delimiters: str) -> None:
+    """Lines, then cells, of a CSV's text before it is parsed: each line holds one cell more than its
+    delimiters, so lines + delimiters is the most cells a parse with that delimiter makes (rows
+    within the limit, each as wide as the column limit, would still be hundreds of millions)."""
+    check_lines(file, text)
+    cells = text.count("\n") + 1 + max(text.count(delimiter) for delimiter in delimiters)
+    if cells > limits().cells:
+        raise failure(TooLarge, "errors.limits.cells", file=file, cells=_size(cells), limit=_size(limits().cells))
 
 
 def check_columns(file: str, count: int) -> None:
@@ -106,3 +120,6 @@ def _check_sheet(book: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> N
     if rows > limits().rows or columns > limits().columns:
         raise failure(TooLarge, "errors.limits.sheet", file=file, rows=_size(rows), columns=_size(columns),
                       row_limit=_size(limits().rows), column_limit=_size(limits().columns))
+    if rows * columns > limits().cells:  # the reader makes the whole grid: A1 and GR1000000 are 200 million cells
+        raise failure(TooLarge, "errors.limits.sheet_cells", file=file, rows=_size(rows), columns=_size(columns),
+                      cells=_size(rows * columns), limit=_size(limits().cells))

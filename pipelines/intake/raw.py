@@ -82,7 +82,7 @@ def _text(path: Path) -> str:
         raise failure(RawDataError, "errors.raw.not_utf8", file=path.name, position=err.start) from None
     if not text.strip():
         raise failure(RawDataError, "errors.raw.empty", file=path.name)
-    limits.check_lines(path.name, text)
+    limits.check_text(path.name, text, ",")
     return text
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from pipelines.core import errors, text as locale
-from pipelines.intake import limits, raw, tcvn3
+from pipelines.intake import csvfile, limits, raw, tcvn3
 from pipelines.intake.tcvn3 import Unreadable, plain
 from pipelines.intake.template import breakdown_column, find_header, header_columns, sheets
 from pipelines.units import reference
@@ -96,12 +96,13 @@ def _row(value: dict[str, str], form: raw.Form, where: str, ctx: Context) -> tup
             ctx.say(ctx.msg("renamed", where=where, value=name, official=official))
         value["commune_name"] = official
     elif name is not None:
-        problems.append(ctx.msg("wrong_name", where=where, code=code, official=official, value=name))
+        problems.append(ctx.msg("wrong_name", where=where, code=code, official=official, value=name,
+                                differs=locale.differs(ctx.lang, name, official)))
     labels = _labels(breakdown)
     value[breakdown] = labels.get(plain(value[breakdown] or ""), value[breakdown])  # "Nữ" → F; unknown kept for validation
     if problems:
         raise IntakeRefused(*problems)
-    return code, tuple(value[c] for c in form.columns)
+    return code, tuple(csvfile.inert(value[c]) for c in form.columns)  # as the raw file will hold it
 
 
 def _part(table: _Table, form: raw.Form, start: int, found: dict[str, int], ctx: Context):
@@ -170,7 +171,7 @@ def _tables(data: bytes, path: Path, ctx: Context) -> list[_Table]:
         text, encoding = tcvn3.decode(data, ctx.vocabulary)
     except Unreadable as err:
         raise IntakeRefused(err.message(ctx.lang, file)) from None
-    limits.check_lines(file, text)
+    limits.check_text(file, text, ",;\t")  # each delimiter is tried below
     if text.count('"') % 2:
         raise IntakeRefused(ctx.msg("open_quote", file=file))
     tables = []

@@ -131,7 +131,8 @@ def _cell(problem, codes_at: dict[int, str], hit: dict, rule: str, kw: dict, rul
                      part_values=" + ".join(text_of(hit.get(c)) for c in parts),
                      sum=str(sum(int(hit[c]) for c in parts)), rule=rule_text)
     if rule == _NAME:  # a name that is not the official name of the code (the rule: for a count line)
-        return found("name", value=value, expected=names.get(text_of(hit.get(kw["column_A"]))), rule=rule_text)
+        expected = names.get(text_of(hit.get(kw["column_A"])))
+        return found("name", value=value, expected=expected, differs=messages.Differs(value, expected), rule=rule_text)
     if "column_B" in kw:  # part above its whole: report the part, show both values
         return found("above", part=column, value=value, whole=kw["column_A"],
                      whole_value=text_of(hit.get(kw["column_A"])), rule=rule_text)

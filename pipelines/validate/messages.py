@@ -48,7 +48,7 @@ class Part:
 
 
 def written(value: Any, lang: str) -> str:
-    return value.text(lang) if isinstance(value, Part) else str(value)
+    return value.text(lang) if isinstance(value, Part) else value if isinstance(value, str) else str(value)
 
 
 def facts(**values: Any) -> tuple[tuple[str, Any], ...]:
@@ -125,6 +125,16 @@ class Change(Part):
 
 
 @dataclass(frozen=True)
+class Differs(Part):
+    """Where a name that reads like the official one departs from it (pipelines.core.text.differs)."""
+    found: str
+    expected: str | None
+
+    def text(self, lang: str) -> str:
+        return locale.differs(lang, self.found, self.expected) if self.expected else locale.Said("")
+
+
+@dataclass(frozen=True)
 class Count(Part):
     """A number of lines or values left out or repeated: `5.000` (vi) / `5,000` (en)."""
     n: int
@@ -156,7 +166,7 @@ def render(problem: Any, lang: str = "vi") -> str:
     code = problem.commune_code
     label = commune(code, problem.commune_name, lang) if code and problem.key not in _COMMUNE_IN_SENTENCE else ""
     place = where(lang, problem.file, problem.sheet, problem.line, problem.column, label)
-    return f"{place}: {Words(problem.key, problem.values).text(lang)}"
+    return f"{locale.visible(place)}: {Words(problem.key, problem.values).text(lang)}"  # a column named as typed
 
 
 def unit_name(name: str, lang: str) -> str:

@@ -184,6 +184,8 @@ def validate_form(name: str, frame: pd.DataFrame, period: Period, communes: pd.D
     limit = bounds.max_lines_per_rule(max_lines_per_rule)
     parameters = suite_parameters(names)
     unit, source = codes.unit_part(period, communes, unit_name), _source(name, frame)
+    if (beyond := bounds.too_many_rows(name, frame, communes, source, lang)) is not None:
+        return ValidationOutcome([beyond], [])  # no rule run: each failing row costs GX a millisecond
     problems, results = [], []
     for kind in KINDS:
         data = frame if kind == "structure" else _whole(raw.typed(name, frame))
