@@ -20,16 +20,21 @@ checked at the level of their sections, on data built without rendering. All ren
 made once for the module (`rendered`) and marked slow.
 """
 
-import dataclasses
 import html
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import baocao, build_processed, copy_sample
+from pipelines.core import datasets
+from pipelines.intake import raw
+from pipelines.report import context, factsheet, sections
+from pipelines.units.period import Period
+from test_corrections import CODE, _context
 
 SENSITIVE_SPECIAL = ["hiv", "conflict_with_law", "drug_addicted", "violence", "exploited", "sexually_abused",
                      "trafficked"]
@@ -63,10 +68,10 @@ MESSAGE_VI = ("special_circumstances.csv dòng 81, cột children, xã Lục H�
               "với kỳ 2023 (12); kiểm tra lại")
 
 
-def set_counts(raw: Path, form: str, commune: str, counts: dict[str, int]) -> None:
+def set_counts(folder: Path, form: str, commune: str, counts: dict[str, int]) -> None:
     """Write `counts` (group → count) into both count columns of the commune's rows of a raw form
     (children = supported, cases received = handled, so every cross-column rule still holds)."""
-    path = raw / f"{form}.csv"
+    path = folder / f"{form}.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for i, line in enumerate(lines):
         cells = line.rstrip("\n").split(",")
@@ -75,12 +80,12 @@ def set_counts(raw: Path, form: str, commune: str, counts: dict[str, int]) -> No
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def plant(raw: Path, swapped: bool) -> None:
+def plant(folder: Path, swapped: bool) -> None:
     """The two communes' hidden counts of every sensitive group (swapped between them or not)."""
     one, two = (SECOND, FIRST) if swapped else (FIRST, SECOND)
     for form, groups in GROUPS.items():
-        set_counts(raw, form, LUC_HON, dict(zip(groups, one[form])))
-        set_counts(raw, form, HOANH_MO, dict(zip(groups, two[form])))
+        set_counts(folder, form, LUC_HON, dict(zip(groups, one[form])))
+        set_counts(folder, form, HOANH_MO, dict(zip(groups, two[form])))
 
 
 def reproduction(data: Path, period: str, swapped: bool = False) -> None:
@@ -127,12 +132,10 @@ def planted_2024(tmp_path_factory):
 
 
 def _ctx(data, unit, lang, edition):
-    from pipelines.report import context
     return context.load("2024", unit, data, lang, edition)
 
 
 def test_internal_edition_keeps_the_message(planted_2024):
-    from pipelines.report import factsheet, sections
 
     district = _ctx(planted_2024, "198", "vi", "internal")
     assert f"<li>{html.escape(MESSAGE_VI, quote=True)}</li>" in sections.data_quality_html(district)
@@ -142,7 +145,6 @@ def test_internal_edition_keeps_the_message(planted_2024):
 
 @pytest.mark.parametrize("lang, withheld", [("vi", WITHHELD_VI), ("en", WITHHELD_EN)], ids=["vi", "en"])
 def test_public_sections_count_the_warning_without_detail(planted_2024, lang, withheld):
-    from pipelines.report import factsheet, sections
 
     district = _ctx(planted_2024, "198", lang, "public")
     quality = sections.data_quality_html(district)
@@ -157,9 +159,6 @@ def test_public_sections_count_the_warning_without_detail(planted_2024, lang, wi
 
 
 def test_public_provenance_has_no_hash_of_a_protected_form(planted_2024):
-    from pipelines.intake import raw
-    from pipelines.report import sections
-    from pipelines.units.period import Period
 
     hashes = dict(raw.file_hashes(planted_2024, Period.parse("2024")))
     public = sections.methodology_html(_ctx(planted_2024, "198", "vi", "public"), list(hashes.items()))
@@ -169,6 +168,26 @@ def test_public_provenance_has_no_hash_of_a_protected_form(planted_2024):
         assert (f"<li><code>{name}</code>: có số liệu của các nhóm trẻ em cần bảo vệ; mã SHA-256 chỉ ghi trong bản "
                 "nội bộ</li>") in public
     assert hashes["population.csv"] in public
+
+
+def test_public_appendix_counts_a_correction_of_a_protected_form(tmp_path):
+    """A correction's lines name the group and its reason is free text: in the public edition a
+    correction of a protected form is counted, one of another form listed as before."""
+
+    row = {"submission": "1", "submitted_at": "2025-03-04T08:30:00Z", "file": "special_circumstances.csv",
+           "first_line": 92, "last_line": 106, "commune_code": CODE, "rows": 15, "source": "bao-cao-06847.xlsx",
+           "sha256": "0" * 64, "by": "Nguyễn Thị Hoa", "reason": "HIV: 12, không phải 1", "supersedes": ""}
+    pd.DataFrame([{**row, "form": "special_circumstances"},
+                  {**row, "form": "population", "file": "population.csv", "submission": "2", "first_line": 16,
+                   "last_line": 17, "reason": "Nhầm số trẻ em nam"}]).to_parquet(tmp_path / datasets.CORRECTIONS)
+    internal = sections.data_quality_html(_context(tmp_path))
+    assert "(special_circumstances.csv dòng 92–106) thay bản gửi đầu tiên; lý do: HIV: 12, không phải 1" in internal
+    public = sections.data_quality_html(_context(tmp_path, "public"))
+    assert ("<h3>Số liệu đã được xã gửi bản sửa</h3>\n<ul><li>Biểu population của Xã Đồng Văn: bản sửa ngày 04 tháng 03 "
+            "năm 2025 (population.csv dòng 16–17) thay bản gửi đầu tiên; lý do: Nhầm số trẻ em nam</li></ul><p>1 lần sửa "
+            "số liệu của các nhóm trẻ em cần bảo vệ không được nêu chi tiết trong bản công khai; bản nội bộ có đầy đủ."
+            "</p></section>") in public
+    assert "special_circumstances" not in public and "HIV" not in public
 
 
 # The rendered public edition, twice, with the hidden values swapped ----------------------------------
@@ -220,26 +239,3 @@ def test_public_files_hold_no_planted_message(rendered, run):
         if path.suffix == ".html":
             assert WITHHELD[period][path.stem.endswith("-en")] in text, path.name
 
-
-def test_public_appendix_counts_a_correction_of_a_protected_form(tmp_path):
-    """A correction's lines name the group and its reason is free text: in the public edition a
-    correction of a protected form is counted, one of another form listed as before."""
-    import pandas as pd
-    from pipelines.core import datasets
-    from pipelines.report import sections
-    from test_corrections import CODE, _context
-
-    row = {"submission": "1", "submitted_at": "2025-03-04T08:30:00Z", "file": "special_circumstances.csv",
-           "first_line": 92, "last_line": 106, "commune_code": CODE, "rows": 15, "source": "bao-cao-06847.xlsx",
-           "sha256": "0" * 64, "by": "Nguyễn Thị Hoa", "reason": "HIV: 12, không phải 1", "supersedes": ""}
-    pd.DataFrame([{**row, "form": "special_circumstances"},
-                  {**row, "form": "population", "file": "population.csv", "submission": "2", "first_line": 16,
-                   "last_line": 17, "reason": "Nhầm số trẻ em nam"}]).to_parquet(tmp_path / datasets.CORRECTIONS)
-    internal = sections.data_quality_html(_context(tmp_path))
-    assert "(special_circumstances.csv dòng 92–106) thay bản gửi đầu tiên; lý do: HIV: 12, không phải 1" in internal
-    public = sections.data_quality_html(_context(tmp_path, "public"))
-    assert ("<h3>Số liệu đã được xã gửi bản sửa</h3>\n<ul><li>Biểu population của Xã Đồng Văn: bản sửa ngày 04 tháng 03 "
-            "năm 2025 (population.csv dòng 16–17) thay bản gửi đầu tiên; lý do: Nhầm số trẻ em nam</li></ul><p>1 lần sửa "
-            "số liệu của các nhóm trẻ em cần bảo vệ không được nêu chi tiết trong bản công khai; bản nội bộ có đầy đủ."
-            "</p></section>") in public
-    assert "special_circumstances" not in public and "HIV" not in public

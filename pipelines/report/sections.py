@@ -134,5 +134,5 @@ def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = 
     items = [{"name": ctx.label(ind.id), "formula": definitions.formula_text(ind, ctx.lang),
               "source": definitions.source_text(ind.source, ctx.lang)} for ind in catalogue.entries().values()]
     versions = [(package, metadata.version(package)) for package in SOFTWARE]
-    return templates.render("methodology.html.j2", ctx, definitions=items, files=disclosure.hashes_shown(ctx, hashes or []),
-                            versions=versions)
+    files = disclosure.hashes_shown(ctx, hashes or [])
+    return templates.render("methodology.html.j2", ctx, definitions=items, files=files, versions=versions)
