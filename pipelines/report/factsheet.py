@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from pipelines.core import formats
 from pipelines.indicators import catalogue
-from pipelines.report import context, narrative, sections, templates
+from pipelines.report import context, disclosure, narrative, sections, templates
 from pipelines.report.context import ReportContext
 from pipelines.core import errors, text
 
@@ -114,11 +114,14 @@ def attention_html(ctx: ReportContext, lagging: list[str] | None = None) -> str:
 def data_quality_html(ctx: ReportContext, warnings: pd.DataFrame) -> str:
     """Appendix with a run-in heading: the validation warnings (sections.validation_warnings) about
     this commune (their message names it with its code, "xã Đồng Văn (06847)"), or one line saying
-    there are none."""
+    there are none. The public edition counts, not details, those about a protected form
+    (pipelines.report.disclosure)."""
     about = warnings["message"].astype(str).str.contains(f"({ctx.code})", regex=False)
     if "commune_code" in warnings:
         about |= warnings["commune_code"].astype(str) == ctx.code
-    return templates.render("factsheet-quality.html.j2", ctx, messages=list(warnings.loc[about, "message"]))
+    shown, left_out = disclosure.warnings_shown(ctx, warnings[about])
+    return templates.render("factsheet-quality.html.j2", ctx, messages=list(shown["message"]),
+                            withheld=disclosure.withheld(ctx, "warnings", left_out))
 
 
 def methodology_html(ctx: ReportContext) -> str:

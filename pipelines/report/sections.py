@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipelines.core import datasets, formats
 from pipelines.indicators import catalogue
-from pipelines.report import definitions, templates
+from pipelines.report import definitions, disclosure, templates
 from pipelines.report.context import ReportContext
 
 
@@ -84,19 +84,25 @@ def validation_warnings(ctx: ReportContext) -> pd.DataFrame:
     return problems[problems["severity"] == "warning"]
 
 
-def corrections(ctx: ReportContext) -> list[str]:
-    """The corrections communes of the unit sent for the period (pipelines.intake.raw.corrections,
-    written by the run as datasets.CORRECTIONS), one sentence each, in the order made: a reader
-    must know which figures replaced earlier ones, when, why and (internal edition) by whom. No
-    file or no row: none."""
+def unit_corrections(ctx: ReportContext) -> pd.DataFrame:
+    """The corrections of the unit's communes for the period (pipelines.intake.raw.corrections,
+    written by the run as datasets.CORRECTIONS), in the order made; no file: no row."""
     path = datasets.in_folder(ctx.processed, datasets.CORRECTIONS) if ctx.processed else None
     if path is None or not path.is_file():
-        return []
+        return pd.DataFrame(columns=["form", "commune_code"])
+    rows = pd.read_parquet(path)
+    return rows[rows["commune_code"].isin(set(ctx.communes["unit_code"]))]
+
+
+def corrections(ctx: ReportContext) -> list[str]:
+    """The corrections communes of the unit sent for the period, one sentence each, in the order
+    made: a reader must know which figures replaced earlier ones, when, why and (internal edition)
+    by whom. The public edition leaves out those of a protected form (corrections_withheld counts
+    them). No file or no row: none."""
     names = dict(ctx.communes.itertuples(index=False, name=None))
+    rows = unit_corrections(ctx)
     out = []
-    for row in pd.read_parquet(path).itertuples(index=False):
-        if row.commune_code not in names:
-            continue
+    for row in rows[disclosure.corrections_shown(ctx, list(rows["form"]))].itertuples(index=False):
         lines = f"{row.first_line}–{row.last_line}" if row.first_line != row.last_line else f"{row.first_line}"
         earlier = (ctx.t("intake.corrections.earlier", submission=row.supersedes) if row.supersedes
                    else ctx.t("intake.corrections.first"))
@@ -107,16 +113,26 @@ def corrections(ctx: ReportContext) -> list[str]:
     return out
 
 
+def corrections_withheld(ctx: ReportContext) -> int:
+    """How many corrections of the unit's communes the edition does not detail (disclosure)."""
+    return disclosure.corrections_shown(ctx, list(unit_corrections(ctx)["form"])).count(False)
+
+
 def data_quality_html(ctx: ReportContext) -> str:
-    """Appendix: the validation warnings of the period, and the corrections communes sent."""
-    return templates.render("quality.html.j2", ctx, messages=list(validation_warnings(ctx)["message"]),
-                           corrections=corrections(ctx))
+    """Appendix: the validation warnings of the period, and the corrections communes sent; in the
+    public edition, those about a protected form are counted, not detailed (pipelines.report.disclosure)."""
+    messages, left_out = disclosure.warnings_shown(ctx, validation_warnings(ctx))
+    return templates.render("quality.html.j2", ctx, messages=list(messages["message"]), corrections=corrections(ctx),
+                            withheld=disclosure.withheld(ctx, "warnings", left_out),
+                            corrections_withheld=disclosure.withheld(ctx, "corrections", corrections_withheld(ctx)))
 
 
 def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = None) -> str:
-    """Appendix: how each indicator is defined, and which raw files (by SHA-256) and software
-    versions made the report, so that anyone can check or repeat it."""
+    """Appendix: how each indicator is defined, and which raw files (by SHA-256; not those of a
+    protected form in the public edition) and software versions made the report, so that anyone
+    can check or repeat it."""
     items = [{"name": ctx.label(ind.id), "formula": definitions.formula_text(ind, ctx.lang),
               "source": definitions.source_text(ind.source, ctx.lang)} for ind in catalogue.entries().values()]
     versions = [(package, metadata.version(package)) for package in SOFTWARE]
-    return templates.render("methodology.html.j2", ctx, definitions=items, files=hashes or [], versions=versions)
+    files = disclosure.hashes_shown(ctx, hashes or [])
+    return templates.render("methodology.html.j2", ctx, definitions=items, files=files, versions=versions)
