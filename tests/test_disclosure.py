@@ -101,11 +101,10 @@ def reproduction(data: Path, period: str, swapped: bool = False) -> None:
     plant(data / "raw" / period, swapped)
 
 
-def public_files(reports: Path) -> list[Path]:
-    """Every file the public edition publishes. Today: the public-edition documents (HTML and PDF)
-    in the reports folder (its executed notebooks stay internal); once the public edition has its
-    own tree, every file of that tree."""
-    return sorted(p for p in reports.rglob("*") if p.is_file() and "cong-khai" in p.name and p.suffix in (".html", ".pdf"))
+def public_files(public: Path) -> list[Path]:
+    """Every file the public edition publishes: every file of the public tree (reports, index,
+    manifest)."""
+    return sorted(p for p in public.rglob("*") if p.is_file())
 
 
 def readable(path: Path) -> str:
@@ -158,16 +157,15 @@ def test_public_sections_count_the_warning_without_detail(planted_2024, lang, wi
         assert not [s for s in planted_strings("2024") if s in html.unescape(text)]
 
 
-def test_public_provenance_has_no_hash_of_a_protected_form(planted_2024):
+def test_public_provenance_has_no_hash_of_a_raw_file(planted_2024):
 
     hashes = dict(raw.file_hashes(planted_2024, Period.parse("2024")))
     public = sections.methodology_html(_ctx(planted_2024, "198", "vi", "public"), list(hashes.items()))
     internal = sections.methodology_html(_ctx(planted_2024, "198", "vi", "internal"), list(hashes.items()))
-    for name in ("special_circumstances.csv", "protection_cases.csv"):
+    assert "special_circumstances.csv" in hashes and "population.csv" in hashes
+    for name in hashes:
         assert hashes[name] in internal and hashes[name] not in public
-        assert (f"<li><code>{name}</code>: có số liệu của các nhóm trẻ em cần bảo vệ; mã SHA-256 chỉ ghi trong bản "
-                "nội bộ</li>") in public
-    assert hashes["population.csv"] in public
+        assert f"<li><code>{name}</code>: mã SHA-256 chỉ ghi trong bản nội bộ (số liệu gốc không công khai)</li>" in public
 
 
 def test_public_appendix_counts_a_correction_of_a_protected_form(tmp_path):
@@ -195,15 +193,15 @@ def test_public_appendix_counts_a_correction_of_a_protected_form(tmp_path):
 def _render(root: Path, period: str, swapped: bool, scope: str = "") -> Path:
     """A copy of the sample with the planted values, run for `period`: the public edition of the
     scope's own report (the default scope's, or a commune's fact sheet), vi and en. Returns the
-    reports folder."""
+    public tree."""
     work = copy_sample(root, ("2022", "2023", "2024", "2025") if period == "2025" else ("2022", "2023", "2024"))
     settings = work / "data" / "baocao.yml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(": true\n", ": false\n"), encoding="utf-8")
     reproduction(work / "data", period, swapped)
     done = baocao("run", "--period", period, "--lang", "vi,en", "--edition", "public", "--data-dir", "data",
-                  "--reports-dir", "reports", *(["--scope", scope] if scope else []), cwd=work)
+                  "--reports-dir", "reports", "--public-dir", "public", *(["--scope", scope] if scope else []), cwd=work)
     assert done.returncode == 0, done.stderr
-    return work / "reports"
+    return work / "public"
 
 
 # What the rendered runs make: the district's report of 2024, the province's of 2025, and the fact
@@ -224,7 +222,7 @@ def test_public_files_do_not_depend_on_hidden_values(rendered, run):
     planted, swapped = rendered[run]
     names = [p.relative_to(planted) for p in public_files(planted)]
     assert names == [p.relative_to(swapped) for p in public_files(swapped)]
-    assert {p.suffix for p in names} == {".html", ".pdf"} and len(names) == 4
+    assert sorted(p.suffix for p in names) == [".html", ".html", ".html", ".json", ".pdf", ".pdf"]  # 2 reports, index, manifest
     differ = [str(n) for n in names if (planted / n).read_bytes() != (swapped / n).read_bytes()]
     assert differ == []
 
@@ -236,6 +234,6 @@ def test_public_files_hold_no_planted_message(rendered, run):
     for path in public_files(planted):
         text = readable(path)
         assert not [s for s in planted_strings(period) if s in text], path.name
-        if path.suffix == ".html":
+        if path.suffix == ".html" and path.name != "index.html":
             assert WITHHELD[period][path.stem.endswith("-en")] in text, path.name
 

@@ -67,11 +67,12 @@ def corrections_shown(ctx: ReportContext, forms: list[str]) -> list[bool]:
 
 
 def hashes_shown(ctx: ReportContext, hashes: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
-    """The (file, SHA-256) list of the provenance appendix; in the public edition a protected form
-    keeps its name and loses its hash (None)."""
+    """The (file, SHA-256) list of the provenance appendix; in the public edition every file keeps its
+    name and loses its hash (None): a raw form is internal data, and a hash of it lets a reader test
+    guesses (of a protected form's hidden counts; of a correction's reason in submissions.csv)."""
     if ctx.edition != "public":
         return list(hashes)
-    return [(name, None if name in protected_files() else sha256) for name, sha256 in hashes]
+    return [(name, None) for name, _ in hashes]
 
 
 def withheld(ctx: ReportContext, key: str, count: int) -> Markup | str:
