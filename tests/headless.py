@@ -73,6 +73,7 @@ class Browser:
     def open(self, page: Path, width: int, height: int = 800) -> None:
         """Load `page` in a window `width` CSS pixels wide (a phone: mobile metrics, scale 1)."""
         self._call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
+                                                          "screenWidth": width, "screenHeight": height,
                                                           "mobile": width < 600}, self._session)
         self._call("Page.navigate", {"url": page.resolve().as_uri()}, self._session)
         deadline = time.monotonic() + self.timeout
