@@ -17,6 +17,7 @@ import pandas as pd
 from pipelines.core import datasets, formats, text
 from pipelines.indicators import editions
 from pipelines.intake import raw
+from pipelines.report import templates
 from pipelines.units import reference
 from pipelines.report.context import ReportContext
 
@@ -50,7 +51,7 @@ def _table(ctx: ReportContext, part: pd.DataFrame, column: str, caption: str) ->
     for code, label in labels.items():
         values = "".join(f'<td class="num">{_e(_shown(cells.get((u, code)), ctx.lang))}</td>' for u in units)
         rows.append(f'<tr><th scope="row">{_e(label[ctx.lang])}</th>{values}</tr>')
-    return (f'<div class="table-wrap"><table class="breakdown"><caption>{_e(caption)}</caption>'
+    return (f'{templates.table_box(caption)}<table class="breakdown"><caption>{_e(caption)}</caption>'
             f'<thead><tr><th scope="col">{_e(text.t(ctx.lang, "edition.group"))}</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 

@@ -36,12 +36,23 @@ def t(lang: str, key: str, **values: object) -> Markup:
     return Markup(text.t(lang, key, **{name: escape(value) for name, value in values.items()}))
 
 
+def table_box(label: str) -> Markup:
+    """The opening tag of the box a table scrolls in on a narrow screen (report.css: `.table-wrap`).
+    A box that scrolls must be reachable by keyboard (WCAG 2.1.1: a keyboard user scrolls it with the
+    arrow keys once it has focus), so it is in the tab order, and a screen reader announces it as a
+    region named `label`, the table's caption or its section's heading: plain text, or Markup (a
+    locale template's HTML, of which the text goes in the attribute)."""
+    name = label.striptags() if isinstance(label, Markup) else label
+    return Markup('<div class="table-wrap" role="region" tabindex="0" aria-label="{}">').format(name)
+
+
 def render(name: str, ctx: ReportContext, **values: object) -> str:
     """The section template `name` for `ctx`. Besides `ctx` and `values` a template has `t` (in the
     report's language), `show` and `target` (ctx's figures as Markup) and `css` (the class attribute
-    of pipelines.report.context.css_class). Returns a plain str: callers join and compare it."""
+    of pipelines.report.context.css_class), and `table_box`. Returns a plain str: callers join and
+    compare it."""
     helpers = {"t": functools.partial(t, ctx.lang),
                "show": lambda indicator_id, code=None: Markup(ctx.show(indicator_id, code)),
                "target": lambda indicator_id, compact=False: Markup(ctx.target(indicator_id, compact)),
-               "css": lambda *names: Markup(css_class(ctx, *names))}
+               "css": lambda *names: Markup(css_class(ctx, *names)), "table_box": table_box}
     return str(environment().get_template(name).render(ctx=ctx, **helpers, **values))

@@ -45,7 +45,7 @@ def validation_page(outcome: ValidationOutcome, period: object, lang: str = "vi"
     def table(title: str, header: list[str], rows: list[list[Any]]) -> RenderedSectionContent:
         cells = [[html.escape(_text(c)) for c in row] for row in rows]
         return RenderedSectionContent(content_blocks=[RenderedTableContent(
-            header=f"<h4>{html.escape(title)}</h4>", header_row=header, table=cells or [["—"] * len(header)],
+            header=html.escape(title), header_row=header, table=cells or [["—"] * len(header)],
             styling={"classes": ["col-12"], "body": {"classes": ["table", "table-sm"]}})])
 
     words = lambda key, **values: t(lang, f"gx_page.{key}", **values)  # noqa: E731
@@ -79,7 +79,14 @@ def validation_page(outcome: ValidationOutcome, period: object, lang: str = "vi"
     page = view.render(document, period=period, verdict=words("verdict", verdict=verdict), lang=lang,
                        made_by=words("made_by", version=gx.__version__))
     # GX links each suite name to its page in a Data Docs site, which we don't build.
-    return re.sub(r'<a href="(?:\.\./)+expectations/[^"]*" >([^<]*)</a>', r"\1", page)
+    page = re.sub(r'<a href="(?:\.\./)+expectations/[^"]*" >([^<]*)</a>', r"\1", page)
+    # GX's "Show more info..." links open collapsed blocks with Bootstrap's JavaScript, which the page
+    # has not: the blocks are shown open, and the links (pointing at ids that are not on the page,
+    # `aria-controls`) are dropped.
+    return _COLLAPSE_LINK.sub("", page)
+
+
+_COLLAPSE_LINK = re.compile(r'<(p|span) class="m-0">\s*<a data-toggle="collapse"[^>]*>.*?</a>\s*</\1>', re.S)
 
 
 def _bounded(result: dict) -> dict:
@@ -104,13 +111,15 @@ th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertic
 .ge-section { border-top: 2px solid #888; margin-top: 1rem; padding-top: .5rem; } .alert { background: #eef; }
 .text-success { color: #17723a; } .text-danger { color: #b00020; } .fas, .fa { font-style: normal; }
 .fa-check-circle::before, .fa-check::before { content: "\\2714"; } .fa-times::before { content: "\\2718"; }
-a[data-toggle="collapse"] { display: none; } .collapse { display: block; } /* no Bootstrap JS offline: show all */
-</style></head><body>
+.collapse { display: block; } /* no Bootstrap JS offline: show all */
+th, td { overflow-wrap: anywhere; } /* a form, suite or column name breaks rather than widen a phone's page */
+@media (max-width: 600px) { body { margin: 1rem .5rem; } th, td { padding: .2rem .3rem; } }
+</style></head><body><main>
 <h1>{{ page_title }}</h1><p><b>{{ verdict }}</b></p>
 <p>{{ made_by }}</p>
 {% for section in sections %}{% set section_loop = loop -%}
 {% include 'section.j2' %}
 {% endfor %}
-</body>
+</main></body>
 </html>
 """
