@@ -105,14 +105,22 @@ def test_the_manifest_lists_every_input_and_output_with_its_hash(first):
 
 
 def test_an_unchanged_rerun_does_nothing_and_changes_no_byte(first):
+    """… but deletes what a killed run left beside the trees (staging, previous copies)."""
     work = first[0]
     before, raw_before = _published(work), tree_bytes(work / "data" / "raw")
+    leftovers = [work / ".reports.staging-2024", work / ".public.staging-2024", work / ".reports.previous-2024",
+                 work / "data" / "processed" / ".staging-2024"]
+    for folder in leftovers:
+        (folder / "notebooks").mkdir(parents=True)
+        (folder / "notebooks" / "half.html").write_text("<p>nửa chừng</p>", encoding="utf-8")
+    (work / ".reports.staging-2024-index.html").write_text("<p>nửa chừng</p>", encoding="utf-8")
     status, out, err, _ = _baocao(work, "run", "--period", "2024", *SCOPE, "--reports-dir", "reports")
     assert (status, err) == (0, "")
     assert out == (f"Không có gì thay đổi: báo cáo kỳ 2024 đã công bố ({work / 'reports' / '2024'}) được làm từ đúng "
                    "các tệp đầu vào, mã nguồn và tham số này; dùng --force để làm lại\n")
     assert _published(work) == before
     assert tree_bytes(work / "data" / "raw") == raw_before
+    assert [p for p in [*leftovers, work / ".reports.staging-2024-index.html"] if p.exists()] == []
 
 
 def test_approve_then_verify_quick_names_a_changed_byte_and_the_signed_document(first):

@@ -135,15 +135,24 @@ def build(request: Request, say: Callable[[str], None], published: Manifest | No
     has them already; not `render`: stop once the processed data and the validation page are
     staged (`Built.processed`), with no report and no manifest. Raises ValidationFailed on blocking
     problems; a build that fails leaves no staging behind (one that is killed: the next run deletes it)."""
-    folders = request.folders
-    moves = publication.moves(folders.data, folders.reports, folders.public, request.period)
-    publication.clean_leftovers((*moves, *publication.former(folders.data, folders.reports, request.period)))
+    moves = clean(request)
     try:
         return _build(request, say, published, moves,
                       inputs if inputs is not None else manifest.inputs(request.folders.data, request.period), render)
     except BaseException:
         discard(moves)
         raise
+
+
+def clean(request: Request) -> publication.Moves:
+    """Delete what a killed run of the period left beside its published items (staging folders,
+    `.previous-…`; also where earlier versions staged); the places this run stages in. Called by
+    every run that holds the period's lock, an unchanged one too: a staging folder of a killed run
+    must not wait beside a served tree for the next change."""
+    folders = request.folders
+    moves = publication.moves(folders.data, folders.reports, folders.public, request.period)
+    publication.clean_leftovers((*moves, *publication.former(folders.data, folders.reports, request.period)))
+    return moves
 
 
 def _build(request: Request, say: Callable[[str], None], published: Manifest | None, moves: publication.Moves,

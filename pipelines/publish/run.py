@@ -101,6 +101,7 @@ def publish_request(req: Request, say: Callable[[str], None] = print, force: boo
                     log: list[str] | None = None) -> Published:
     started = dt.datetime.now(dt.timezone.utc)
     req, step = dataclasses.replace(req, fresh=force), req.say(say)
+    build.clean(req)  # what a killed run left beside the trees, even when nothing changed
     published = None if force else manifest.read(req.folders, req.period)
     inputs = manifest.inputs(req.folders.data, req.period)
     if published and published.key == req.key(inputs) and not published.failed and _intact(req, published):
