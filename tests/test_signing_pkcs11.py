@@ -61,13 +61,20 @@ def _store_certificate(module: Path, pem: Path) -> None:
                                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER)})
 
 
-def test_sign_with_a_pkcs11_token_then_verify_passes(capsys, tmp_path, token):
-    module, certs = token
-    signature, seal = images(tmp_path)
+def _published(tmp_path, certs):
+    """(data, reports, a published PDF, the PIN file) of a small published report whose settings
+    trust the test CA."""
     data, reports, document = publish(tmp_path / "work", render.html_to_pdf(small_report_html()), trust=["ca.pem"])
     shutil.copy(certs["ca.pem"], data / "ca.pem")
     pin = tmp_path / "pin"
     pin.write_text(PIN + "\n")
+    return data, reports, document, pin
+
+
+def test_sign_with_a_pkcs11_token_then_verify_passes(capsys, tmp_path, token):
+    module, certs = token
+    signature, seal = images(tmp_path)
+    data, reports, document, pin = _published(tmp_path, certs)
     done = baocao_here(capsys, "sign", "--period", "2024", "--report", document, "--pkcs11-module", module,
                        "--token-label", TOKEN, "--key-label", LABEL, "--pin-file", pin, "--signature-image", signature,
                        "--seal-image", seal, "--by", f"{NAME}, Chủ tịch", "--data-dir", data, "--reports-dir", reports)
@@ -81,10 +88,7 @@ def test_sign_with_a_pkcs11_token_then_verify_passes(capsys, tmp_path, token):
 def test_a_wrong_token_label_is_refused_in_one_line(capsys, tmp_path, token):
     module, certs = token
     signature, seal = images(tmp_path)
-    data, reports, document = publish(tmp_path / "work", render.html_to_pdf(small_report_html()), trust=["ca.pem"])
-    shutil.copy(certs["ca.pem"], data / "ca.pem")
-    pin = tmp_path / "pin"
-    pin.write_text(PIN + "\n")
+    data, reports, document, pin = _published(tmp_path, certs)
     done = baocao_here(capsys, "sign", "--period", "2024", "--report", document, "--pkcs11-module", module,
                        "--token-label", "khong-co", "--key-label", LABEL, "--pin-file", pin, "--signature-image",
                        signature, "--by", NAME, "--data-dir", data, "--reports-dir", reports)
