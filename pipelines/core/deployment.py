@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.core import errors
+from pipelines.core import deadlines, errors, schema
 from pipelines.core.folders import DEFAULT_INTERNAL, DEFAULT_PUBLIC, Folders
 from pipelines.core.text import failure
 
@@ -64,6 +64,7 @@ class Deployment:
     trees: dict[str, str] = field(default_factory=dict)  # TREE_KEYS: the folders as written, relative to the data folder
     trust_roots: tuple[str, ...] = ()  # certificates (PEM/DER, relative to the data folder) `verify` trusts
     timestamp_url: str = ""            # an RFC 3161 time-stamping server: `sign` makes PAdES B-T with it
+    deadlines: deadlines.Deadlines = field(default_factory=deadlines.Deadlines)  # when forms are due
 
 
 def _fail(path: Path, key: str, why: str, **values: object) -> SettingsError:
@@ -104,7 +105,7 @@ def load(data_dir: Path | str) -> Deployment:
     if not isinstance(spec, dict):
         raise failure(SettingsError, "errors.settings.not_a_table", path=path)
     unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period",
-                           "folders", "signing"}
+                           "folders", "signing", "deadlines"}
     if unknown:
         raise _fail(path, sorted(unknown)[0], "unknown")
     scopes = spec.get("default_scope") or {}
@@ -126,7 +127,7 @@ def load(data_dir: Path | str) -> Deployment:
     return Deployment(path, {str(k): str(v) for k, v in scopes.items()}, {str(k): bool(v) for k, v in each.items()},
                       tuple(spec.get("languages") or ()), tuple(spec.get("editions") or ()),
                       {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []), kind,
-                      dict(trees), roots, stamper)
+                      dict(trees), roots, stamper, deadlines.parse(path, spec.get("deadlines"), tuple(schema.forms())))
 
 
 def trees(data_dir: Path | str, reports_dir: Path | str | None = None,
