@@ -52,7 +52,7 @@ def test_the_sample_command_speaks_english(tmp_path):
     data.mkdir()
     (data / "baocao.yml").write_text("# settings already there\n", encoding="utf-8")  # so init says nothing
     said = sample.make_sample(Scope.parse("district:198"), Period.parse("2024"), data, seed=2, lang="en")
-    assert said == [f"Made SYNTHETIC figures for period 2024 for 7 communes (district:198, seed 2): 7 forms in {data}/raw/2024",
+    assert said == [f"Made SYNTHETIC figures for period 2024 for 7 commune-level units (district:198, seed 2): 7 forms in {data}/raw/2024",
                     f"Wrote {data}/raw/notes.yml: every report made from this folder says that its figures are synthetic",
                     f"Next: baocao validate --period 2024 --data-dir {data}, then baocao run --period 2024 --data-dir {data}"]
     assert (data / "raw" / "notes.yml").read_text(encoding="utf-8") == (

@@ -171,7 +171,8 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
     if not render:
         return Built(moves, None, clock.times)
     if request.scope.level == NATIONAL:
-        raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=len(read.cover.communes)))
+        communes = types.counted(request.lang, read.cover.communes["name"], "commune", "plain")
+        raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=communes))
     todo = _jobs(request, read.cover, moves, step)
     keys = {job.stem: staging.report_key(job, inputs, processed) for job in todo}
     to_render = staging.reuse(todo, keys, published, request.folders, moves, step)

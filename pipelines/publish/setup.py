@@ -45,4 +45,5 @@ def init(scope: Scope, data_dir: Path | str, period: Period | None = None, lang:
     return [text.t(lang, "run.init_settings", path=settings_file, name=name, scope=scope,
                    communes=types.counted(lang, communes["name"], "commune")),
             text.t(lang, "run.init_folder", folder=folder),
-            text.t(lang, "run.init_next", period=period, unit=first, data=data_dir)]
+            text.t(lang, "run.init_next", period=period, unit=first, data=data_dir,
+                   units=types.set_noun(lang, communes["name"], "commune", 1))]
