@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 
 from pipelines.core import datasets
 from pipelines.indicators import catalogue
+from pipelines.intake import reading
 from pipelines.publish import setup
 from pipelines.report import breakdown_tables, context, factsheet, narrative, sections
 from pipelines.units import reference, scope, types
@@ -182,6 +183,15 @@ def test_a_ward_of_a_quan(lang):
     assert closing.split(" - ")[1] == {"vi": "UBND quận (b/c);", "en": "Urban District People's Committee (for reporting);"}[lang]
     missing = messages.Words.of("missing_commune", commune=messages.Commune("00001", "Phường Phúc Xá")).text(lang)
     assert missing == {"vi": "thiếu số liệu của phường Phúc Xá (00001)", "en": "no data from Phúc Xá ward (00001)"}[lang]
+    intake = reading.Context(Period.parse("2024"), lang, None, {"00001": "Phường Phúc Xá"}, frozenset())
+    assert intake.msg("conflict_batch", file="b.csv", form="population", commune=intake.commune("00001"), other="a.csv") == {
+        "vi": "b.csv: biểu population của phường Phúc Xá (00001) khác với tệp a.csv gửi cùng lượt",
+        "en": "b.csv: form population of Phúc Xá ward (00001) differs from a.csv"}[lang]
+    wards = reference.communes_of(Period.parse("2024"), "001", "district")["name"]
+    rows = messages.Words.of("too_many_rows", rows=30, communes=messages.Communes(tuple(wards)), categories=2,
+                             column="sex", expected=26, extra=3).text(lang)
+    assert rows.startswith({"vi": "30 dòng số liệu: kỳ này có 13 phường × 2 giá trị sex = 26 dòng",
+                            "en": "30 rows of figures: this period has 13 wards × 2 values of sex = 26 rows"}[lang])
 
 
 # A 2025 province whose communes mix xã, phường and đặc khu ---------------------------------------
