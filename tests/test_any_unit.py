@@ -87,7 +87,7 @@ def test_nothing_the_second_district_publishes_names_the_sample_district(ba_che)
 def test_init_refuses_to_overwrite_and_checks_the_code(tmp_path, capsys):
     assert cli.main(["init", "--scope", "district:202", "--data-dir", str(tmp_path), "--period", "2024"]) == 0
     out = capsys.readouterr().out
-    assert "Huyện Ba Chẽ (district:202), 7 xã" in out and (tmp_path / "raw" / "2024").is_dir()
+    assert "Huyện Ba Chẽ (district:202), 7 đơn vị hành chính cấp xã: 6 xã, 1 thị trấn" in out and (tmp_path / "raw" / "2024").is_dir()
     assert cli.main(["init", "--scope", "district:202", "--data-dir", str(tmp_path)]) == 3
     assert "baocao.yml đã có; không ghi đè" in capsys.readouterr().err
     assert cli.main(["init", "--scope", "district:999", "--data-dir", str(tmp_path / "x"), "--period", "2024"]) == 3

@@ -35,7 +35,7 @@ def test_a_build_stopped_before_rendering_stages_the_processed_data_and_the_vali
     history = pd.read_parquet(built.processed / datasets.HISTORY)
     assert sorted(history["period"].unique()) == ["2023", "2024"]
     assert [line[:5] for line in said] == ["[1/6]", "[2/6]", "[3/6]"]
-    assert said[1] == "[2/6] Kiểm tra dữ liệu bằng Great Expectations (7 biểu, 7 xã của Huyện Bình Liêu)"
+    assert said[1] == "[2/6] Kiểm tra dữ liệu bằng Great Expectations (7 biểu, 7 đơn vị hành chính cấp xã của Huyện Bình Liêu)"
     assert not (work / "data" / "processed" / "2024").exists() and not (work / "reports" / "2024").exists()
     build.discard(built.moves)
     assert not built.processed.exists() and not built.reports.exists()
@@ -44,9 +44,9 @@ def test_a_build_stopped_before_rendering_stages_the_processed_data_and_the_vali
 def test_the_steps_are_printed_in_the_language_of_the_request(tmp_path):
     work, built, said = _staged(tmp_path, "en")
     assert said[0] == f"[1/6] Reading the raw data of 2024 from {(work / 'data' / 'raw' / '2024').resolve()}"
-    assert said[1] == "[2/6] Validating the data with Great Expectations (7 forms, 7 communes of Huyện Bình Liêu)"
+    assert said[1] == "[2/6] Validating the data with Great Expectations (7 forms, 7 commune-level units of Huyện Bình Liêu)"
     assert said[2].startswith("[3/6] Computing ") and said[2].endswith(
-        " indicators for each commune and Huyện Bình Liêu, and the trends on earlier periods")
+        " indicators for each commune-level unit and Huyện Bình Liêu, and the trends on earlier periods")
 
 
 def test_where_reports_are_rendered_is_said_in_the_language_of_the_request():

@@ -105,8 +105,8 @@ def test_without_replace_a_changed_form_is_refused_saying_how_to_correct(tmp_pat
     before = tree_bytes(data / "raw")
     done = baocao_here(capsys, "ingest", "--period", PERIOD, "--data-dir", data, filled_template(tmp_path, change=corrected))
     assert done.returncode == 2
-    assert done.stderr == ("LỖI: bao-cao-06847.xlsx: biểu population của xã 06847 đã có trong population.csv kỳ 2024 với số "
-                           "liệu khác; dữ liệu thô không bao giờ bị sửa: nếu đây là bản sửa, gửi lại với --replace "
+    assert done.stderr == ("LỖI: bao-cao-06847.xlsx: biểu population của xã Đồng Văn (06847) đã có trong "
+                           "population.csv kỳ 2024 với số liệu khác; dữ liệu thô không bao giờ bị sửa: nếu đây là bản sửa, gửi lại với --replace "
                            "--by <người sửa> --reason <lý do>\n")
     assert tree_bytes(data / "raw") == before
 

@@ -213,7 +213,7 @@ def test_new_only_code_in_2024_data_is_refused():
         "từ 01/07/2025, không dùng cho kỳ 2024"]
     assert messages_of(frames, "population", Period.parse("2024"), communes, 2, "11948", lang="en") == [
         "population.csv line 2, column commune_code, commune code 11948: value 11948 is a commune code new from "
-        "1 July 2025 (Đặc khu Bạch Long Vĩ), not used for period 2024"]
+        "1 July 2025 (Bạch Long Vĩ special zone), not used for period 2024"]
     # 06862 is the code Xã Tiên Yên kept: in 2024 it is Thị trấn Tiên Yên, a commune of another district.
     assert messages_of(frames, "population", Period.parse("2024"), communes, 2, "06862") == [
         "population.csv dòng 2, cột commune_code, mã xã 06862: giá trị 06862 không có trong danh mục đơn vị hành "

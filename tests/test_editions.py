@@ -224,8 +224,8 @@ def test_pdf_bookmarks_follow_the_headings(published):
                 if not isinstance(item, list)]
     titles = [title for title, _ in chapters]
     assert titles[:4] == ["I. Tình hình chung", "II. Kết quả thực hiện", "III. Đánh giá so với mục tiêu",
-                          "IV. Các xã cần quan tâm"]
-    assert "Phụ lục: Trẻ em và hồ sơ theo nhóm, theo xã" in titles
+                          "IV. Các đơn vị cấp xã cần quan tâm"]
+    assert "Phụ lục: Trẻ em và hồ sơ theo nhóm, theo đơn vị cấp xã" in titles
     pages = [page for _, page in chapters]
     assert pages == sorted(pages) and pages[0] == 1 and pages[-1] <= len(reader.pages)
 

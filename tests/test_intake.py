@@ -156,8 +156,8 @@ def test_changed_figures_for_a_commune_already_there_are_refused(tmp_path):
     path = filled_template(tmp_path, change=lambda ws: ws.title == "population" and setattr(ws.cell(5, 4), "value", 669))
     with pytest.raises(ingest.IntakeRefused) as refused:
         ingest.ingest(PERIOD_2024, [path], data, say=quiet)
-    assert refused.value.problems == ["bao-cao-06847.xlsx: biểu population của xã 06847 đã có trong population.csv kỳ 2024 "
-                                      "với số liệu khác; dữ liệu thô không bao giờ bị sửa: nếu đây là bản sửa, gửi lại với "
+    assert refused.value.problems == ["bao-cao-06847.xlsx: biểu population của xã Đồng Văn (06847) đã có trong "
+                                      "population.csv kỳ 2024 với số liệu khác; dữ liệu thô không bao giờ bị sửa: nếu đây là bản sửa, gửi lại với "
                                       "--replace --by <người sửa> --reason <lý do>"]
     assert tree_bytes(data / "raw") == before
 
@@ -176,7 +176,7 @@ def test_two_files_of_one_batch_that_disagree_are_refused(tmp_path):
     other = inbox(tmp_path, "population.csv", table(POP_HEAD, [POP[0][:3] + ["669"] + POP[0][4:], POP[1]]).encode(), "b")
     with pytest.raises(ingest.IntakeRefused) as refused:
         ingest.ingest(PERIOD_2024, [one, other], tmp_path / "data", say=quiet)
-    assert refused.value.problems == ["population.csv: biểu population của xã 06847 khác với tệp population.csv gửi cùng lượt"]
+    assert refused.value.problems == ["population.csv: biểu population của xã Đồng Văn (06847) khác với tệp population.csv gửi cùng lượt"]
     assert not (tmp_path / "data").exists()
 
 

@@ -155,8 +155,8 @@ def test_a_raw_form_with_far_more_rows_than_communes_and_values_is_refused_befor
     form.write_text(header + "\n" + "ab,ab,ab,ab,ab,ab,ab,ab\n" * 30, encoding="utf-8")
     lowered(extra_rows=15)
     done = baocao_here(capsys, "validate", "--period", PERIOD, "--data-dir", data)
-    assert (done.returncode, done.stderr) == (2, "population.csv: 30 dòng số liệu: kỳ này có 7 xã × 2 giá trị sex = "
-                                                 "14 dòng, thêm tối đa 15 dòng trùng hay sai mã; không kiểm tra biểu "
+    assert (done.returncode, done.stderr) == (2, "population.csv: 30 dòng số liệu: kỳ này có 7 đơn vị hành chính cấp xã × 2 "
+                                                 "giá trị sex = 14 dòng, thêm tối đa 15 dòng trùng hay sai mã; không kiểm tra biểu "
                                                  "này. Kiểm tra lại tệp\n")
     lowered(extra_rows=16)
     done = baocao_here(capsys, "validate", "--period", PERIOD, "--data-dir", data)

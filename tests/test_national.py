@@ -75,7 +75,7 @@ def test_validate_national_on_the_sample(tmp_path):
 def test_a_national_run_computes_then_refuses_to_render_and_publishes_nothing(tmp_path, monkeypatch):
     copy_sample(tmp_path, periods=("2023", "2024"))
     monkeypatch.setattr(validation, "validate_period", lambda *args, **kwargs: ValidationOutcome([], []))
-    with pytest.raises(build.NoNationalReport, match="phạm vi toàn quốc: đã kiểm tra dữ liệu và tính chỉ tiêu cho 7 xã"):
+    with pytest.raises(build.NoNationalReport, match="phạm vi toàn quốc: đã kiểm tra dữ liệu và tính chỉ tiêu cho 7 đơn vị hành chính cấp xã"):
         run.run_period(Period.parse("2024"), tmp_path / "data", tmp_path / "reports", say=lambda _: None, scope=Scope.parse("national"))
     processed, reports = tmp_path / "data" / "processed", tmp_path / "reports"
     assert not (processed.exists() and any(processed.iterdir())) and not (reports / "2024").exists()

@@ -146,9 +146,9 @@ def test_the_attention_table_names_the_commune_rank_computed_by_hand():
             for tr in BeautifulSoup(factsheet.attention_html(ctx), "html.parser").tbody.find_all("tr")}
     assert rows["Tỷ lệ đi học đúng độ tuổi cấp trung học phổ thông"] == ["71,4 %", f"thấp thứ {position}", "75,2 %"]
     assert rows["Tử vong dưới 5 tuổi"][1] == ("cao nhất" if high == 1 else f"cao thứ {high}")
-    assert "Thứ hạng trong 7 xã" in factsheet.attention_html(ctx) and "Huyện Bình Liêu" in factsheet.attention_html(ctx)
+    assert "Thứ hạng trong 7 đơn vị cấp xã" in factsheet.attention_html(ctx) and "Huyện Bình Liêu" in factsheet.attention_html(ctx)
     english = _text(factsheet.attention_html(_ctx("2024", "06847", "en")))
-    assert "2nd lowest" in english and "Place among 7 communes" in english and "Bình Liêu District" in english
+    assert "2nd lowest" in english and "Place among 7 commune-level units" in english and "Bình Liêu District" in english
 
 
 def test_a_rank_in_the_better_half_is_counted_from_the_other_end():

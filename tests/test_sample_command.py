@@ -39,7 +39,8 @@ def test_raw_data_is_never_written_over(tmp_path, capsys):
 def test_a_national_sample_covers_every_commune_and_defaults_to_the_whole_country(tmp_path, capsys):
     data = tmp_path / "ca-nuoc"
     assert cli.main(["sample", "--scope", "national", "--period", "2024", "--data-dir", str(data)]) == 0
-    assert capsys.readouterr().out.splitlines()[1] == f"Đã tạo {data}/baocao.yml cho Toàn quốc (national), 10.035 xã"
+    assert capsys.readouterr().out.splitlines()[1] == (f"Đã tạo {data}/baocao.yml cho Toàn quốc (national), "
+                                                       "10.035 đơn vị hành chính cấp xã: 7.692 xã, 1.726 phường, 617 thị trấn")
     lines = (data / "raw" / "2024" / "population.csv").read_text(encoding="utf-8").splitlines()
     assert len({line.split(",")[0] for line in lines[1:]}) == 10_035
     assert '"legacy": "national"' in (data / "baocao.yml").read_text(encoding="utf-8")
@@ -51,7 +52,7 @@ def test_the_sample_command_speaks_english(tmp_path):
     data.mkdir()
     (data / "baocao.yml").write_text("# settings already there\n", encoding="utf-8")  # so init says nothing
     said = sample.make_sample(Scope.parse("district:198"), Period.parse("2024"), data, seed=2, lang="en")
-    assert said == [f"Made SYNTHETIC figures for period 2024 for 7 communes (district:198, seed 2): 7 forms in {data}/raw/2024",
+    assert said == [f"Made SYNTHETIC figures for period 2024 for 7 commune-level units (district:198, seed 2): 7 forms in {data}/raw/2024",
                     f"Wrote {data}/raw/notes.yml: every report made from this folder says that its figures are synthetic",
                     f"Next: baocao validate --period 2024 --data-dir {data}, then baocao run --period 2024 --data-dir {data}"]
     assert (data / "raw" / "notes.yml").read_text(encoding="utf-8") == (

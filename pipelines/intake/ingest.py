@@ -117,7 +117,7 @@ def ingest(period: Period, files, data_dir: Path | str, say=print, lang: str = "
             for code, rows in by_code.items():
                 earlier = seen.setdefault((form.name, code), (sorted(rows), file, digest))
                 if earlier[0] != sorted(rows):
-                    problems.append(ctx.msg("conflict_batch", file=file, form=form.name, code=code, other=earlier[1]))
+                    problems.append(ctx.msg("conflict_batch", file=file, form=form.name, commune=ctx.commune(code), other=earlier[1]))
     folder, added, same, replaced, texts, entries = raw.period_dir(data_dir, period), [], [], [], {}, []
     try:
         log = raw.submissions(folder)
@@ -145,7 +145,8 @@ def ingest(period: Period, files, data_dir: Path | str, say=print, lang: str = "
                 replaced.append(f"{form.name} {code} ({len(new)})")
                 entries.append(("correction", *entry, old[1]))
             else:  # rows already there are never changed
-                problems.append(ctx.msg("conflict_raw", file=file, form=form.name, code=code, target=form.file, period=period))
+                problems.append(ctx.msg("conflict_raw", file=file, form=form.name, commune=ctx.commune(code), target=form.file,
+                                        period=period))
         if len(rows) > before or corrected:
             texts[form] = (_canonical(form, rows) + csvfile.text(tail + corrected), rows + tail + corrected)
     manifest = folder / "original" / "SHA256SUMS"

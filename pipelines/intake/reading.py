@@ -49,6 +49,11 @@ class Context:
         """The message `intake.<key>` of pipelines/locales/<lang>/intake.yml, filled in."""
         return locale.t(self.lang, f"intake.{key}", **values)
 
+    def commune(self, code: str) -> str:
+        """A commune named by its type in a message: `phường Phúc Xá (00001)` / `Phúc Xá ward (00001)`."""
+        return locale.t(self.lang, "validation.named", name=reference.unit_name(self.communes[code], self.lang, "message"),
+                        code=code)
+
 
 @dataclass
 class _Table:

@@ -27,6 +27,7 @@ from pipelines.indicators import catalogue, editions, history, period_tables, tr
 from pipelines.intake import raw
 from pipelines.publish import fanout, jobs, manifest, staging
 from pipelines.publish.manifest import Manifest, ReportEntry
+from pipelines.units import types
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
 
@@ -170,7 +171,8 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
     if not render:
         return Built(moves, None, clock.times)
     if request.scope.level == NATIONAL:
-        raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=len(read.cover.communes)))
+        communes = types.counted(request.lang, read.cover.communes["name"], "commune", "plain")
+        raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=communes))
     todo = _jobs(request, read.cover, moves, step)
     keys = {job.stem: staging.report_key(job, inputs, processed) for job in todo}
     to_render = staging.reuse(todo, keys, published, request.folders, moves, step)
@@ -194,7 +196,8 @@ def _validate(request: Request, read: Read, step):
     """Step 2: validation, then the period's typed tables (pipelines.indicators.period_tables);
     ValidationFailed on blocking problems, before anything is staged."""
     cover, outcomes = read.cover, []
-    step("run.validate", forms=len(read.frames), communes=len(cover.communes), unit=cover.aggregate.name)
+    communes = types.counted(request.lang, cover.communes["name"], "commune", "plain")
+    step("run.validate", forms=len(read.frames), communes=communes, unit=cover.aggregate.name)
 
     def valid(communes: pd.DataFrame) -> bool:
         outcomes.append(validate(request.period, request.folders.data, read.frames, communes, request.lang))
@@ -213,7 +216,8 @@ def _compute(request: Request, read: Read, tables: period_tables.Tables, say: Ca
     """Step 3: the period's indicators, those of every usable earlier period (pipelines.indicators.history),
     the trends, and the breakdowns of sensitive counts."""
     cover = read.cover
-    request.say(say)("run.compute", indicators=len(catalogue.entries()), unit=cover.aggregate.name)
+    request.say(say)("run.compute", indicators=len(catalogue.entries()), unit=cover.aggregate.name,
+                      units=types.set_noun(request.lang, cover.communes["name"], "commune", 1))
     table = tables.indicators(cover, read.site.targets)
     earlier = history.earlier_tables(request.folders.data, request.period, cover, request.scope, read.site.targets,
                                      say, remember=not request.fresh, lang=request.lang)

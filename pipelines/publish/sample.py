@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.core import deployment, formats
+from pipelines.core import deployment
 from pipelines.core.text import LANGS, t
 from pipelines.publish import setup
 from pipelines.sample import generate
+from pipelines.units import types
 from pipelines.units.period import Period
 from pipelines.units.scope import Scope
 
@@ -30,7 +31,7 @@ def make_sample(scope: Scope, period: Period, data_dir: Path | str, seed: int = 
     data_dir = Path(data_dir)
     communes = generate.communes_for(period, scope)
     paths = generate.write_synthetic(data_dir, period, communes, seed, lang)
-    said = [t(lang, "sample.made", period=period, communes=formats.number(len(communes), lang=lang), scope=scope,
+    said = [t(lang, "sample.made", period=period, communes=types.counted(lang, communes["name"], "commune", "plain"), scope=scope,
               seed=seed, forms=len(paths), folder=paths[0].parent)]
     if not (data_dir / deployment.FILE).exists():
         said += setup.init(scope, data_dir, period)[:1]

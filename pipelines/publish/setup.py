@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipelines.core import deployment, errors, formats, text
+from pipelines.core import deployment, errors, text
 from pipelines.core.folders import Folders
-from pipelines.units import reference
+from pipelines.units import reference, types
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Scope, national_name
 
@@ -43,6 +43,7 @@ def init(scope: Scope, data_dir: Path | str, period: Period | None = None, lang:
     settings_file.write_text(deployment.new_settings(str(scope), period.unit_list, str(name)), encoding="utf-8")
     first = communes["code"].iloc[0]
     return [text.t(lang, "run.init_settings", path=settings_file, name=name, scope=scope,
-                   communes=formats.number(len(communes), lang=lang)),
+                   communes=types.counted(lang, communes["name"], "commune")),
             text.t(lang, "run.init_folder", folder=folder),
-            text.t(lang, "run.init_next", period=period, unit=first, data=data_dir)]
+            text.t(lang, "run.init_next", period=period, unit=first, data=data_dir,
+                   units=types.set_noun(lang, communes["name"], "commune", 1))]

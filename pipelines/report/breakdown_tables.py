@@ -76,5 +76,5 @@ def breakdown_html(ctx: ReportContext) -> str:
             caption = text.t(ctx.lang, f"edition.caption.{form}", period=ctx.period)
             tables.append(_table(ctx, part, column, caption))
     note = text.t(ctx.lang, f"edition.explain.{ctx.edition}")
-    return (f'<section><h2>{_e(text.t(ctx.lang, "edition.heading"))}</h2>{"".join(tables)}'
+    return (f'<section><h2>{_e(text.t(ctx.lang, "edition.heading", unit=ctx.communes_word(1)))}</h2>{"".join(tables)}'
             f'<p class="note">{_e(note)}</p></section>')

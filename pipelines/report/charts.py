@@ -147,9 +147,10 @@ def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) ->
         ax.set_ylabel(unit_text(ind.unit, lang))
     name = in_lang(ind, "name", lang)
     items = [f"{n}: {formats.value_with_unit(v, ind.unit, lang)}" for n, v in zip(names, values)] + [total]
-    alt = text.t(lang, "chart.communes.alt", indicator=name.lower(), period=ctx.period, items="; ".join(items))
+    alt = text.t(lang, "chart.communes.alt", indicator=name.lower(), period=ctx.period, items="; ".join(items),
+                 unit=ctx.communes_word(1))
     return _figure_html(fig, alt, text.t(lang, "chart.communes.caption", number=number, indicator=name,
-                                         period=ctx.period))
+                                         period=ctx.period, unit=ctx.communes_word(1)))
 
 
 def trends_against_targets(ctx: ReportContext, number: int = 4) -> str:

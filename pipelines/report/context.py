@@ -18,7 +18,7 @@ import pandas as pd
 from pipelines.core import datasets, deployment, errors, formats, text
 from pipelines.core.text import failure
 from pipelines.indicators import catalogue, trends
-from pipelines.units import reference
+from pipelines.units import reference, types
 from pipelines.units.period import Period
 
 EDITIONS = ("internal", "public")
@@ -115,6 +115,15 @@ class ReportContext:
 
     def unit_name(self, name: str | None = None, lower: bool = False) -> str:
         return unit_name(self.name if name is None else name, self.lang, lower)
+
+    def type_word(self, name: str | None = None, level: str | None = None) -> types.Noun:
+        """The type of the unit `name` of `level` (default: the report's own unit) in one word: "quận"."""
+        return types.own_noun(self.lang, self.name if name is None else name, level or self.level)
+
+    def communes_word(self, count: int = 2) -> types.Noun:
+        """The word for the communes of the report as a set, plural by default: "phường", or "đơn vị
+        cấp xã" when their types are mixed (pipelines.units.types.set_noun)."""
+        return types.set_noun(self.lang, self.communes["unit_name"], "commune", count)
 
     def status_word(self, status: object) -> str:
         return "–" if pd.isna(status) or status not in trends.STATUSES else self.t(f"target_progress.{status}")

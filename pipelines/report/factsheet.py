@@ -71,7 +71,9 @@ def rank_text(ctx: ReportContext, indicator_id: str) -> Markup:
         position, end = count - position + 1, OTHER_END[end]
     key = f"factsheet.rank.{end}" + (".first" if position == 1 else "")
     rank = templates.t(ctx.lang, key, position=ordinal(ctx, position))
-    return rank if count == len(ctx.communes) else templates.t(ctx.lang, "factsheet.rank.of", rank=rank, count=count)
+    if count == len(ctx.communes):
+        return rank
+    return templates.t(ctx.lang, "factsheet.rank.of", rank=rank, count=count, units=ctx.communes_word(count))
 
 
 def education_html(ctx: ReportContext) -> str:

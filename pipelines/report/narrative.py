@@ -17,6 +17,7 @@ from pipelines.core import formats, settings
 from pipelines.indicators import catalogue
 from pipelines.report import templates
 from pipelines.report.context import ReportContext
+from pipelines.units import types
 
 EDUCATION = ["net_enrolment_preschool", "net_enrolment_primary", "net_enrolment_lower_secondary",
              "net_enrolment_upper_secondary", "national_standard_schools_share", "two_sessions_share"]
@@ -26,8 +27,10 @@ CHANGE_UNITS = {"%": "percent", "‰": "per_mille", "/100.000": "per_100000", "t
 
 
 def general_situation_html(ctx: ReportContext) -> str:
-    """I. General situation: children by age and ethnicity."""
-    return templates.render("general.html.j2", ctx, names=[ctx.unit_name(n) for n in ctx.communes["unit_name"]])
+    """I. General situation: children by age and ethnicity, where ("Toàn quận", "Trên địa bàn 8 phường")."""
+    names = ctx.communes["unit_name"]
+    return templates.render("general.html.j2", ctx, names=[ctx.unit_name(n) for n in names],
+                            units=types.counted(ctx.lang, names, "commune", "inline"))
 
 
 def protection_html(ctx: ReportContext) -> str:

@@ -19,6 +19,7 @@ from pipelines.core import datasets, formats
 from pipelines.indicators import catalogue
 from pipelines.report import definitions, disclosure, templates
 from pipelines.report.context import ReportContext
+from pipelines.units import reference, types
 
 
 SOFTWARE = ["baocao-treem", "great-expectations", "pandas", "papermill", "nbconvert", "matplotlib",
@@ -57,12 +58,25 @@ def attention_html(ctx: ReportContext, per_indicator: int = 2) -> str:
     return templates.render("attention.html.j2", ctx, items=items)
 
 
+def superior(ctx: ReportContext) -> str:
+    """The type of the unit a report goes to (a key of closing.superior): a commune's district or
+    province, a district's province (from the reference list: its table has no row of it), or the ministry."""
+    if ctx.level == "commune":
+        name, level = str(ctx.aggregate["unit_name"]), str(ctx.aggregate["level"])
+    elif ctx.level == "district":
+        province = reference.unit(ctx.period, reference.unit(ctx.period, ctx.code, "district")["province_code"], "province")
+        name, level = str(province["name"]), "province"
+    else:
+        return "ministry"
+    return types.unit_type(name, level) or level
+
+
 def closing_html(ctx: ReportContext, signer: str = "", signer_title: str = "", recipients: str = "") -> str:
     """Recipients on the left, the signature block on the right, as Decree 30 lays them out. An
     empty `signer_title` is the chairperson (CHỦ TỊCH); by default the report goes to the level
-    above (a commune: its district, or its province from the 2025 reform on)."""
-    above = {"commune": str(ctx.aggregate["level"]), "district": "province", "province": "ministry"}[ctx.level]
-    default = ctx.t("closing.default_recipients", superior=ctx.t(f"closing.superior.{above}"))
+    above (a commune: its district, or its province from the 2025 reform on), named by its type
+    ("UBND quận", "UBND thành phố")."""
+    default = ctx.t("closing.default_recipients", superior=ctx.t(f"closing.superior.{superior(ctx)}"))
     lines = [r.strip() for r in (recipients or default).split(";") if r.strip()]
     return templates.render("closing.html.j2", ctx, lines=lines, signer=signer, signer_title=signer_title)
 

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from pipelines.core import text
 from pipelines.report.context import ReportContext, css_class
+from pipelines.units.types import Noun
 
 SECTIONS = Path(__file__).resolve().parent.parent / "templates" / "baocao" / "sections"
 
@@ -32,8 +33,10 @@ def environment() -> jinja2.Environment:
 
 
 def t(lang: str, key: str, **values: object) -> Markup:
-    """The locale template `key` of `lang` (HTML), each value escaped as it goes in unless Markup."""
-    return Markup(text.t(lang, key, **{name: escape(value) for name, value in values.items()}))
+    """The locale template `key` of `lang` (HTML), each value escaped as it goes in unless Markup; a
+    unit-type word stays a `Noun`, escaped, so that a template can write it `{units:start}`."""
+    return Markup(text.t(lang, key, **{name: Noun(escape(value)) if isinstance(value, Noun) else escape(value)
+                                       for name, value in values.items()}))
 
 
 def table_box(label: str) -> Markup:

@@ -97,19 +97,27 @@ def communes_of(period: Period, code: str, level: str) -> pd.DataFrame:
     return picked.reset_index(drop=True)
 
 
-# Level words that start an official name, and the key of its words (unit.<level> in locales/<lang>/units.yml).
-# Data, not words: they are matched against the official names of vietnamadminunits to parse them,
-# in the names' own language whatever the language of the report.
+# Type words that start an official name, and the key of its words (unit.<type> in locales/<lang>/units.yml;
+# "Thành phố" is told apart by level in pipelines.units.types). Data, not words: they are matched
+# against the official names of vietnamadminunits to parse them, in the names' own language whatever
+# the language of the report. "Đặc khu" (special zone) is a commune-level type from 1 July 2025.
 LEVEL_WORDS = {"Thị trấn ": "township", "Xã ": "commune", "Phường ": "ward", "Huyện ": "district",
-               "Thị xã ": "town", "Thành phố ": "city", "Quận ": "urban_district", "Tỉnh ": "province"}
+               "Thị xã ": "town", "Thành phố ": "city", "Quận ": "urban_district", "Tỉnh ": "province",
+               "Đặc khu ": "special_zone"}
 
 
 def _level(name: str) -> tuple[str | None, str]:
-    """`Xã Đồng Văn` → ("commune", "Đồng Văn"); a name without a level word → (None, name)."""
+    """`Xã Đồng Văn` → ("commune", "Đồng Văn"); a name without a level word → (None, name). The case
+    of the level word is not looked at: the list spells a few names "Thị Xã Mường Lay", "Thị Trấn Prao"."""
     for prefix, level in LEVEL_WORDS.items():
-        if name.startswith(prefix):
+        if name[:len(prefix)].lower() == prefix.lower():
             return level, name[len(prefix):]
     return None, name
+
+
+def name_type(name: str) -> str | None:
+    """The key of the type word an official name starts with (`Phường Phúc Xá` → "ward"), or None."""
+    return _level(name)[0]
 
 
 def short_name(name: str) -> str:

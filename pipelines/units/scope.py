@@ -13,6 +13,7 @@ period; the country's name, which no list of units holds, from the locale files 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,7 +21,7 @@ import pandas as pd
 from pipelines.core import text
 from pipelines.core.deployment import FILE, Deployment
 from pipelines.core.errors import UsageError
-from pipelines.units import crosswalk, reference
+from pipelines.units import crosswalk, reference, types
 from pipelines.units.period import Period
 
 LEVELS = ("commune", "district", "province")
@@ -125,12 +126,13 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
     else:
         parent = own
     if parent["level"] == "district":
-        communes = reference.communes_of(period, parent["code"], "district")
+        communes = listed = reference.communes_of(period, parent["code"], "district")
     else:
-        communes = reference.communes_of(period, parent["code"], "province")
-        communes = communes[communes["code"].isin(reported_codes)]
-    if communes.empty:
-        raise text.failure(UsageError, "errors.scope.no_communes_in", period=period, parent=parent["name"])
+        listed = reference.communes_of(period, parent["code"], "province")
+        communes = listed[listed["code"].isin(reported_codes)]
+    if communes.empty:  # "no data for any ward of …": the types of the communes listed under the parent
+        units = functools.partial(types.set_noun, names=tuple(listed["name"]), level="commune", count=1)
+        raise text.failure(UsageError, "errors.scope.no_communes_in", period=period, parent=parent["name"], units=units)
     communes = communes[["code", "name"]].reset_index(drop=True)
     aggregate = Aggregate(str(parent["level"]), str(parent["code"]), str(parent["name"]), tuple(communes["code"]))
     reports = [(str(own["level"]), str(own["code"]), str(own["name"]))]

@@ -59,7 +59,7 @@ def too_many_rows(name: str, frame, communes, source: tuple[str, str | None], la
     expected = len(communes) * categories
     if len(frame) <= expected + limits.limits().extra_rows:
         return None
-    facts = messages.facts(rows=messages.Count(len(frame)), communes=messages.Count(len(communes)),
+    facts = messages.facts(rows=messages.Count(len(frame)), communes=messages.Communes(tuple(communes["name"])),
                            categories=messages.Count(categories), column=breakdown, expected=messages.Count(expected),
                            extra=messages.Count(limits.limits().extra_rows))
     return Problem(source[0], None, None, None, None, "row_count", "", "error", "too_many_rows", facts, source[1], lang)

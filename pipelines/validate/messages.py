@@ -21,7 +21,7 @@ from typing import Any
 from pipelines.core import formats
 from pipelines.core import text as locale
 from pipelines.core.text import check_lang
-from pipelines.units import reference
+from pipelines.units import reference, types
 from pipelines.units.period import REFORM_DATE
 
 PREFIX = "validation."  # the keys of locales/<lang>/validation.yml
@@ -114,6 +114,16 @@ class Commune(Part):
 
     def text(self, lang: str) -> str:
         return commune(self.code, self.name, lang)
+
+
+@dataclass(frozen=True)
+class Communes(Part):
+    """The communes of a scope counted by type: `7 phường` / `7 wards`, mixed `7 đơn vị hành chính cấp
+    xã` / `7 commune-level units` (pipelines.units.types.counted)."""
+    names: tuple[str, ...]
+
+    def text(self, lang: str) -> str:
+        return types.counted(lang, self.names, "commune", "plain")
 
 
 @dataclass(frozen=True)
