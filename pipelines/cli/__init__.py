@@ -209,6 +209,7 @@ def _status(args) -> int:
     from pipelines.core import deployment
     from pipelines.core.errors import EXIT_INCOMPLETE
     from pipelines.core.folders import Folders
+    from pipelines.core.text import hidden
     from pipelines.publish import status, status_page
     from pipelines.units import scope
 
@@ -218,7 +219,10 @@ def _status(args) -> int:
     found = status.status(Folders.at(args.data_dir, args.reports_dir, args.public_dir), period, chosen, as_of, args.lang)
     write = {"text": status_page.text, "csv": status_page.csv_text, "html": status_page.html}[args.format]
     try:  # the table is the command's output, not a line of its log
-        sys.stdout.write(visible(write(found, args.lang), keep="\n"))
+        out = write(found, args.lang)
+        if any(hidden(char) for char in set(out) - {"\n"}):  # `visible` a character at a time: 18 s for a country
+            out = visible(out, keep="\n")
+        sys.stdout.write(out)
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 import pandas as pd
 
 from pipelines.core import datasets, deployment
@@ -79,10 +80,27 @@ class Status:
 
     def rate(self, code: str | None = None, form: str | None = None) -> Rate:
         """The rates of one unit, one form, or (neither) the whole scope."""
-        rows = [r for r in self.rows if (code is None or r.code == code) and (form is None or r.form == form)]
+        if code is not None:
+            rows = [r for r in self._by_code.get(code, ()) if form is None or r.form == form]
+        else:
+            rows = self.rows if form is None else self._by_form.get(form, [])
         timed = any(self.due.values())
         return Rate(len(rows), sum(r.got is not None for r in rows),
                     sum(r.state == "on_time" for r in rows) if timed else None)
+
+    @cached_property
+    def _by_code(self) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = {}
+        for row in self.rows:
+            found.setdefault(row.code, []).append(row)
+        return found
+
+    @cached_property
+    def _by_form(self) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = {}
+        for row in self.rows:
+            found.setdefault(row.form, []).append(row)
+        return found
 
     @property
     def units(self) -> list[tuple[str, str]]:

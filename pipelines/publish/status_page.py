@@ -35,16 +35,24 @@ DASH = "—"
 PAGE = "status.html"  # in a period's internal reports folder, beside validation.html
 
 
+@lru_cache(maxsize=4096)  # a country's table writes the same few dates and counts 70,000 times
 def day(value, lang: str) -> str:
     return DASH if value is None else format_date(value, t(lang, "status.date_pattern"), locale=formats.LOCALES[lang])
 
 
+@lru_cache(maxsize=256)
+def word(lang: str, key: str) -> str:
+    """A word of the table (a state, "not received"), looked up once per language, not per row."""
+    return t(lang, key)
+
+
 def moment(row: Row, lang: str) -> str:
     if row.got is None:
-        return t(lang, "status.not_received")
+        return word(lang, "status.not_received")
     return format_datetime(row.got.at.astimezone(VIETNAM), t(lang, "status.time_pattern"), locale=formats.LOCALES[lang])
 
 
+@lru_cache(maxsize=4096)
 def _count(value: int | None, lang: str) -> str:
     return DASH if value is None else formats.number(value, lang=lang)
 
@@ -52,16 +60,20 @@ def _count(value: int | None, lang: str) -> str:
 def cells(row: Row, lang: str) -> list[str]:
     """The cells of one row, in COLUMNS' order, as shown."""
     got = row.got
-    submission = DASH if got is None else (f"#{got.submission}" if got.submission else t(lang, "status.by_hand"))
+    submission = DASH if got is None else (f"#{got.submission}" if got.submission else word(lang, "status.by_hand"))
     return [row.code, unicodedata.normalize("NFC", row.name), row.form, moment(row, lang), submission,
             _count(None if got is None else got.corrections, lang), _count(row.errors, lang), _count(row.warnings, lang),
-            day(row.due, lang), t(lang, f"status.state.{row.state}")]
+            day(row.due, lang), word(lang, f"status.state.{row.state}")]
+
+
+@lru_cache(maxsize=4096)
+def _percent(value: float | None, lang: str) -> str:
+    return DASH if value is None else formats.percent(value, lang=lang)
 
 
 def rate_cells(rate: Rate, lang: str) -> list[str]:
-    return [formats.number(rate.expected, lang=lang), formats.number(rate.received, lang=lang), _count(rate.on_time, lang),
-            formats.percent(rate.completeness, lang=lang),
-            DASH if rate.timeliness is None else formats.percent(rate.timeliness, lang=lang)]
+    return [_count(rate.expected, lang), _count(rate.received, lang), _count(rate.on_time, lang),
+            _percent(rate.completeness, lang), _percent(rate.timeliness, lang)]
 
 
 def headers(lang: str, names: tuple[str, ...]) -> list[str]:
