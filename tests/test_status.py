@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 
 import pandas as pd
 import pytest
@@ -190,3 +191,31 @@ def test_files_placed_by_hand_count_from_when_they_were_first_seen(tmp_path):
     (folder / "health.csv").write_bytes(csvfile.frame_bytes(without[without["commune_code"] != "06988"]))
     left = receipts.receipts(tmp_path / "data", P2024, ["06970", "06988"], now=later)
     assert left.missing("06988") == ("health",) and left.silent == ()
+
+
+def test_without_deadlines_nothing_is_late_and_timeliness_is_a_dash(district, tmp_path, capsys):
+    shutil.copytree(raw.period_dir(district, P2024), raw.period_dir(tmp_path, P2024))
+    (tmp_path / "baocao.yml").write_text('default_scope:\n  legacy: "district:202"\n', encoding="utf-8")
+    found = status.status(Folders.at(tmp_path), P2024, Scope.parse("district:202"), dt.date(2025, 1, 21))
+    assert {r.state for r in found.rows if r.code != SILENT} == {"received"}
+    assert {r.state for r in found.rows if r.code == SILENT} == {"missing"} and found.rate() == status.Rate(49, 42, None)
+    code, out = _cli(tmp_path, capsys, "--as-of", "2025-01-21", "--lang", "en")
+    assert code == EXIT_INCOMPLETE
+    assert "No deadlines set (deadlines: in baocao.yml): timeliness is not computed" in out.splitlines()
+    assert "42/49 forms received (completeness 85.7%; timeliness —)" in out.splitlines()
+    assert "Huyện Ba Chẽ  49        42        —        85.7%         —" in out.splitlines()
+
+
+def test_the_page_a_run_publishes_depends_on_no_day_and_is_linked_from_the_index(district, tmp_path):
+    from pipelines.publish import index
+    from pipelines.units.scope import Aggregate
+    from pipelines.validate.problems import ValidationOutcome
+
+    staged = tmp_path / "reports" / ".staging-2024"
+    staged.mkdir(parents=True)
+    status_page.publish(staged, Folders.at(district), P2024, Aggregate("district", "202", "Huyện Ba Chẽ", ()),
+                        ValidationOutcome([], []))
+    page = (staged / status_page.PAGE).read_text(encoding="utf-8")
+    assert "Tính đến" not in page and "<td>thiếu</td>" in page and "chưa đến hạn" not in page
+    assert "<td>0</td><td>0</td><td>15/01/2025</td><td>đúng hạn</td>" in page  # checked: 0 errors, 0 warnings
+    assert '<a href="2024/status.html">Tình hình nộp biểu mẫu</a>' in index.page_html(tmp_path / "reports", staged, P2024)
