@@ -163,6 +163,8 @@ def test_html_page_is_escaped_and_accessible(district, capsys):
 
 def test_everything_in_on_time_exits_0_and_errors_do_not(district, capsys):
     assert _cli(district, capsys, "--scope", "commune:06970", "--as-of", "2025-01-21")[0] == EXIT_OK
+    assert cli.main(["status", "--period", "2024", "--data-dir", str(district), "--as-of", "21/01/2025"]) == 3
+    assert "'21/01/2025' không phải ngày dạng NNNN-TT-NN" in capsys.readouterr().err  # a bad argument: status 3
     with_errors = _status(district, "2025-01-21", "commune:06970", counts={("06970", "health"): (1, 2)})
     row = next(r for r in with_errors.rows if r.form == "health")
     assert (row.errors, row.warnings, with_errors.checked, with_errors.complete) == (1, 2, True, False)
