@@ -31,7 +31,7 @@ def test_a_build_stopped_before_rendering_stages_the_processed_data_and_the_vali
         datasets.BREAKDOWNS, datasets.CORRECTIONS, datasets.HISTORY, datasets.INDICATORS, datasets.TRENDS,
         "validation-problems.parquet", f"public/{datasets.BREAKDOWNS}", f"public/{datasets.INDICATORS}",
         f"public/{datasets.TRENDS}"])
-    assert sorted(p.name for p in built.reports.iterdir()) == ["validation-problems.csv", "validation.html"]
+    assert sorted(p.name for p in built.reports.iterdir()) == ["status.html", "validation-problems.csv", "validation.html"]
     history = pd.read_parquet(built.processed / datasets.HISTORY)
     assert sorted(history["period"].unique()) == ["2023", "2024"]
     assert [line[:5] for line in said] == ["[1/6]", "[2/6]", "[3/6]"]

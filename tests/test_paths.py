@@ -15,8 +15,8 @@ from conftest import REPO
 
 CATALOGUE = REPO / "pipelines" / "core" / "folders.py"
 # not "reports": the reports folder itself (default `reports`) is under no other
-TOPS = {"raw", "processed", ".locks", ".cache", "approvals", "logs", "index.html", "signed", ".keys"}
-PREFIXES = ("raw/", "processed/", "reports/", "public/", ".locks/", ".cache/", "approvals/", "logs/", "signed/", ".keys/")
+TOPS = {"raw", "processed", ".locks", ".cache", "approvals", "logs", "index.html", "signed", ".keys", ".receipts"}
+PREFIXES = ("raw/", "processed/", "reports/", "public/", ".locks/", ".cache/", "approvals/", "logs/", "signed/", ".keys/", ".receipts/")
 PIECES = (".staging-", ".previous-", ".publish-", ".index.lock")
 
 

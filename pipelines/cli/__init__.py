@@ -1,4 +1,4 @@
-"""Command line: `baocao run|validate|verify|approve|sign|template|ingest|init|sample` (also `python -m pipelines`).
+"""Command line: `baocao run|validate|verify|approve|sign|template|ingest|init|sample|status` (also `python -m pipelines`).
 
 Made for a scheduled run nobody watches: every step is printed as it starts, written to a log
 file per run (`<data-dir>/logs/`), the exit status says what happened and the reason goes to
@@ -7,7 +7,8 @@ stderr, in the language of the command's --lang. Exit status (pipelines.core.err
 nothing ingested); 3 any other failure (a bad argument, folders that overlap, a crash, a Dask cluster
 out of reach); 4 another run holds the period (see --wait); 5 some reports could not be made,
 nothing published; 6 the same, the others published as asked (`--publish-partial`); 7 published,
-but the previous version could not be deleted (the next run deletes it). A failure
+but the previous version could not be deleted (the next run deletes it); 8 (`status`) forms
+missing, late or with errors. A failure
 carries its status (`BaocaoError.exit_status`), mapped here in one place (`_command`); anything
 else is a defect, reported in one line with status 3. Commands on a period hold its lock
 (pipelines.core.locks) from start to end.
@@ -203,6 +204,31 @@ def _sample(args) -> int:
     return EXIT_OK
 
 
+def _status(args) -> int:
+    """`baocao status` (issue 19): the table on standard output; 8 until everything is in (pipelines.core.errors)."""
+    from pipelines.core import deployment
+    from pipelines.core.errors import EXIT_INCOMPLETE
+    from pipelines.core.folders import Folders
+    from pipelines.core.text import hidden
+    from pipelines.publish import status, status_page
+    from pipelines.units import scope
+
+    period = args.period
+    chosen = args.scope or scope.default(period, deployment.load(args.data_dir))
+    as_of = args.as_of or dt.datetime.now(status.VIETNAM).date()
+    found = status.status(Folders.at(args.data_dir, args.reports_dir, args.public_dir), period, chosen, as_of, args.lang)
+    write = {"text": status_page.text, "csv": status_page.csv_text, "html": status_page.html}[args.format]
+    try:  # the table is the command's output, not a line of its log
+        out = write(found, args.lang)
+        if any(hidden(char) for char in set(out) - {"\n"}):  # `visible` a character at a time: 18 s for a country
+            out = visible(out, keep="\n")
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK if found.complete else EXIT_INCOMPLETE
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -221,7 +247,8 @@ def _command(args) -> int:
     from pipelines.core.folders import Folders
 
     command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "sign": _sign,
-               "template": _template, "ingest": _ingest, "init": _init, "sample": _sample}[args.command]
+               "template": _template, "ingest": _ingest, "init": _init, "sample": _sample,
+               "status": _status}[args.command]
     lang = _lang(args)
     try:
         _latest(args)

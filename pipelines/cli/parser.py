@@ -183,4 +183,22 @@ def parser(lang: str = "vi") -> argparse.ArgumentParser:
     sample.add_argument("--period", required=True, type=period, help=say("help.sample.period"))
     sample.add_argument("--data-dir", type=Path, required=True, help=say("help.sample.data_dir"))
     sample.add_argument("--seed", type=int, default=0, help=say("help.sample.seed"))
+    _status(commands.add_parser("status", help=say("help.status")), period, say)
     return parser
+
+
+def _status(status: argparse.ArgumentParser, period, say) -> None:
+    """`baocao status` (issue 19): who has sent what for a period (pipelines.publish.status)."""
+    def day(value: str):
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(say("help.bad.as_of", value=value)) from None
+
+    status.add_argument("--period", required=True, type=period, help=say("help.period"))
+    status.add_argument("--scope", default=None, type=_scope_arg, help=say("help.status.scope"))
+    status.add_argument("--as-of", type=day, default=None, help=say("help.status.as_of"))
+    status.add_argument("--format", choices=("text", "csv", "html"), default="text", help=say("help.status.format"))
+    _dirs(status, say)

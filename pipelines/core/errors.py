@@ -8,7 +8,8 @@ the command line maps `BaocaoError.exit_status` to the process's status in one p
 Statuses: 0 done; 1 warnings only (`validate`) or a file that differs (`verify`); 2 data errors
 (nothing published, nothing ingested); 3 any other failure; 4 another run holds the period;
 5 some reports could not be made, nothing published; 6 the same, the others published as asked;
-7 published, but the previous version could not be deleted (the next run deletes it).
+7 published, but the previous version could not be deleted (the next run deletes it); 8 (`status`)
+forms missing, late or with errors: a scheduler waits for 0.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 EXIT_OK, EXIT_WARNINGS, EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_DIFFERS = 1
 EXIT_REPORTS_FAILED, EXIT_PARTIAL, EXIT_CLEANUP = 5, 6, 7
+EXIT_INCOMPLETE = 8  # `baocao status`: not everything is in, on time and without errors
 EXIT_INTERRUPTED = 130
 
 

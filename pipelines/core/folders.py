@@ -104,6 +104,11 @@ class Folders:
         """`<data>/.cache/<part>/`: what can be made again, kept to save time (validation verdicts)."""
         return self.data / ".cache" / part
 
+    def receipts(self, period: object) -> Path:
+        """`<data>/.receipts/<period>.json`: when each form of a file placed by hand in raw/ was first
+        seen (pipelines.intake.receipts); raw/ itself is never written but by intake."""
+        return self.data / ".receipts" / f"{period}.json"
+
     def approvals(self, period: object) -> Path:
         """`<data>/approvals/<period>.jsonl`: signatures on published documents (append-only)."""
         return self.data / "approvals" / f"{period}.jsonl"

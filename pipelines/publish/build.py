@@ -25,7 +25,7 @@ from pipelines.core.deployment import Deployment
 from pipelines.core.folders import Folders
 from pipelines.indicators import catalogue, editions, history, period_tables, trends
 from pipelines.intake import raw
-from pipelines.publish import fanout, jobs, manifest, staging
+from pipelines.publish import fanout, jobs, manifest, staging, status_page
 from pipelines.publish.manifest import Manifest, ReportEntry
 from pipelines.units import types
 from pipelines.units.period import Period
@@ -166,6 +166,7 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
     staging.stage_processed(moves, _compute(request, read, tables, say), outcome,
                             ["vi", *(language for language, _ in request.chosen)],
                             raw.corrections(request.folders.data, request.period), request.period)
+    status_page.publish(moves.reports.staged, request.folders, request.period, read.cover.aggregate, outcome)  # issue 19
     processed = manifest.folder_hashes(moves.processed.staged, Folders.name_of_processed(request.period))
     clock.lap("compute")
     if not render:

@@ -1,7 +1,7 @@
 """The index of a tree: every published report of every period, with links to HTML and PDF.
 
 Each tree has its own (pipelines.core.folders): the internal one lists the internal reports and
-links each period's validation page; the public one lists only the public editions, and no
+links each period's validation page and, when the run made one, its status page (who sent what); the public one lists only the public editions, and no
 validation page (it is not in the public tree). Rebuilt at the end of each run from what is on
 disk in that tree (the period being published is read from its staging folder), sorted by period
 and file name, so the page is the same whenever the reports are.
@@ -50,6 +50,8 @@ def page_html(tree: Path | str, staged: Path, period: Period, validation: bool =
             f'(<a href="{name}/{stem}.pdf">PDF</a>)</li>' for stem, title in _reports(periods[found]))
         link = (f'<p><a href="{name}/validation.html">{text.t(LANG, "run.index_validation")}</a></p>'
                 if validation else "")
+        if validation and (periods[found] / "status.html").is_file():  # who sent what (issue 19)
+            link += f'<p><a href="{name}/status.html">{text.t(LANG, "status.index_link")}</a></p>'
         sections.append(f'<section><h2>{html.escape(text.t(LANG, "run.index_period", period=name))}</h2><ul>{items}</ul>'
                         f'{link}</section>')
     return f"""<!DOCTYPE html>
