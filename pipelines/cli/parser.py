@@ -183,4 +183,29 @@ def parser(lang: str = "vi") -> argparse.ArgumentParser:
     sample.add_argument("--period", required=True, type=period, help=say("help.sample.period"))
     sample.add_argument("--data-dir", type=Path, required=True, help=say("help.sample.data_dir"))
     sample.add_argument("--seed", type=int, default=0, help=say("help.sample.seed"))
+    _feedback(commands.add_parser("feedback", help=say("help.feedback")), period, say)
     return parser
+
+
+# --- baocao feedback (issue 19: letters to communes) ---------------------------------------------
+def _feedback(feedback: argparse.ArgumentParser, period, say) -> None:
+    """`baocao feedback --period P [--scope S] [--as-of DATE] [--lang vi|en]`: the internal tree only."""
+    from pipelines.core.deadlines import GRACE_DAYS
+
+    def day(value: str):
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(say("help.feedback.bad_date", value=value)) from None
+
+    feedback.add_argument("--period", required=True, type=period, help=say("help.period"))
+    feedback.add_argument("--scope", default=None, type=_scope_arg, help=say("help.feedback.scope"))
+    feedback.add_argument("--as-of", type=day, default=None, metavar="YYYY-MM-DD",
+                          help=say("help.feedback.as_of", days=GRACE_DAYS))
+    feedback.add_argument("--data-dir", type=Path, default=Path("data"), help=say("help.data_dir"))
+    feedback.add_argument("--reports-dir", type=Path, default=None, help=say("help.reports_dir"))
+    feedback.add_argument("--lang", choices=LANGS, default="vi", help=say("help.lang"))
+    feedback.set_defaults(public_dir=None)  # not written; the trees are still checked apart (pipelines.cli._command)
+    _locking(feedback, say)
