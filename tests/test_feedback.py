@@ -235,3 +235,18 @@ def test_a_second_run_replaces_the_letters_of_the_first(tmp_path):
         "phan-hoi-2024-06859.pdf"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "reports"]
     assert not list((data / "processed").glob(".publish-*"))
+
+
+def test_a_cell_of_the_list_a_spreadsheet_would_run_gets_an_apostrophe():
+    items = [_item(commune_code=None, commune_name=None, kind="missing", breakdown="=HYPERLINK(1)")]
+    lines = letter.list_csv(items, "vi").splitlines()
+    assert lines[1] == (',,population,missing,population,,,"trang tính population, dòng có Giới tính là ""=HYPERLINK(1)""",'
+                        "Chưa nhận được số liệu của biểu này,Gửi số liệu của biểu,2025-01-15")
+    items = [_item(commune_name="=cmd|' /C calc'!A0", kind="missing")]
+    assert letter.list_csv(items, "vi").splitlines()[1].startswith("06847,'=cmd|' /C calc'!A0,population,")
+
+
+def test_no_letters_for_the_whole_country(written, capsys):
+    data = written.parent.parent.parent / "data"
+    assert _feedback(data, written.parent.parent, "--scope", "national") == 3
+    assert capsys.readouterr().err.startswith("LỖI: Không viết phản hồi cho --scope national")
