@@ -1,4 +1,4 @@
-"""Command line: `baocao run|validate|verify|approve|sign|template|ingest|init|sample|status` (also `python -m pipelines`).
+"""Command line: `baocao run|validate|verify|approve|sign|template|ingest|init|sample|status|feedback` (also `python -m pipelines`).
 
 Made for a scheduled run nobody watches: every step is printed as it starts, written to a log
 file per run (`<data-dir>/logs/`), the exit status says what happened and the reason goes to
@@ -229,6 +229,15 @@ def _status(args) -> int:
     return EXIT_OK if found.complete else EXIT_INCOMPLETE
 
 
+# --- baocao feedback (issue 19: letters to communes) ---------------------------------------------
+def _feedback(args) -> int:
+    """Letters to the units with a form missing or data to correct, and the officer's list."""
+    from pipelines.publish import feedback
+
+    feedback.feedback(args.period, args.data_dir, args.reports_dir, args.scope, args.as_of, args.lang, say=_say)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -248,7 +257,7 @@ def _command(args) -> int:
 
     command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "sign": _sign,
                "template": _template, "ingest": _ingest, "init": _init, "sample": _sample,
-               "status": _status}[args.command]
+               "status": _status, "feedback": _feedback}[args.command]
     lang = _lang(args)
     try:
         _latest(args)

@@ -184,21 +184,42 @@ def parser(lang: str = "vi") -> argparse.ArgumentParser:
     sample.add_argument("--data-dir", type=Path, required=True, help=say("help.sample.data_dir"))
     sample.add_argument("--seed", type=int, default=0, help=say("help.sample.seed"))
     _status(commands.add_parser("status", help=say("help.status")), period, say)
+    _feedback(commands.add_parser("feedback", help=say("help.feedback")), period, say)
     return parser
 
 
-def _status(status: argparse.ArgumentParser, period, say) -> None:
-    """`baocao status` (issue 19): who has sent what for a period (pipelines.publish.status)."""
+def _day(say, key: str):
+    """The type of a `--as-of` option: an ISO date, or argparse's error in the store's words (`key`)."""
     def day(value: str):
         import datetime as dt
 
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(say("help.bad.as_of", value=value)) from None
+            raise argparse.ArgumentTypeError(say(key, value=value)) from None
+    return day
 
+
+def _status(status: argparse.ArgumentParser, period, say) -> None:
+    """`baocao status` (issue 19): who has sent what for a period (pipelines.publish.status)."""
     status.add_argument("--period", required=True, type=period, help=say("help.period"))
     status.add_argument("--scope", default=None, type=_scope_arg, help=say("help.status.scope"))
-    status.add_argument("--as-of", type=day, default=None, help=say("help.status.as_of"))
+    status.add_argument("--as-of", type=_day(say, "help.bad.as_of"), default=None, help=say("help.status.as_of"))
     status.add_argument("--format", choices=("text", "csv", "html"), default="text", help=say("help.status.format"))
     _dirs(status, say)
+
+
+# --- baocao feedback (issue 19: letters to communes) ---------------------------------------------
+def _feedback(feedback: argparse.ArgumentParser, period, say) -> None:
+    """`baocao feedback --period P [--scope S] [--as-of DATE] [--lang vi|en]`: the internal tree only."""
+    from pipelines.core.deadlines import GRACE_DAYS
+
+    feedback.add_argument("--period", required=True, type=period, help=say("help.period"))
+    feedback.add_argument("--scope", default=None, type=_scope_arg, help=say("help.feedback.scope"))
+    feedback.add_argument("--as-of", type=_day(say, "help.feedback.bad_date"), default=None, metavar="YYYY-MM-DD",
+                          help=say("help.feedback.as_of", days=GRACE_DAYS))
+    feedback.add_argument("--data-dir", type=Path, default=Path("data"), help=say("help.data_dir"))
+    feedback.add_argument("--reports-dir", type=Path, default=None, help=say("help.reports_dir"))
+    feedback.add_argument("--lang", choices=LANGS, default="vi", help=say("help.lang"))
+    feedback.set_defaults(public_dir=None)  # not written; the trees are still checked apart (pipelines.cli._command)
+    _locking(feedback, say)

@@ -31,6 +31,10 @@ from pipelines.core.text import failure
 KINDS = ("year", "half", "quarter")
 AFTER_DUE = ("publish", "error")  # what a unit without data means once its forms are overdue
 KEYS = ("days_after_end", "forms", "missing_after_due")
+# Days a unit is given, from the day it is asked (`baocao feedback --as-of`), once its forms are
+# overdue or when nothing is due on a date: one week, the time a commune needs to correct a
+# workbook and have it signed.
+GRACE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,12 @@ class Deadlines:
         """Whether the forms are past due on `today` (a unit without data may then be left out)."""
         due = self.due(end, kind, form)
         return due is not None and today > due
+
+    def asked_by(self, end: dt.date, kind: str, form: str, today: dt.date) -> dt.date:
+        """The date a unit asked on `today` to send or correct `form` must send it by: the form's due
+        date while it is not past; after it, or without one, `GRACE_DAYS` after `today`."""
+        due = self.due(end, kind, form)
+        return due if due is not None and today <= due else today + dt.timedelta(days=GRACE_DAYS)
 
     def publishes_without(self, end: dt.date, kind: str, today: dt.date) -> bool:
         """Whether a run on `today` publishes without the units that have not reported: every form

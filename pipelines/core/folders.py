@@ -38,6 +38,7 @@ DEFAULT_INTERNAL, DEFAULT_PUBLIC = "reports", "public"
 # the owner and the group (the officials' accounts); the public tree is for anyone (the web server).
 INTERNAL_MODES, PUBLIC_MODES = (0o750, 0o640), (0o755, 0o644)
 SIGNED_SUFFIX = ".signed.pdf"  # a signed copy beside the published PDF it signs
+FEEDBACK = "phan-hoi"  # the internal tree's folder of letters to communes (`baocao feedback`), by period
 
 
 class FolderError(UsageError):
@@ -151,6 +152,22 @@ class Folders:
     def public_of(self, period: object) -> Path:
         """`<public>/<period>`: the public editions of one period and their manifest."""
         return self.public / str(period)
+
+    def feedback_of(self, period: object) -> Path:
+        """`<reports>/phan-hoi/<period>`: the letters to communes of one period and the officer's list
+        (`baocao feedback`). Apart from `<reports>/<period>`, which every run replaces whole: the
+        letters are made on a day (`--as-of`) by their own command, and a run must not drop them; the
+        index lists periods only (`phan-hoi` is not one)."""
+        return self.reports / FEEDBACK / str(period)
+
+    def feedback_places(self, period: object) -> tuple[Path, Path, Path]:
+        """(final, staged, previous) of `feedback_of(period)`: staged and rolled back beside the
+        internal tree, in its parent, like the items of a run (`publication`), so that one rename
+        publishes the letters of a day all at once."""
+        name = f"feedback-{period}"
+        tree = self.reports
+        return (self.feedback_of(period), tree.parent / f".{tree.name}.staging-{name}",
+                tree.parent / f".{tree.name}.previous-{name}")
 
     @property
     def public_index(self) -> Path:

@@ -44,7 +44,8 @@ def written_by(command: str, folders: Folders, period: object) -> list[Path]:
     their staging and previous copies go (the period's published folders and all under them, which
     it replaces), the validation verdicts and the deployment's key; validate the verdicts; ingest the
     period's raw folder; approve the approvals and the key; sign those and the signed files and the
-    period's internal reports, where the signed copy goes."""
+    period's internal reports, where the signed copy goes; feedback the internal tree, beside which its
+    letters are staged, and the period's folder of letters, which it replaces."""
     common = [folders.log("-").parent, folders.lock(period).parent]
     keyed = [folders.approvals(period).parent, folders.secret_key.parent]
     if command == "run":
@@ -57,7 +58,9 @@ def written_by(command: str, folders: Folders, period: object) -> list[Path]:
         own = {"validate": [folders.cache("validation")],
                "ingest": [folders.raw_of(period)],
                "approve": keyed,
-               "sign": [*keyed, folders.signed_of(period), *_tree(folders.reports_of(period))]}.get(command, [])
+               "sign": [*keyed, folders.signed_of(period), *_tree(folders.reports_of(period))],
+               "feedback": [folders.reports.parent, folders.reports, folders.feedback_of(period).parent,
+                            *_tree(folders.feedback_of(period))] if folders.reports else []}.get(command, [])
     return own + common
 
 

@@ -16,6 +16,7 @@ kept on one line here. The markup is a Jinja2 template with autoescape on
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 from pathlib import Path
@@ -23,8 +24,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from pipelines.core import formats
-from pipelines.report.context import ReportContext, css_class, report_date
+from pipelines.core import formats, text
+from pipelines.report.context import ReportContext, css_class, report_date, unit_name
 from pipelines.units import reference
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "baocao" / "header.html.j2"
@@ -130,27 +131,40 @@ def header_html(ctx: ReportContext, number: str = "…", date: str = "", issuing
     By default the People's Committee of the unit (its own name says its level) and the unit's place
     name. Locale templates are HTML: values go into them escaped; text that is split into lines is
     taken back to plain text and escaped again by the template."""
-    unit = ctx.unit_name().upper()
-    proper = reference.short_name(ctx.name).upper()
-    body = issuing_body or html.unescape(ctx.t("header.issuer", unit=html.escape(unit)))
-    place = place or reference.short_name(ctx.name)
     unit_in_title = keep_together(ctx.unit_name(lower=True))
+    return official_block(ctx.name, ctx.lang, Markup(ctx.t("header.number", number=escape(number))),
+                          report_date(ctx.period, date), issuing_body, place,
+                          FACT_SHEET_PT if ctx.level == "commune" else REPORT_PT,
+                          header_class=Markup(css_class(ctx, "official-header")), title=Markup(ctx.t("header.title")),
+                          subject=Markup(ctx.t("header.subject", period=escape(str(ctx.period)), unit=unit_in_title)))
+
+
+def official_block(name: str, lang: str, number: Markup, day: dt.date, issuing_body: str = "", place: str = "",
+                   size_pt: float = REPORT_PT, header_class: Markup = Markup(' class="official-header"'),
+                   title: Markup = Markup(""), subject: Markup = Markup(""), excerpt: Markup = Markup("")) -> str:
+    """The header block of any document the People's Committee of the unit `name` issues: a report
+    (`header_html`: with its title and subject) or an official letter (pipelines.report.letter: its
+    summary line, `excerpt`, under the number, and no title). `number` is the number line, as HTML."""
+    unit = unit_name(name, lang).upper()
+    proper = reference.short_name(name).upper()
+    body = issuing_body or html.unescape(text.t(lang, "header.issuer", unit=html.escape(unit)))
+    place = place or reference.short_name(name)
     lines = issuer_lines(body, unit if unit in body else "", proper)
-    nation, motto = ctx.t("header.nation"), ctx.t("header.motto")
-    stamp = formats.date_line(place, report_date(ctx.period, date), ctx.lang)
+    nation, motto = text.t(lang, "header.nation"), text.t(lang, "header.motto")
+    stamp = formats.date_line(place, day, lang)
     # the date on one line, or broken after the place if that leaves the names larger (a tie: one line)
-    sizes = {names_size(lines, html.unescape(nation), html.unescape(motto), when,
-                        FACT_SHEET_PT if ctx.level == "commune" else REPORT_PT): when
+    sizes = {names_size(lines, html.unescape(nation), html.unescape(motto), when, size_pt): when
              for when in (date_lines(stamp, broken=True), date_lines(stamp))}
     size = max(sizes)
     return _template().render(
-        header_class=Markup(css_class(ctx, "official-header")),
+        header_class=header_class,
         issuer=lines,
         names_size=size,
-        number=Markup(ctx.t("header.number", number=escape(number))),
+        number=number,
+        excerpt=excerpt,
         nation=Markup(nation),
         motto=Markup(motto),
         date=sizes[size],
-        title=Markup(ctx.t("header.title")),
-        subject=Markup(ctx.t("header.subject", period=escape(str(ctx.period)), unit=unit_in_title)),
+        title=title,
+        subject=subject,
     )
