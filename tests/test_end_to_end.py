@@ -93,23 +93,22 @@ def test_same_inputs_give_byte_identical_outputs(published, published_variants):
     computes the same processed data, and the commune's fact sheet is the same notebook with the same
     parameters whether it is the scope's own report or one of the district's fact sheets. So every file
     both runs publish must have the same bytes: the fact sheet (HTML, PDF, executed notebook), the
-    catalogue page, the validation page and CSV, and all processed data. What differs is by design:
-    status.html, which shows when each form of the sample (placed by hand: no submissions log) was
-    first seen in each data folder (the same units and forms, at another time: issue 19),
-    the files only one run makes (the district's reports; the other variants and the English
+    catalogue page, the validation page and CSV, the status page (the sample's forms are placed by
+    hand: the page shows no first-seen time, which is no input), and all processed data. What differs
+    is by design: the files only one run makes (the district's reports; the other variants and the English
     validation problems), index.html, which lists the run's reports, and the records of each run
     (manifest.json and run.log: its scope, times and key), whose hashes of the common files agree."""
     first, second = published[0], published_variants[0]
     reports = tree_bytes(first / "reports" / "2024"), tree_bytes(second / "reports" / "2024")
-    common = sorted(set(reports[0]) & set(reports[1]) - {"manifest.json", "run.log", "status.html"})
+    common = sorted(set(reports[0]) & set(reports[1]) - {"manifest.json", "run.log"})
     assert common == sorted([f"{stem}.{ext}" for stem in (FACT_SHEET, "danh-muc-chi-tieu") for ext in ("html", "pdf")]
                             + [f"notebooks/{stem}.ipynb" for stem in (FACT_SHEET, "danh-muc-chi-tieu")]
-                            + ["validation.html", "validation-problems.csv"])
+                            + ["validation.html", "validation-problems.csv", "status.html"])
     for name in common:
         assert reports[0][name] == reports[1][name], name
     records = [{name: digest for name, digest in manifest.read(Folders.at(work / "data", work / "reports"),
-                                                               Period.parse("2024")).outputs.items()
-                if not name.endswith("/status.html")} for work in (first, second)]
+                                                               Period.parse("2024")).outputs.items()}
+               for work in (first, second)]
     assert {k: v for k, v in records[0].items() if k in records[1]} == {k: records[1][k] for k in records[0] if k in records[1]}
     assert len(set(records[0]) & set(records[1])) == len(common) + len(tree_bytes(first / "data" / "processed"))
     processed = tree_bytes(first / "data" / "processed"), tree_bytes(second / "data" / "processed")

@@ -36,7 +36,7 @@ STAMP = "%Y-%m-%dT%H:%M:%SZ"  # UTC, as the submissions log writes it
 @dataclass(frozen=True)
 class Receipt:
     """One form of one commune that has been received."""
-    at: dt.datetime      # UTC: its first submission, or when its rows were first seen
+    at: dt.datetime | None  # UTC: its first submission, or when its rows were first seen (None: not shown)
     submission: str      # the log's submission id; "" for rows placed by hand
     corrections: int     # later submissions of the same form by the same commune
 

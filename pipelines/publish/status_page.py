@@ -12,6 +12,8 @@ their scope, wide tables in a region reachable by keyboard).
 
 from __future__ import annotations
 
+import dataclasses
+
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -49,6 +51,8 @@ def word(lang: str, key: str) -> str:
 def moment(row: Row, lang: str) -> str:
     if row.got is None:
         return word(lang, "status.not_received")
+    if row.got.at is None:  # placed by hand, on the published page: when it was first seen is no input
+        return DASH
     return format_datetime(row.got.at.astimezone(VIETNAM), t(lang, "status.time_pattern"), locale=formats.LOCALES[lang])
 
 
@@ -151,4 +155,14 @@ def publish(folder: Path, folders: Folders, period: Period, aggregate: Aggregate
     "today" (pipelines.publish.status), in Vietnamese like the index that links it."""
     scope = Scope(aggregate.level, aggregate.code)
     found = status.status(folders, period, scope, None, "vi", status.run_counts(outcome))
-    outputs.write_text(folder / PAGE, html(found, "vi"))
+    outputs.write_text(folder / PAGE, html(without_first_seen(found), "vi"))
+
+
+def without_first_seen(found: Status) -> Status:
+    """`found` with no time for the forms placed by hand: when a command first saw them is recorded
+    by the deployment (pipelines.intake.receipts), not an input of the run, and two copies of the same
+    raw files would publish two pages. Their state (on time or late) still follows it; the page the
+    officer asks for (`baocao status`) shows the time."""
+    rows = tuple(dataclasses.replace(row, got=dataclasses.replace(row.got, at=None))
+                 if row.got is not None and not row.got.submission else row for row in found.rows)
+    return dataclasses.replace(found, rows=rows)
