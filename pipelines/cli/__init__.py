@@ -109,7 +109,7 @@ def _run(args) -> int:
     from pipelines.publish import fanout, run
 
     req = run.request(args.period, args.data_dir, args.reports_dir, (args.lang or ("vi",))[0], args.scope,
-                      args.lang, args.edition, args.parameters, public_dir=args.public_dir)
+                      args.lang, args.edition, args.parameters, public_dir=args.public_dir, say=_say)
     req = dataclasses.replace(req, pool=fanout.Pool(args.jobs, args.scheduler or ""), publish_partial=args.publish_partial)
     try:
         published = run.publish_request(req, say=_say, force=args.force, log=LOG)
