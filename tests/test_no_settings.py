@@ -110,6 +110,10 @@ def test_data_of_two_districts_of_one_province_in_2024_infers_the_province(tmp_p
         f"baocao init --scope province:22 --data-dir {shlex.quote(str(data))} --period 2024")
     assert done.returncode == 2  # Ba Chẽ sent its population form only: validation names the other six
     assert done.stderr.splitlines()[0] == "early_childhood.csv: thiếu số liệu của thị trấn Ba Chẽ (06970)"
+    ran = baocao_here(capsys, "run", "--period", "2024", "--data-dir", data, "--reports-dir", tmp_path / "reports",
+                      "--public-dir", tmp_path / "public")
+    assert ran.returncode == 2 and ran.stdout.splitlines()[0] == done.stdout.splitlines()[1]  # said first, then stopped
+    assert not (tmp_path / "reports" / "2024").exists()
 
 
 def test_data_of_two_provinces_in_2024_names_each_district_and_province(tmp_path, capsys):
@@ -155,3 +159,24 @@ def test_no_message_of_the_scope_keeps_a_placeholder_for_the_folder(lang):
     for key, template in text.messages(lang).items():
         if key.startswith(("errors.scope.", "run.scope_")) and key != "errors.scope.settings_file":
             assert "<thư mục dữ liệu>" not in template and "<data folder>" not in template, key
+
+
+def test_data_of_the_whole_country_names_each_level_by_its_count_not_unit_by_unit(tmp_path):
+    """More than ten units of a level are counted, not listed: 691 districts would be a page."""
+    from pipelines.core.deployment import Deployment
+    from pipelines.core.errors import UsageError
+    from pipelines.publish import scoping
+    from pipelines.units import reference
+
+    units = reference.units(Period(2024))
+    every = list(units[units["level"] == "commune"]["code"])
+    with pytest.raises(UsageError) as stopped:
+        scoping.scope_of(Period(2024), tmp_path, Deployment(None), None, "vi", print, lambda: every)
+    assert str(stopped.value).splitlines()[1:4] == [
+        "  --scope district:<mã huyện>: một trong 691 huyện có số liệu",
+        "  --scope province:<mã tỉnh>: một trong 63 tỉnh có số liệu",
+        "  --scope national: toàn quốc (cả 10.035 xã có số liệu)"]
+    assert stopped.value.text("en").splitlines()[1:4] == [
+        "  --scope district:<district code>: one of 691 districts with data",
+        "  --scope province:<province code>: one of 63 provinces with data",
+        "  --scope national: the whole country (data from all 10,035 communes)"]
