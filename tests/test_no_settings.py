@@ -80,6 +80,20 @@ def test_a_run_infers_its_scope_too_and_says_it(tmp_path):
     assert given.scope == Scope("commune", "06838") and said == []  # --scope wins, nothing inferred
 
 
+def test_the_data_of_one_commune_is_that_commune(tmp_path):
+    """A commune's own deployment: its district would expect the six other communes."""
+    data = tmp_path / "data"
+    (data / "raw" / "2024").mkdir(parents=True)
+    header, *rows = (SAMPLE / "2024" / "population.csv").read_text(encoding="utf-8").splitlines()
+    own = [row for row in rows if row.startswith("06841,")]
+    (data / "raw" / "2024" / "population.csv").write_text("\n".join([header, *own]) + "\n", encoding="utf-8")
+    said = []
+    req = run.request(Period(2024), data, tmp_path / "reports", public_dir=tmp_path / "public", say=said.append)
+    assert req.scope == Scope("commune", "06841")
+    assert said == ["Không có baocao.yml: phạm vi suy ra từ số liệu là xã Hoành Mô (commune:06841) — ghi lại bằng: "
+                    f"baocao init --scope commune:06841 --data-dir {data} --period 2024"]
+
+
 def test_data_of_two_provinces_in_2025_names_the_choices_without_districts(tmp_path, capsys):
     data = _folder(tmp_path, "2025")
     _add_rows(data, "2025", ["20194,Phường Hải Vân,M,10,3,3,4,0", "20194,Phường Hải Vân,F,10,3,3,4,0"])

@@ -3,7 +3,8 @@
 Why: a new user tries `baocao validate` on a folder of forms before writing any `baocao.yml`, and
 the commune codes of the period's data already say which unit the forms come from. The smallest
 unit of the list in force for the period that holds every commune of the data (before 1 July 2025 a
-district, else a province; after it a province) is the scope such a folder reports on. The whole
+district, else a province; after it a province; the commune itself when the data holds only one,
+as a commune's own deployment does) is the scope such a folder reports on. The whole
 country is never inferred: data from two provinces is more often a mix-up than a ministry's run, so
 then the units holding the data are named, level by level, for the user to choose. Only levels of
 the period's own list are named: there is no district after the reform.
@@ -35,12 +36,13 @@ class Inference:
     period: Period
     communes: int                                        # communes of the data found in the list in force
     levels: tuple[tuple[str, tuple[Holder, ...]], ...]   # (level, holders by code), smallest level first
+    single: Holder | None = None                         # the commune, when the data holds only one
 
     @property
     def inferred(self) -> Holder | None:
         """The smallest unit holding every commune of the data; None without data or when only the
         whole country does."""
-        return next((holders[0] for _, holders in self.levels if len(holders) == 1), None)
+        return self.single or next((holders[0] for _, holders in self.levels if len(holders) == 1), None)
 
     @property
     def national(self) -> Holder:
@@ -59,4 +61,7 @@ def infer(period: Period, codes: list[str]) -> Inference:
         names = table[(table["level"] == level) & table["code"].isin(list(counts.index))].set_index("code")["name"]
         holders = tuple(Holder(Scope(level, str(code)), str(names[code]), int(counts[code])) for code in sorted(counts.index))
         levels.append((level, holders))
-    return Inference(period, len(communes), tuple(levels))
+    single = None
+    if len(communes) == 1:
+        single = Holder(Scope("commune", str(communes["code"].iloc[0])), str(communes["name"].iloc[0]), 1)
+    return Inference(period, len(communes), tuple(levels), single)
