@@ -94,13 +94,6 @@ def test_init_refuses_to_overwrite_and_checks_the_code(tmp_path, capsys):
     assert "mã đơn vị '999' không có trong danh mục" in capsys.readouterr().err
 
 
-def test_a_run_without_settings_or_scope_says_what_to_do(tmp_path, capsys):
-    shutil.copytree(REPO / "data" / "raw" / "2024", tmp_path / "raw" / "2024")
-    assert cli.main(["validate", "--period", "2024", "--data-dir", str(tmp_path)]) == 3
-    err = capsys.readouterr().err
-    assert "kỳ 2024: chưa có đơn vị báo cáo mặc định" in err and "baocao init --scope" in err
-
-
 @pytest.fixture(scope="module")
 def subannual(tmp_path_factory):
     """Quarters of 2024, halves of 2023-2024 and the annual 2023-2024 in one dataset of the sample district."""

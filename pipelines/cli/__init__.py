@@ -110,7 +110,7 @@ def _run(args) -> int:
     from pipelines.publish import fanout, run
 
     req = run.request(args.period, args.data_dir, args.reports_dir, (args.lang or ("vi",))[0], args.scope,
-                      args.lang, args.edition, args.parameters, public_dir=args.public_dir)
+                      args.lang, args.edition, args.parameters, public_dir=args.public_dir, say=_say)
     req = dataclasses.replace(req, pool=fanout.Pool(args.jobs, args.scheduler or ""), publish_partial=args.publish_partial)
     try:
         published = run.publish_request(req, say=_say, force=args.force, log=LOG)
@@ -210,11 +210,11 @@ def _status(args) -> int:
     from pipelines.core.errors import EXIT_INCOMPLETE
     from pipelines.core.folders import Folders
     from pipelines.core.text import hidden
-    from pipelines.publish import status, status_page
-    from pipelines.units import scope
+    from pipelines.publish import scoping, status, status_page
 
     period = args.period
-    chosen = args.scope or scope.default(period, deployment.load(args.data_dir))
+    chosen = scoping.scope_of(period, args.data_dir, deployment.load(args.data_dir), args.scope, args.lang,
+                              lambda line: _tell(line, sys.stderr))  # stdout is the table (CSV, HTML)
     as_of = args.as_of or dt.datetime.now(status.VIETNAM).date()
     found = status.status(Folders.at(args.data_dir, args.reports_dir, args.public_dir), period, chosen, as_of, args.lang)
     write = {"text": status_page.text, "csv": status_page.csv_text, "html": status_page.html}[args.format]

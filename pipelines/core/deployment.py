@@ -4,7 +4,8 @@ Why beside the data and not in the package: the package serves any commune, dist
 which unit a deployment reports on by default, who issues its reports and the targets of its own
 plan belong to that deployment, are reviewed by its own officers and travel with its data. The
 package holds only what is true everywhere (forms, the indicator catalogue with the national
-targets, the wording). `baocao init` writes a new file; a run without it needs `--scope`.
+targets, the wording). `baocao init` writes a new file; a run without it takes `--scope`, or the
+unit every commune of its data belongs to (pipelines.publish.scoping).
 
 Where the deployment publishes is a setting too (`folders: {internal: PATH, public: PATH}`, relative
 to the data folder): the internal tree is for officials, the public one is what a web server serves;

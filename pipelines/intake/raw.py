@@ -72,7 +72,7 @@ def _start(cell: str) -> str:
     return re.sub(r"\s", " ", cell[:20]) + "…"
 
 
-def _text(path: Path) -> str:
+def text_of(path: Path) -> str:
     """The text of a raw file: a regular file, UTF-8 (with or without BOM), not empty."""
     _regular(path)
     limits.check_bytes(path)
@@ -122,7 +122,7 @@ def _plain(text: str) -> tuple[list[str], list[list[str]], list[int]] | None:
 
 def _rows(path: Path, text: str | None = None) -> tuple[list[str], list[list[str]], list[int]]:
     """(header, rows, line of each row) of a raw CSV, every cell checked against `MAX_CELL`."""
-    text = _text(path) if text is None else text
+    text = text_of(path) if text is None else text
     old = csv.field_size_limit(sys.maxsize)  # an oversized cell is named below, by line and column
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -168,7 +168,7 @@ def read_form(path: Path | str, latest: bool = True) -> pd.DataFrame:
     commune's rows are those of its latest submission only (a correction supersedes, never erases:
     the earlier rows stay in the file). `latest=False` gives every row, for intake."""
     path = Path(path)
-    text = _text(path)
+    text = text_of(path)
     plain = _plain(text)
     if plain:
         header, columns, lines = plain

@@ -34,11 +34,11 @@ from pipelines.core.folders import INTERNAL_MODES, Folders
 from pipelines.core.text import failure
 from pipelines.intake import raw, receipts
 from pipelines.intake.template import breakdown_column
-from pipelines.publish import build
+from pipelines.publish import build, scoping
 from pipelines.report import letter, render
 from pipelines.report.letter import Issuer, Item
 from pipelines.units.period import Period
-from pipelines.units.scope import NATIONAL, Scope, default
+from pipelines.units.scope import NATIONAL, Scope
 
 # Validation's problems that say what `missing_forms` says (a unit's rows, or a whole file, not there).
 _MISSING = {"missing_commune", "missing_file"}
@@ -116,7 +116,7 @@ def feedback(period: Period, data_dir: Path | str, reports_dir: Path | str | Non
     `as_of` (default: today) into `<reports>/phan-hoi/<period>/`, replacing what was there; the folder."""
     folders = Folders.checked(data_dir, deployment.trees(data_dir, reports_dir, None)[0])
     site, day = deployment.load(folders.data), as_of or dt.date.today()
-    scope = scope or default(period, site)
+    scope = scoping.scope_of(period, folders.data, site, scope, lang, say)
     if scope.level == NATIONAL:
         raise failure(UsageError, "feedback.no_national")
     say(text.t(lang, "feedback.start", period=period, date=day.isoformat(),

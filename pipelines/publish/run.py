@@ -18,11 +18,11 @@ from typing import Callable
 from pipelines.core import datasets, deployment, errors, formats, keyed, locks, outputs, publication, text
 from pipelines.core.text import failure
 from pipelines.core.folders import Folders
-from pipelines.publish import build, index, jobs, manifest, public, signatures, staging
+from pipelines.publish import build, index, jobs, manifest, public, scoping, signatures, staging
 from pipelines.publish.build import Request
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
-from pipelines.units.scope import Scope, default
+from pipelines.units.scope import Scope
 
 ValidationFailed = build.ValidationFailed  # what a run with blocking data problems raises
 ReportsFailed = build.ReportsFailed  # reports that could not be made, without --publish-partial
@@ -44,17 +44,20 @@ class Published:
 def request(period: Period, data_dir: Path | str, reports_dir: Path | str | None, lang: str = "vi",
             scope: Scope | None = None, languages: tuple[str, ...] | None = None,
             report_editions: tuple[str, ...] | None = None, parameters: dict[str, str] | None = None,
-            today: dt.date | None = None, public_dir: Path | str | None = None) -> Request:
+            today: dt.date | None = None, public_dir: Path | str | None = None,
+            say: Callable[[str], None] = print) -> Request:
     """What to build, with the deployment's defaults filled in and the folders checked (the trees:
     the given ones, else the settings', else `reports` and `public`). A period
     that has not ended is refused, naming its last day: its figures are not final, and a report of
-    it would be dated after a day that has not come (`baocao validate` still checks its data)."""
+    it would be dated after a day that has not come (`baocao validate` still checks its data).
+    Without `--scope` nor settings, the scope is the data's (pipelines.publish.scoping), said with `say`."""
     if period.end >= (today or dt.date.today()):
         raise failure(errors.UsageError, "run.not_ended", period=period,
                       end=lambda lang: formats.date(period.end, lang))
     folders = Folders.checked(data_dir, *deployment.trees(data_dir, reports_dir, public_dir))
     site = deployment.load(folders.data)
-    return Request(period, folders, scope or default(period, site), jobs.variants(languages, report_editions, site),
+    scope = scoping.scope_of(period, folders.data, site, scope, lang, say)
+    return Request(period, folders, scope, jobs.variants(languages, report_editions, site),
                    jobs.document_parameters(site, parameters), lang)
 
 
@@ -93,7 +96,7 @@ def run_period(period: Period, data_dir: Path | str = "data", reports_dir: Path 
     `parameters` are the document parameters of the scope's own report (number, signer, date…; see
     notebooks/01). `force` rebuilds everything, even what the published manifest says is current."""
     req = request(period, data_dir, reports_dir, lang, scope, languages, report_editions, parameters,
-                  public_dir=public_dir)
+                  public_dir=public_dir, say=say)
     return publish_request(req, say, force)
 
 
@@ -153,11 +156,13 @@ def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Pa
                   say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
                   public_dir: Path | str | None = None):
     """`baocao validate`: the validation step alone; publishes nothing."""
+    from pipelines.indicators.period_tables import reported_communes
     from pipelines.intake import raw
 
     folders = Folders.checked(data_dir, *deployment.trees(data_dir, reports_dir, public_dir))
     site = deployment.load(folders.data)
     say(text.t(lang, "run.validate_only", period=period, folder=raw.period_dir(folders.data, period)))
     frames = raw.read_period(folders.data, period)
-    cover = build.cover_of(period, scope or default(period, site), frames, site)
+    scope = scoping.scope_of(period, folders.data, site, scope, lang, say, lambda: reported_communes(frames))
+    cover = build.cover_of(period, scope, frames, site)
     return build.validate(period, folders.data, frames, cover.communes, lang)

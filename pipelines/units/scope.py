@@ -80,7 +80,8 @@ def default(period: Period, deployment: Deployment) -> Scope:
     entry = deployment.default_scope.get(period.unit_list)
     if not entry:
         where = deployment.path or (lambda lang: text.t(lang, "errors.scope.settings_file", file=FILE))
-        raise text.failure(UsageError, "errors.scope.no_default", period=period, unit_list=period.unit_list, where=where)
+        raise text.failure(UsageError, "errors.scope.no_default", period=period, unit_list=period.unit_list, where=where,
+                           levels=lambda lang: text.t(lang, f"errors.scope.levels.{period.unit_list}"))
     return Scope.parse(entry)
 
 
