@@ -8,6 +8,8 @@ still what its inputs give; the steps (pipelines.publish.build) only decide when
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ class Computed:
     history: pd.DataFrame      # the same for every earlier period used, and this one
     trends: pd.DataFrame
     breakdowns: pd.DataFrame   # sensitive counts (internal edition)
+    packages: list[dict] = dataclasses.field(default_factory=list)  # packages of lower units used (issue 20)
 
 
 def stage_processed(moves: publication.Moves, computed: Computed, outcome, languages: list[str],
@@ -47,6 +50,9 @@ def stage_processed(moves: publication.Moves, computed: Computed, outcome, langu
     outputs.write_parquet(computed.history, folder / datasets.HISTORY)
     outputs.write_parquet(computed.trends, folder / datasets.TRENDS)
     outputs.write_parquet(computed.breakdowns, folder / datasets.BREAKDOWNS)
+    if computed.packages:  # the units whose figures came from packages (pipelines.publish.imports)
+        outputs.write_text(folder / datasets.PACKAGES,
+                           json.dumps(computed.packages, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     for language in dict.fromkeys(languages):  # one validation, its problems written in each language of a report
         outputs.write_parquet(validation.problems_frame(outcome, language), folder / datasets.validation_problems(language))
     # public edition: small sensitive counts suppressed; indicators and trends hold no such counts
