@@ -38,6 +38,7 @@ def add_import(commands, period, say, scope, locking) -> None:
     imported.add_argument("--scope", default=None, type=scope, help=say("help.import.scope"))
     imported.add_argument("--data-dir", type=Path, default=Path("data"), help=say("help.data_dir"))
     imported.add_argument("--lang", choices=("vi", "en"), default="vi", help=say("help.lang"))
+    imported.set_defaults(reports_dir=None, public_dir=None)  # not written; the trees are still checked apart
     locking(imported, say)
 
 
