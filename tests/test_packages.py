@@ -125,6 +125,21 @@ def test_a_province_from_the_package_has_the_rows_of_one_from_the_raw_files(prov
     assert [(u["level"], u["code"], u["name"], u["manifest_sha256"]) for u in used] == [
         ("district", "198", "Huyện Bình Liêu", hashlib.sha256(manifest).hexdigest())]
     assert not (from_raw / datasets.PACKAGES).exists()
+    public = json.loads((from_package / datasets.PUBLIC / datasets.PACKAGES).read_text(encoding="utf-8"))
+    assert public == [{"level": "district", "code": "198", "name": "Huyện Bình Liêu", "date": used[0]["date"]}]
+
+
+def test_the_appendix_names_each_package_and_the_public_one_no_hash(provinces, published):
+    from pipelines.report import context, sections
+
+    data = provinces[1].parent.parent
+    digest = hashlib.sha256((published[0] / "reports" / "2024" / "manifest.json").read_bytes()).hexdigest()
+    day = json.loads((published[0] / "reports" / "2024" / "manifest.json").read_text())["started"][:10]
+    internal = sections.methodology_html(context.load("2024", "", data, processed_dir=provinces[1]))
+    public = sections.methodology_html(context.load("2024", "", data, edition="public", processed_dir=provinces[1]))
+    assert f"Huyện Bình Liêu (district:198): công bố ngày {day}; SHA-256 manifest của nơi lập" in internal
+    assert digest in internal
+    assert f"Huyện Bình Liêu (district:198): công bố ngày {day}</li>" in public and digest not in public
 
 
 def _copy(package: Path, folder: Path, name: str = NAME) -> Path:

@@ -50,15 +50,17 @@ def stage_processed(moves: publication.Moves, computed: Computed, outcome, langu
     outputs.write_parquet(computed.history, folder / datasets.HISTORY)
     outputs.write_parquet(computed.trends, folder / datasets.TRENDS)
     outputs.write_parquet(computed.breakdowns, folder / datasets.BREAKDOWNS)
-    if computed.packages:  # the units whose figures came from packages (pipelines.publish.imports)
-        outputs.write_text(folder / datasets.PACKAGES,
-                           json.dumps(computed.packages, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     for language in dict.fromkeys(languages):  # one validation, its problems written in each language of a report
         outputs.write_parquet(validation.problems_frame(outcome, language), folder / datasets.validation_problems(language))
     # public edition: small sensitive counts suppressed; indicators and trends hold no such counts
     outputs.write_parquet(computed.indicators, folder / datasets.PUBLIC / datasets.INDICATORS)
     outputs.write_parquet(computed.trends, folder / datasets.PUBLIC / datasets.TRENDS)
     outputs.write_parquet(editions.public_edition(computed.breakdowns), folder / datasets.PUBLIC / datasets.BREAKDOWNS)
+    if computed.packages:  # the units whose figures came from packages (pipelines.publish.imports)
+        public = [{key: package[key] for key in datasets.PACKAGE_PUBLIC} for package in computed.packages]
+        for edition, listed in (("internal", computed.packages), ("public", public)):  # public: no hash (issue 18)
+            outputs.write_text(datasets.in_folder(folder, datasets.PACKAGES, edition),
+                               json.dumps(listed, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     outputs.write_text(reports / "validation.html", validation.validation_page(outcome, period))
     outputs.write_text(reports / "validation-problems.csv", "\ufeff" + validation.problems_csv(outcome))
 
