@@ -23,13 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.core import folders
 from pipelines.core.errors import DataError
 from pipelines.core.text import failure
 
 FORMAT, VERSION = "baocao-package", 1
 META = "package.json"
 SUFFIX, HASH_SUFFIX = ".baocao.zip", ".sha256"
-PROCESSED = "processed/"       # members: the maker's processed data of the period
+PROCESSED = f"{folders.PROCESSED}/"  # members: the maker's processed data of the period, as a manifest names them
 MANIFEST = "manifest.json"     # member: the maker's manifest
 LIMIT = 256 * 1024 * 1024      # a package's members once unpacked: far above a country's processed data
 
