@@ -86,7 +86,10 @@ def _raw_rows(folders: Folders, period: Period, codes: set[str]) -> tuple[pd.Dat
     """The commune rows the raw files of `period` give for `codes` (those present in them)."""
     if not folders.raw_of(period).is_dir():
         return pd.DataFrame(columns=given_parts.KEY + given_parts.PARTS), []
-    frames = raw.read_period(folders.data, period)
+    try:
+        frames = raw.read_period(folders.data, period)
+    except DataError:  # no forms yet (a folder `init` made), or unreadable ones, which a run refuses itself
+        return pd.DataFrame(columns=given_parts.KEY + given_parts.PARTS), []
     present = sorted(codes & set(reported_communes(frames)))
     if not present:
         return pd.DataFrame(columns=given_parts.KEY + given_parts.PARTS), []
