@@ -21,6 +21,7 @@ import os
 import sys
 from pathlib import Path
 
+from pipelines.cli import packages  # `export` and `import` (issue 20)
 from pipelines.cli.parser import REPORT_PARAMETERS, language_asked, parser
 from pipelines.core.errors import (EXIT_DATA_ERRORS, EXIT_DIFFERS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK,
                                    EXIT_PARTIAL, EXIT_WARNINGS, BaocaoError, UsageError)
@@ -257,7 +258,8 @@ def _command(args) -> int:
 
     command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "sign": _sign,
                "template": _template, "ingest": _ingest, "init": _init, "sample": _sample,
-               "status": _status, "feedback": _feedback}[args.command]
+               "status": _status, "feedback": _feedback, "export": lambda args: packages.export(args, _say),
+               "import": lambda args: packages.import_packages(args, _say, _tell)}[args.command]
     lang = _lang(args)
     try:
         _latest(args)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipelines.cli import packages
 from pipelines.core.text import LANGS, t
 
 # Parameters of the report notebook that say who issues the document, set per run with --param.
@@ -185,6 +186,8 @@ def parser(lang: str = "vi") -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0, help=say("help.sample.seed"))
     _status(commands.add_parser("status", help=say("help.status")), period, say)
     _feedback(commands.add_parser("feedback", help=say("help.feedback")), period, say)
+    packages.add_export(commands, period, say, _dirs, _locking)  # issue 20: pipelines.cli.packages
+    packages.add_import(commands, period, say, _scope_arg, _locking)
     return parser
 
 

@@ -15,6 +15,8 @@ INDICATORS = "indicators.parquet"    # every indicator of every unit of the peri
 HISTORY = "history.parquet"          # the same for every earlier period used for trends
 TRENDS = "trends.parquet"            # change on the previous period and progress status
 BREAKDOWNS = "breakdowns.parquet"    # sensitive counts by commune and group
+PACKAGES = "packages.json"          # packages of lower units a run's figures come from (baocao import)
+PACKAGE_PUBLIC = ("level", "code", "name", "date")  # what the public edition says of each: no hash of internal data
 CORRECTIONS = "corrections.parquet"  # corrections communes sent for the period (pipelines.intake.raw.corrections)
 PUBLIC = "public"                    # folder of the public edition
 

@@ -97,6 +97,10 @@ class Folders:
         return {path.name.removeprefix(".publish-").removesuffix(".json"): path
                 for path in sorted(self.processed.glob(".publish-*.json"))}
 
+    def packages_of(self, period: object) -> Path:
+        """`<data>/packages/<period>/`: packages of lower units imported for the period (`baocao import`)."""
+        return self.data / "packages" / str(period)
+
     def lock(self, period: object) -> Path:
         """`<data>/.locks/<period>.lock`: held by the one command working on the period."""
         return self.data / ".locks" / f"{period}.lock"

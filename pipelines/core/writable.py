@@ -57,6 +57,7 @@ def written_by(command: str, folders: Folders, period: object) -> list[Path]:
     else:
         own = {"validate": [folders.cache("validation")],
                "ingest": [folders.raw_of(period)],
+               "import": [folders.packages_of(period)],
                "approve": keyed,
                "sign": [*keyed, folders.signed_of(period), *_tree(folders.reports_of(period))],
                "feedback": [folders.reports.parent, folders.reports, folders.feedback_of(period).parent,

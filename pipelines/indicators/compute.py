@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.core.deployment import LocalTarget
-from pipelines.indicators import targets
+from pipelines.indicators import given as given_parts, targets
 from pipelines.indicators.catalogue import RESULT_COLUMNS, Indicator, Target, entries
 from pipelines.units.period import Period
 from pipelines.units.scope import Aggregate
@@ -69,7 +69,8 @@ def _frame(blocks: list[dict]) -> pd.DataFrame:
 
 
 def indicators(frames: dict[str, pd.DataFrame], period: Period, communes: pd.DataFrame,
-               aggregates: list[Aggregate] | tuple[str, str, str], local: tuple[LocalTarget, ...] = ()) -> pd.DataFrame:
+               aggregates: list[Aggregate] | tuple[str, str, str], local: tuple[LocalTarget, ...] = (),
+               given: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every indicator for each commune and for each aggregate unit.
 
     `frames` are validated, typed forms (raw.typed); `communes` has columns code and name. An
@@ -79,6 +80,8 @@ def indicators(frames: dict[str, pd.DataFrame], period: Period, communes: pd.Dat
     A (level, code, name) tuple stands for one aggregate of all the communes given. `local`: the
     targets of the deployment's own plan (pipelines.indicators.targets), overlaid on the national ones.
     Rows: for each indicator of the catalogue, its communes in the order given, then its aggregates.
+    `given`: the parts of communes covered by a package of the level below (pipelines.indicators.given),
+    laid over what their raw rows give.
     """
     if isinstance(aggregates, tuple):
         aggregates = [Aggregate(*aggregates, tuple(communes["code"]))]
@@ -94,6 +97,7 @@ def indicators(frames: dict[str, pd.DataFrame], period: Period, communes: pd.Dat
                 sums[term] = term.sum_by_commune(frames, codes).to_numpy(dtype="float64", na_value=np.nan)
         num = sums[ind.numerator]
         den = None if ind.denominator is None else sums[ind.denominator]
+        num, den = given_parts.overlay(given, ind.id, codes, num, den)
         reported = ~np.isnan(num) & (True if den is None else ~np.isnan(den))
         blocks.append(_block(label, ind, ["commune"] * len(own), own, names, num[mine], None if den is None else den[mine],
                              np.ones(len(own), dtype="int64"), reported[mine].astype("int64"),

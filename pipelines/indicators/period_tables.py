@@ -34,9 +34,10 @@ class Tables:
     rebased: bool            # from the units before the 2025 reform onto the run's
     unusable: str = ""       # ABSENT: no data of the run's units; ERRORS: blocking data problems
 
-    def indicators(self, cover: Coverage, local: tuple[LocalTarget, ...]) -> pd.DataFrame:
-        """Every indicator of the period for the run's communes and aggregates."""
-        return compute.indicators(self.typed, self.period, cover.communes, cover.aggregates, local)
+    def indicators(self, cover: Coverage, local: tuple[LocalTarget, ...], given: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Every indicator of the period for the run's communes and aggregates; `given`: the parts of
+        the communes a package covers (pipelines.indicators.given)."""
+        return compute.indicators(self.typed, self.period, cover.communes, cover.aggregates, local, given)
 
 
 def reported_communes(frames: dict[str, pd.DataFrame]) -> list[str]:

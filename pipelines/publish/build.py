@@ -25,7 +25,7 @@ from pipelines.core.deployment import Deployment
 from pipelines.core.folders import Folders
 from pipelines.indicators import catalogue, editions, history, period_tables, trends
 from pipelines.intake import raw
-from pipelines.publish import fanout, jobs, manifest, staging, status_page
+from pipelines.publish import fanout, imports, jobs, manifest, staging, status_page
 from pipelines.publish.manifest import Manifest, ReportEntry
 from pipelines.units import types
 from pipelines.units.period import Period
@@ -109,10 +109,13 @@ class Clock:
 
 @dataclass(frozen=True)
 class Read:
-    """The period's forms as read from raw/, and the units the run covers."""
+    """The period's forms as read from raw/, the units the run covers (`checked`: those of the raw
+    files, validated; `cover` adds the communes and units of imported packages) and their figures."""
     frames: dict[str, pd.DataFrame]
     cover: Coverage
     site: Deployment
+    checked: Coverage
+    given: imports.Given
 
 
 def cover_of(period: Period, scope: Scope, frames: dict[str, pd.DataFrame], site: Deployment) -> Coverage:
@@ -190,13 +193,15 @@ def _read(request: Request, step) -> Read:
     site = deployment.load(request.folders.data)
     step("run.read", period=request.period, folder=raw.period_dir(request.folders.data, request.period))
     frames = raw.read_period(request.folders.data, request.period)
-    return Read(frames, cover_of(request.period, request.scope, frames, site), site)
+    checked = cover_of(request.period, request.scope, frames, site)
+    found = imports.given(request.folders, request.period, request.scope, frames, checked, site)
+    return Read(frames, found.cover, site, checked, found)
 
 
 def _validate(request: Request, read: Read, step):
     """Step 2: validation, then the period's typed tables (pipelines.indicators.period_tables);
     ValidationFailed on blocking problems, before anything is staged."""
-    cover, outcomes = read.cover, []
+    cover, outcomes = read.checked, []
     communes = types.counted(request.lang, cover.communes["name"], "commune", "plain")
     step("run.validate", forms=len(read.frames), communes=communes, unit=cover.aggregate.name)
 
@@ -219,14 +224,14 @@ def _compute(request: Request, read: Read, tables: period_tables.Tables, say: Ca
     cover = read.cover
     request.say(say)("run.compute", indicators=len(catalogue.entries()), unit=cover.aggregate.name,
                       units=types.set_noun(request.lang, cover.communes["name"], "commune", 1))
-    table = tables.indicators(cover, read.site.targets)
-    earlier = history.earlier_tables(request.folders.data, request.period, cover, request.scope, read.site.targets,
+    table = tables.indicators(cover, read.site.targets, read.given.rows)
+    earlier = history.earlier_tables(request.folders.data, request.period, read.checked, request.scope, read.site.targets,
                                      say, remember=not request.fresh, lang=request.lang)
     every = pd.concat([*earlier, table.assign(rebased=False)], ignore_index=True)
     aggregate = cover.aggregate
     return staging.Computed(table, every, trends.trend_table(every, request.period),
-                            editions.breakdowns(tables.typed, request.period, cover.communes,
-                                                (aggregate.level, aggregate.code, aggregate.name)))
+                            editions.breakdowns(tables.typed, request.period, read.checked.communes,
+                                                (aggregate.level, aggregate.code, aggregate.name)), read.given.used)
 
 
 def _jobs(request: Request, cover: Coverage, moves: publication.Moves, step) -> list[jobs.Job]:

@@ -8,6 +8,8 @@ still what its inputs give; the steps (pipelines.publish.build) only decide when
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ class Computed:
     history: pd.DataFrame      # the same for every earlier period used, and this one
     trends: pd.DataFrame
     breakdowns: pd.DataFrame   # sensitive counts (internal edition)
+    packages: list[dict] = dataclasses.field(default_factory=list)  # packages of lower units used (issue 20)
 
 
 def stage_processed(moves: publication.Moves, computed: Computed, outcome, languages: list[str],
@@ -53,6 +56,11 @@ def stage_processed(moves: publication.Moves, computed: Computed, outcome, langu
     outputs.write_parquet(computed.indicators, folder / datasets.PUBLIC / datasets.INDICATORS)
     outputs.write_parquet(computed.trends, folder / datasets.PUBLIC / datasets.TRENDS)
     outputs.write_parquet(editions.public_edition(computed.breakdowns), folder / datasets.PUBLIC / datasets.BREAKDOWNS)
+    if computed.packages:  # the units whose figures came from packages (pipelines.publish.imports)
+        public = [{key: package[key] for key in datasets.PACKAGE_PUBLIC} for package in computed.packages]
+        for edition, listed in (("internal", computed.packages), ("public", public)):  # public: no hash (issue 18)
+            outputs.write_text(datasets.in_folder(folder, datasets.PACKAGES, edition),
+                               json.dumps(listed, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     outputs.write_text(reports / "validation.html", validation.validation_page(outcome, period))
     outputs.write_text(reports / "validation-problems.csv", "\ufeff" + validation.problems_csv(outcome))
 

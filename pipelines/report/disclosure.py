@@ -82,3 +82,17 @@ def withheld(ctx: ReportContext, key: str, count: int) -> Markup | str:
         return ""
     form = Locale.parse(formats.LOCALES[ctx.lang]).plural_form(count)
     return templates.t(ctx.lang, f"quality.withheld.{key}.{form}", count=formats.number(count, 0, ctx.lang))
+
+
+def packages_used(ctx: ReportContext) -> list[dict]:
+    """The packages of lower units the figures come from (`packages.json` of the edition read): in the
+    internal edition unit, the maker's manifest SHA-256 and date; the public edition's file holds the
+    unit and the date only (no hash of internal data)."""
+    import json
+
+    from pipelines.core import datasets
+
+    if ctx.processed is None:
+        return []
+    path = datasets.in_folder(ctx.processed, datasets.PACKAGES, ctx.edition)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []

@@ -149,4 +149,5 @@ def methodology_html(ctx: ReportContext, hashes: list[tuple[str, str]] | None = 
               "source": definitions.source_text(ind.source, ctx.lang)} for ind in catalogue.entries().values()]
     versions = [(package, metadata.version(package)) for package in SOFTWARE]
     files = disclosure.hashes_shown(ctx, hashes or [])
-    return templates.render("methodology.html.j2", ctx, definitions=items, files=files, versions=versions)
+    return templates.render("methodology.html.j2", ctx, definitions=items, files=files, versions=versions,
+                            packages=disclosure.packages_used(ctx))

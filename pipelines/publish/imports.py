@@ -1,0 +1,173 @@
+"""`baocao import`: packages of the level below taken in by a higher level's deployment, and the
+figures they give a run.
+
+Why checked here and not when a run reads them: a package is accepted once, by someone who can be
+told why not, and a scheduled run should find only packages that fit. `import_packages` checks each
+package (intact: pipelines.intake.packages; the period and the list of units in force; its unit and
+every commune of it inside the deployment's scope) and that it contradicts nothing already there
+(another package or the communes' own raw files with other figures for the same communes and
+period), then stores it in `<data>/packages/<period>/`. Every refusal is one line (the file and the
+reason); one refusal stores nothing.
+
+A run (`given`) then treats each stored package as its unit's data: the communes it covers that have
+no raw rows of their own take the package's numerators and denominators (pipelines.indicators.given),
+the package's unit is added up as an aggregate of its own, and the run records the packages it used
+(`packages.json` in the processed folder) for the report's appendix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.core import outputs, text
+from pipelines.core.deployment import Deployment
+from pipelines.core.errors import DataError
+from pipelines.core.folders import INTERNAL_MODES
+from pipelines.core.folders import Folders
+from pipelines.indicators import compute, given as given_parts
+from pipelines.indicators.period_tables import reported_communes
+from pipelines.intake import packages, raw
+from pipelines.intake.packages import Package, PackageRefused, refused
+from pipelines.units import reference
+from pipelines.units.reference import UnknownUnit
+from pipelines.units.period import Period
+from pipelines.units.scope import NATIONAL, Aggregate, Coverage, Scope, coverage
+
+
+class ImportRefused(DataError):
+    """Packages refused, one PackageRefused each (one line: file and reason); nothing was stored."""
+
+    def __init__(self, refusals: list[PackageRefused]):
+        self.refusals = refusals
+        super().__init__("\n".join(str(refusal) for refusal in refusals))
+
+    def lines_in(self, lang: str) -> list[str]:
+        return [refusal.text(lang) for refusal in self.refusals]
+
+
+def _inside(period: Period, scope: Scope, level: str, code: str) -> bool:
+    """Whether the unit (level, code) lies inside `scope`, below it."""
+    if scope.level == NATIONAL:
+        return level != NATIONAL
+    unit = reference.unit(period, code, level)
+    if scope.level == "province":
+        return level != "province" and str(unit["province_code"]) == scope.code
+    return scope.level == "district" and level == "commune" and str(unit["parent_code"]) == scope.code
+
+
+def _check(package: Package, period: Period, scope: Scope) -> None:
+    """PackageRefused unless the package is of `period`, its list of units and inside `scope`."""
+    path, meta = package.path, package.meta
+    if package.period != str(period):
+        raise refused(path, "packages.wrong_period", found=package.period, expected=period)
+    if meta.get("unit_list") != period.unit_list:
+        raise refused(path, "packages.wrong_list", found=meta.get("unit_list"), expected=period.unit_list)
+    level, code, name = package.unit
+    try:
+        inside = _inside(period, scope, level, code)
+        communes = set(reference.communes_of(period, code, level)["code"].astype(str))
+    except UnknownUnit:
+        raise refused(path, "packages.unknown_unit", unit=f"{level}:{code}", period=period) from None
+    if not inside:
+        raise refused(path, "packages.outside_scope", name=name, unit=f"{level}:{code}", scope=str(scope))
+    stray = sorted(set(package.communes) - communes)
+    if stray:
+        raise refused(path, "packages.commune_outside", code=stray[0], name=name)
+
+
+def _rows(package: Package) -> pd.DataFrame:
+    return given_parts.commune_rows([package.table("indicators.parquet")], package.period)
+
+
+def _raw_rows(folders: Folders, period: Period, codes: set[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The commune rows the raw files of `period` give for `codes` (those present in them)."""
+    if not folders.raw_of(period).is_dir():
+        return pd.DataFrame(columns=given_parts.KEY + given_parts.PARTS), []
+    try:
+        frames = raw.read_period(folders.data, period)
+    except DataError:  # no forms yet (a folder `init` made), or unreadable ones, which a run refuses itself
+        return pd.DataFrame(columns=given_parts.KEY + given_parts.PARTS), []
+    present = sorted(codes & set(reported_communes(frames)))
+    if not present:
+        return pd.DataFrame(columns=given_parts.KEY + given_parts.PARTS), []
+    typed = {name: raw.typed(name, frame) for name, frame in frames.items()}
+    names = pd.DataFrame({"code": present, "name": present})
+    return given_parts.commune_rows([compute.indicators(typed, period, names, [])], str(period)), present
+
+
+def import_packages(folders: Folders, period: Period, paths: list[Path], scope: Scope) -> list[Path]:
+    """Check every package and store them all in `<data>/packages/<period>/`, or store none and
+    raise ImportRefused with one line per package refused. Returns the stored paths."""
+    place = folders.packages_of(period)
+    there = {package.path.name: package for package in packages.stored(place)}
+    lines, accepted = [], []
+    for path in paths:
+        try:
+            package = packages.read(Path(path))
+            _check(package, period, scope)
+            _agrees(package, [*there.values(), *accepted], folders, period)
+        except PackageRefused as error:
+            lines.append(error)
+            continue
+        accepted.append(package)
+    if lines:
+        raise ImportRefused(lines)
+    stored = []
+    for package in accepted:
+        target = place / package.path.name
+        outputs.make_folder(place, INTERNAL_MODES[0])
+        outputs.write_bytes(target, package.path.read_bytes())
+        outputs.write_bytes(packages.hash_file(target), packages.hash_file(package.path).read_bytes())
+        stored.append(target)
+    return stored
+
+
+def _agrees(package: Package, others: list[Package], folders: Folders, period: Period) -> None:
+    """PackageRefused naming both when another package (a different file or unit) or the raw files
+    give other figures for a commune of `package`."""
+    rows = _rows(package)
+    for other in others:
+        if other.digest == package.digest or not set(other.communes) & set(package.communes):
+            continue
+        differ = given_parts.differing(rows, _rows(other))
+        if differ:
+            raise refused(package.path, "packages.contradicts", other=other.path.name, code=differ[0])
+    found, present = _raw_rows(folders, period, set(package.communes))
+    differ = given_parts.differing(rows, found) if present else []
+    if differ:
+        raise refused(package.path, "packages.contradicts_raw", other=str(folders.raw_of(period)), code=differ[0])
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a run takes from the stored packages of its period."""
+    cover: Coverage                    # the run's units: the raw files' communes and the packages'
+    rows: pd.DataFrame | None = None   # parts of the communes only packages cover
+    used: list[dict] = field(default_factory=list)  # each package used (Package.record)
+
+
+def given(folders: Folders, period: Period, scope: Scope, frames: dict[str, pd.DataFrame], checked: Coverage,
+          site: Deployment) -> Given:
+    """The coverage and given figures of a run whose raw files give `checked`; with no package
+    stored for the period, `checked` itself."""
+    stored = packages.stored(folders.packages_of(period))
+    if not stored:
+        return Given(checked)
+    have = set(reported_communes(frames))
+    used = [package for package in stored if set(package.communes) - have]
+    if not used:
+        return Given(checked)
+    codes = sorted(have | {code for package in used for code in package.communes})
+    wide = coverage(period, scope, codes, site.commune_reports.get(period.unit_list, False))
+    units = tuple(Aggregate(level, code, name, tuple(sorted(set(package.communes))))
+                  for package in used for level, code, name in [package.unit])
+    rows = given_parts.commune_rows([package.table("indicators.parquet") for package in used], str(period))
+    rows = rows[~rows["unit_code"].isin(list(have))].reset_index(drop=True)
+    return Given(replace(wide, above=(*wide.above, *units)), rows, [package.record() for package in used])
+
+
+def said(lang: str, stored: list[Path]) -> str:
+    return text.t(lang, "packages.imported", count=len(stored), names=", ".join(path.name for path in stored))
