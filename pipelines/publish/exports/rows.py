@@ -49,8 +49,8 @@ def select(table: pd.DataFrame, scope: Scope, edition: str) -> pd.DataFrame:
     entries = catalogue.entries()
     order = {name: i for i, name in enumerate(entries)}
     keep = (table["level"] == "commune") | (table["level"] == scope.level)
-    if scope.code:
-        keep &= (table["level"] == "commune") | (table["unit_code"] == scope.code)
+    if scope.code:  # the scope's own unit; for a commune's scope, no other commune
+        keep &= ((table["level"] == "commune") & (scope.level != "commune")) | (table["unit_code"] == scope.code)
     keep &= table["value"].notna() & table["indicator_id"].isin(list(order))
     if edition == "public":
         sensitive = table["indicator_id"].map(lambda name: entries[name].sensitive if name in entries else True)
