@@ -1,20 +1,21 @@
 """Exports (issue 20): SDMX read back with pysdmx against the exported structure, DHIS2 JSON parsed
 field by field, periods of every format for a year, a half and a quarter, the public edition, and
-`baocao export` recorded in the manifest so that `verify --quick` still passes."""
+the structure's names in each language (tests/test_exports_published.py: `baocao export` on a
+published period, recorded in the manifest so that `verify --quick` still passes)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import shutil
 import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
 from pysdmx.io import get_datasets
 
-from conftest import baocao_here
+from conftest import build_processed, copy_sample
+from pipelines.core import datasets
 from pipelines.indicators import catalogue
 from pipelines.publish.exports import WRITERS, adx, dhis2, periods, rows, sdmx
 from pipelines.units.period import Period
@@ -144,19 +145,67 @@ def test_public_edition_leaves_out_a_suppressed_or_small_sensitive_value(distric
     assert not ((shown["indicator_id"] == "children_under_16") & (shown["numerator"] == 3)).any()
 
 
-def test_baocao_export_is_recorded_and_verify_quick_passes(published, tmp_path, capsys):
-    work = tmp_path / "w"
-    shutil.copytree(published[0], work, symlinks=True)
-    data, reports = work / "data", work / "reports"
-    (data / "baocao.yml").write_text((data / "baocao.yml").read_text(encoding="utf-8") + "exchange:\n  dhis2:\n"
-                                     + "    data_elements:\n" + "".join(f"      {k}: {v}\n" for k, v in
-                                                                       MAPPING["dhis2"]["data_elements"].items()),
-                                     encoding="utf-8")
-    done = baocao_here(capsys, "export", "--period", "2024", "--format", "adx", "--data-dir", data,
-                       "--reports-dir", reports, "--public-dir", work / "public")
-    assert done.returncode == 0, done.stderr
-    record = json.loads((reports / "2024" / "manifest.json").read_text(encoding="utf-8"))
-    assert record["exports"] == [["adx", "internal"]] and "reports/2024/exports/indicators.adx.xml" in record["outputs"]
-    check = baocao_here(capsys, "verify", "--quick", "--period", "2024", "--data-dir", data, "--reports-dir", reports,
-                        "--public-dir", work / "public")
-    assert check.returncode == 0, check.stdout + check.stderr
+def _names(structure: bytes, codelist: str) -> dict[str, tuple[str, str]]:
+    """{code: (xml:lang, name)} of one code list of a structure message."""
+    root = ET.fromstring(structure)
+    found = {}
+    for element in root.iter():
+        if element.tag.endswith("}Codelist") and element.get("id") == codelist:
+            for code in element:
+                if code.tag.endswith("}Code"):
+                    name = next(child for child in code if child.tag.endswith("}Name"))
+                    found[code.get("id")] = (name.get("{http://www.w3.org/XML/1998/namespace}lang"), name.text)
+    return found
+
+
+def test_structure_names_are_in_the_exports_language_units_by_their_official_name(district):
+    vi = sdmx.write_ml(district)
+    en = sdmx.write_ml(rows.Rows(district.period, district.scope, "internal", district.table, district.exchange, "en"))
+    assert sorted(vi) == ["indicators.sdmx.xml", "structure.sdmx.xml"]
+    assert sorted(en) == ["indicators.sdmx.xml", "structure.en.sdmx.xml"]
+    assert vi["indicators.sdmx.xml"] == en["indicators.sdmx.xml"]  # the data carry codes only
+    assert _names(vi["structure.sdmx.xml"], "CL_INDICATOR")["CHILDREN_UNDER_16"] == ("vi", "Số trẻ em dưới 16 tuổi")
+    assert _names(en["structure.en.sdmx.xml"], "CL_INDICATOR")["CHILDREN_UNDER_16"] == ("en", "Children under 16")
+    assert _names(vi["structure.sdmx.xml"], "CL_AREA")["06847"] == ("vi", "Xã Đồng Văn")
+    assert _names(en["structure.en.sdmx.xml"], "CL_AREA")["06847"] == ("en", "Xã Đồng Văn")
+    assert _names(vi["structure.sdmx.xml"], "CL_UNIT_MEASURE")["PT"] == ("vi", "Phần trăm")
+    assert 'xml:lang="en"' not in vi["structure.sdmx.xml"].decode()
+
+
+# A suppressed count planted in a real run's input: Lục Hồn's (06856) children living with HIV go
+# from 1 to 3 and its drug-addicted children from 0 to 4 (both columns), taken from its children with
+# disabilities (12 → 6, supported 11 → 5), so that every total the public edition publishes is the
+# sample's and only hidden cells differ.
+PLANTED = {"hiv": (3, 3), "drug_addicted": (4, 4), "disabled": (6, 5)}
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """The 2024 processed data (both editions) of the sample with PLANTED, built as a run builds them."""
+    work = copy_sample(tmp_path_factory.mktemp("planted-export"), ("2022", "2023", "2024", "2025"))
+    path = work / "data" / "raw" / "2024" / "special_circumstances.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        cells = line.rstrip("\n").split(",")
+        if cells[0] == "06856" and cells[2] in PLANTED:
+            lines[i] = ",".join(cells[:3] + [str(n) for n in PLANTED[cells[2]]]) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    return build_processed(work / "data", "2024")
+
+
+def test_public_exports_do_not_depend_on_a_suppressed_count(planted, processed_sample):
+    """The planted counts are hidden in the public edition, and every public export of the planted
+    run is byte for byte the sample's: no hidden count reached any byte, whatever its encoding."""
+    breakdowns = {edition: pd.read_parquet(datasets.in_folder(planted, datasets.BREAKDOWNS, edition))
+                  for edition in ("internal", "public")}
+    for edition, table in breakdowns.items():
+        cells = table[(table["unit_code"] == "06856") & table["code"].isin(["hiv", "drug_addicted"])
+                      & (table["measure"] == "children")]
+        assert [None if pd.isna(v) else int(v) for v in cells["count"]] == \
+            ([3, 4] if edition == "internal" else [None, None]), edition
+    sample = processed_sample / "processed" / "2024"
+    period, scope = Period.parse("2024"), Scope.parse("district:198")
+    for name, writer in WRITERS.items():
+        ours = writer(rows.load(planted, period, scope, "public", MAPPING))
+        theirs = writer(rows.load(sample, period, scope, "public", MAPPING))
+        assert ours == theirs, name

@@ -43,7 +43,7 @@ def export(args: argparse.Namespace, say) -> int:
     if args.out is not None:
         written = publish.write_out(args.out, files)
     else:
-        written = publish.publish(folders, args.period, record, args.format, args.edition, files)
+        written = publish.publish(folders, args.period, record, args.format, args.edition, files, args.lang)
     say(t(args.lang, "exchange.written", format=args.format, edition=args.edition, period=args.period,
           files=", ".join(str(path) for path in written)))
     return EXIT_OK

@@ -13,7 +13,8 @@ itself writes the formats the deployment lists (`exchange: formats:` in baocao.y
 (pipelines.publish.build, through `stage`), and the manifest records which (`exports`), so that
 `baocao verify` rebuilds them like any report and a later run keeps them. `baocao export` on a
 published period writes the same bytes from the published processed data into the same place and
-records them in the manifest through the same code (pipelines.publish.exports.publish), so a format
+records them in the manifest through the same code (pipelines.publish.exports.publish), as
+[format, edition, language] (`entry`: the language of the SDMX structure's names), so a format
 asked once on the command line is from then on made by every run and checked by every verify; with
 `--out DIR` it writes into DIR only and touches nothing published.
 """
@@ -31,3 +32,12 @@ WRITERS = {
     "adx": adx.write,
 }
 EDITIONS = ("internal", "public")
+# Formats whose files carry names in a language (the SDMX structure message): made once per language.
+# The others carry codes only, and their record's language is "".
+WORDED = {"sdmx-csv", "sdmx-ml"}
+
+
+def entry(name: str, edition: str, lang: str = "vi") -> tuple[str, str, str]:
+    """How one export is recorded in the manifest (`exports`): (format, edition, language or "").
+    An entry of two items (written before languages were recorded) is a Vietnamese one."""
+    return name, edition, ((lang or "vi") if name in WORDED else "")

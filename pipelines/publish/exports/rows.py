@@ -36,12 +36,14 @@ class Rows:
     edition: str          # internal or public
     table: pd.DataFrame   # COLUMNS, one row per indicator and unit, in catalogue then unit-code order
     exchange: dict        # the deployment's `exchange:` settings (identifiers for DHIS2 and ADX)
+    lang: str = "vi"      # the language of the names an export carries (SDMX structure); "" for none
 
 
-def load(folder: Path, period: Period, scope: Scope, edition: str, exchange: dict | None = None) -> Rows:
+def load(folder: Path, period: Period, scope: Scope, edition: str, exchange: dict | None = None,
+         lang: str = "vi") -> Rows:
     """The rows of the processed folder `folder` (published, or staged by a run)."""
     table = pd.read_parquet(datasets.in_folder(folder, datasets.INDICATORS, edition))
-    return Rows(period, scope, edition, select(table, scope, edition), dict(exchange or {}))
+    return Rows(period, scope, edition, select(table, scope, edition), dict(exchange or {}), lang)
 
 
 def select(table: pd.DataFrame, scope: Scope, edition: str) -> pd.DataFrame:

@@ -9,6 +9,13 @@ UNIT_MEASURE, NUMERATOR, DENOMINATOR, COMPLETENESS (percent of the communes expe
 TARGET, TARGET_YEAR, TARGET_COMPARISON. The header's id and time are the scope's, the period's and
 its end date's, never the clock's, so a rerun writes the same bytes.
 
+Names: pysdmx 1.21 takes one name per item and labels it `xml:lang="en"`, so the structure message
+is in one language, the export's (`Rows.lang`, `baocao export --lang`): the indicators by the
+catalogue's title in it (`name_vi`, `name_en`), the code lists, concepts and units of measure from
+the locale store (pipelines/locales/*/exchange.yml), and every `xml:lang` set to that language. The
+areas keep their official Vietnamese names in both (proper names, as the unit list writes them). A
+structure other than Vietnamese has its own file (`structure.en.sdmx.xml`), so both can be published.
+
 pysdmx 1.21 reads SDMX-CSV with pandas' type guessing: a code of digits with a leading zero (the
 commune 06838) comes back as 6838; SDMX-ML keeps it. A receiver reading our CSV with pysdmx should
 read REF_AREA against the codelist (tests/test_exports.py shows how).
@@ -26,6 +33,7 @@ from pysdmx.model import Code, Codelist, Concept, ConceptScheme, DataType, Organ
 from pysdmx.model.dataflow import Component, Components, DataStructureDefinition, Dataflow, Role, Schema
 from pysdmx.model.message import Header
 
+from pipelines.core.text import t
 from pipelines.indicators import catalogue
 from pipelines.publish.exports import periods
 from pipelines.publish.exports.rows import Rows
@@ -33,10 +41,17 @@ from pipelines.publish.exports.rows import Rows
 AGENCY, VERSION = "BAOCAO", "1.0"
 FLOW, DSD, CONCEPTS = "DF_CHILDREN", "DSD_CHILDREN", "CS_CHILDREN"
 DATA_CSV, DATA_ML, STRUCTURE = "indicators.sdmx.csv", "indicators.sdmx.xml", "structure.sdmx.xml"
-# The catalogue's units of measure → codes of CL_UNIT_MEASURE (English names; the catalogue holds the Vietnamese).
-UNITS = {"trẻ": ("PERSONS", "Children"), "hồ sơ": ("CASES", "Case files"), "đồng": ("VND", "Vietnamese đồng"),
-         "%": ("PT", "Percent"), "‰": ("PER_1000", "Per 1,000 live births"),
-         "/100.000": ("PER_100000", "Per 100,000 children")}
+# The catalogue's units of measure → codes of CL_UNIT_MEASURE (names: exchange.unit.<code> in the locale store).
+UNITS = {"trẻ": "PERSONS", "hồ sơ": "CASES", "đồng": "VND", "%": "PT", "‰": "PER_1000", "/100.000": "PER_100000"}
+
+
+def structure_file(lang: str) -> str:
+    """`structure.sdmx.xml` for Vietnamese, `structure.en.sdmx.xml` for English."""
+    return STRUCTURE if lang in ("vi", "") else STRUCTURE.replace(".sdmx", f".{lang}.sdmx")
+
+
+def _lang(rows: Rows) -> str:
+    return rows.lang or "vi"
 
 
 def indicator_code(indicator_id: str) -> str:
@@ -54,21 +69,25 @@ def _codelist(name: str, title: str, codes: list[tuple[str, str]]) -> Codelist:
 
 
 def codelists(rows: Rows) -> tuple[Codelist, Codelist, Codelist]:
-    """(indicators, areas, units of measure): every catalogue entry; every unit the export holds, by
-    its official code and its name in the list in force; every unit of measure of the catalogue."""
+    """(indicators, areas, units of measure): every catalogue entry by its title in the export's
+    language; every unit the export holds, by its official code and official name in the list in
+    force; every unit of measure of the catalogue."""
+    lang = _lang(rows)
     entries = catalogue.entries().values()
     areas = rows.table[["unit_code", "unit_name"]].drop_duplicates("unit_code").sort_values("unit_code")
-    return (_codelist("CL_INDICATOR", "Child statistics indicators",
-                      [(indicator_code(e.id), e.name_en) for e in entries]),
-            _codelist("CL_AREA", "Administrative units", list(zip(areas["unit_code"], areas["unit_name"]))),
-            _codelist("CL_UNIT_MEASURE", "Units of measure", sorted(dict(UNITS.values()).items())))
+    return (_codelist("CL_INDICATOR", t(lang, "exchange.sdmx.indicators"),
+                      [(indicator_code(e.id), e.name_en if lang == "en" else e.name_vi) for e in entries]),
+            _codelist("CL_AREA", t(lang, "exchange.sdmx.areas"), list(zip(areas["unit_code"], areas["unit_name"]))),
+            _codelist("CL_UNIT_MEASURE", t(lang, "exchange.sdmx.units"),
+                      [(code, t(lang, f"exchange.unit.{code}")) for code in sorted(set(UNITS.values()))]))
 
 
 def components(rows: Rows) -> Components:
     indicators, areas, units = codelists(rows)
 
     def part(name: str, role: Role, dtype: DataType, codes: Codelist | None = None, required: bool = False) -> Component:
-        return Component(id=name, required=required, role=role, concept=Concept(id=name, name=name, urn=_urn(name)),
+        concept = Concept(id=name, name=t(_lang(rows), f"exchange.concept.{name}"), urn=_urn(name))
+        return Component(id=name, required=required, role=role, concept=concept,
                          local_dtype=dtype, local_codes=codes, attachment_level="O" if role == Role.ATTRIBUTE else None)
 
     return Components([
@@ -94,14 +113,18 @@ def _header(rows: Rows, what: str) -> Header:
 
 
 def structure(rows: Rows) -> str:
-    """The SDMX-ML 2.1 structure message: codelists, concept scheme, DSD and dataflow."""
-    parts = components(rows)
-    concepts = ConceptScheme(id=CONCEPTS, agency=AGENCY, version=VERSION, name="Concepts of child statistics",
+    """The SDMX-ML 2.1 structure message: codelists, concept scheme, DSD and dataflow, in the
+    export's language (pysdmx labels every name `en`: the label is set to the language written)."""
+    lang, parts = _lang(rows), components(rows)
+    concepts = ConceptScheme(id=CONCEPTS, agency=AGENCY, version=VERSION, name=t(lang, "exchange.sdmx.concepts"),
                              items=[component.concept for component in parts])
-    dsd = DataStructureDefinition(id=DSD, agency=AGENCY, version=VERSION, name="Child statistics", components=parts)
-    flow = Dataflow(id=FLOW, agency=AGENCY, version=VERSION, name="Child statistics indicators", structure=dsd)
-    return write_sdmx([*codelists(rows), concepts, dsd, flow], Format.STRUCTURE_SDMX_ML_2_1,
+    dsd = DataStructureDefinition(id=DSD, agency=AGENCY, version=VERSION, name=t(lang, "exchange.sdmx.dsd"),
+                                  components=parts)
+    flow = Dataflow(id=FLOW, agency=AGENCY, version=VERSION, name=t(lang, "exchange.sdmx.flow"), structure=dsd)
+    text = write_sdmx([*codelists(rows), concepts, dsd, flow], Format.STRUCTURE_SDMX_ML_2_1,
                       header=_header(rows, "STRUCTURE"))
+    # names are escaped by pysdmx (no `>` of a name survives), so this only meets pysdmx's own tags
+    return text.replace('xml:lang="en">', f'xml:lang="{lang}">')
 
 
 def frame(rows: Rows) -> pd.DataFrame:
@@ -113,7 +136,7 @@ def frame(rows: Rows) -> pd.DataFrame:
 
     data = {"INDICATOR": [indicator_code(name) for name in table["indicator_id"]],
             "REF_AREA": list(table["unit_code"]), "TIME_PERIOD": [periods.sdmx(rows.period)] * len(table),
-            "OBS_VALUE": plain("value", float), "UNIT_MEASURE": [UNITS[unit][0] for unit in table["unit"]],
+            "OBS_VALUE": plain("value", float), "UNIT_MEASURE": [UNITS[unit] for unit in table["unit"]],
             "NUMERATOR": plain("numerator", int), "DENOMINATOR": plain("denominator", int),
             "COMPLETENESS": plain("completeness", float), "TARGET": plain("target", float),
             "TARGET_YEAR": plain("target_year", int), "TARGET_COMPARISON": plain("target_comparison", str)}
@@ -128,10 +151,10 @@ def dataset(rows: Rows) -> PandasDataset:
 def write_csv(rows: Rows) -> dict[str, bytes]:
     """SDMX-CSV 2.0 data and the structure message."""
     data = write_sdmx(dataset(rows), Format.DATA_SDMX_CSV_2_0_0)
-    return {DATA_CSV: data.encode("utf-8"), STRUCTURE: structure(rows).encode("utf-8")}
+    return {DATA_CSV: data.encode("utf-8"), structure_file(rows.lang): structure(rows).encode("utf-8")}
 
 
 def write_ml(rows: Rows) -> dict[str, bytes]:
     """SDMX-ML 2.1 structure-specific data (all dimensions at observation) and the structure message."""
     data = write_sdmx(dataset(rows), Format.DATA_SDMX_ML_2_1_STR, header=_header(rows, "DATA"))
-    return {DATA_ML: data.encode("utf-8"), STRUCTURE: structure(rows).encode("utf-8")}
+    return {DATA_ML: data.encode("utf-8"), structure_file(rows.lang): structure(rows).encode("utf-8")}
