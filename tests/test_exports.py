@@ -6,6 +6,7 @@ published period, recorded in the manifest so that `verify --quick` still passes
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -209,3 +210,21 @@ def test_public_exports_do_not_depend_on_a_suppressed_count(planted, processed_s
         ours = writer(rows.load(planted, period, scope, "public", MAPPING))
         theirs = writer(rows.load(sample, period, scope, "public", MAPPING))
         assert ours == theirs, name
+
+
+def test_a_run_makes_the_settings_formats_for_each_variant_and_every_recorded_export():
+    from conftest import REPO
+    from pipelines.core import deployment, errors
+    from pipelines.publish.exports import publish
+
+    site = dataclasses.replace(deployment.load(REPO / "data"), exchange={"formats": ["sdmx-csv", "adx"]})
+    chosen = [("vi", "internal"), ("en", "internal"), ("vi", "public")]
+    recorded = [["dhis2-json", "public", ""], ["sdmx-ml", "internal"]]  # an entry of two items: Vietnamese
+    assert publish.wanted(site, chosen, recorded) == [
+        ("adx", "internal", ""), ("adx", "public", ""), ("dhis2-json", "public", ""), ("sdmx-csv", "internal", "en"),
+        ("sdmx-csv", "internal", "vi"), ("sdmx-csv", "public", "vi"), ("sdmx-ml", "internal", "vi")]
+    wrong = dataclasses.replace(site, exchange={"formats": ["xlsx"]})
+    with pytest.raises(errors.UsageError) as refused:
+        publish.wanted(wrong, chosen)
+    assert str(refused.value) == ("baocao.yml: mục 'exchange.formats' chỉ nhận các định dạng "
+                                  "sdmx-csv, sdmx-ml, dhis2-json, dhis2-csv, adx")
