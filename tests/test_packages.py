@@ -97,8 +97,27 @@ def test_the_package_lists_its_members_scope_period_list_and_manifest(exported, 
     assert meta["manifest"] == {"sha256": hashlib.sha256(manifest).hexdigest(),
                                 "date": json.loads(manifest)["started"]}
     processed = work / "data" / "processed" / "2024"
-    assert set(meta["members"]) == {"manifest.json", *(f"processed/{p.relative_to(processed).as_posix()}"
-                                                       for p in processed.rglob("*") if p.is_file())}
+    assert set(meta["members"]) == {"manifest.json", "sdmx/indicators.sdmx.csv", "sdmx/structure.sdmx.xml",
+                                    *(f"processed/{p.relative_to(processed).as_posix()}"
+                                      for p in processed.rglob("*") if p.is_file())}
+
+
+def test_the_package_carries_the_sdmx_csv_export_of_the_same_figures(exported, published, tmp_path):
+    work = published[0]
+    assert cli.main(["export", "--period", "2024", "--format", "sdmx-csv", "--out", str(tmp_path),
+                     "--data-dir", str(work / "data"), "--reports-dir", str(work / "reports")]) == 0
+    with zipfile.ZipFile(exported[0]) as archive:
+        for name in ("indicators.sdmx.csv", "structure.sdmx.xml"):
+            assert archive.read(f"sdmx/{name}") == (tmp_path / name).read_bytes()
+
+
+def test_a_package_is_never_public(published, capsys):
+    work = published[0]
+    done = baocao_here(capsys, "export", "--period", "2024", "--format", "package", "--edition", "public",
+                       "--data-dir", work / "data", "--reports-dir", work / "reports")
+    assert done.returncode == 3
+    assert done.stderr == ("LỖI: gói chứa số liệu nội bộ đã xử lý, không bao giờ công khai: "
+                           "bỏ --edition public\n")
 
 
 def test_a_province_from_the_package_has_the_rows_of_one_from_the_raw_files(provinces, published):

@@ -36,6 +36,8 @@ ALLOWED = {
     "report/definitions.py:UNIT_KEYS": "the catalogue's units as indicators.yml writes them (keys, not text shown)",
     "report/narrative.py:CHANGE_UNITS": "the catalogue's units as indicators.yml writes them (keys, not text shown)",
     "core/formats.py:value_with_unit": "the catalogue's unit 'đồng' as indicators.yml writes it, compared, not shown",
+    "publish/exports/sdmx.py:UNITS": "the catalogue's units as indicators.yml writes them → SDMX codes (keys, not "
+                                     "text shown: the names are exchange.unit.<code> in the locale store)",
 }
 
 

@@ -239,6 +239,12 @@ def _feedback(args) -> int:
     return EXIT_OK
 
 
+def _export(args) -> int:
+    from pipelines.cli import exchange
+
+    return exchange.export(args, _say)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -258,7 +264,7 @@ def _command(args) -> int:
 
     command = {"run": _run, "validate": _validate, "verify": _verify, "approve": _approve, "sign": _sign,
                "template": _template, "ingest": _ingest, "init": _init, "sample": _sample,
-               "status": _status, "feedback": _feedback, "export": lambda args: packages.export(args, _say),
+               "status": _status, "feedback": _feedback, "export": _export,
                "import": lambda args: packages.import_packages(args, _say, _tell)}[args.command]
     lang = _lang(args)
     try:

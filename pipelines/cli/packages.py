@@ -1,34 +1,18 @@
 """`baocao export --format package` and `baocao import`: the command-line side of packages (issue 20).
 
-Apart from pipelines.cli and its parser so that the other formats of `export` (SDMX, DHIS2, ADX)
-can join `export` without touching these lines: `add_export` and `add_import` declare the options,
-`export` and `import_packages` run the commands. `export` answers format `package` here; a format
-of the exchange registry is handed to it when that registry is present (`EXPORTERS`).
+Apart from pipelines.cli and its parser: `export` (pipelines.cli.exchange, which declares the
+options of every format) hands format `package` to `export` here; `add_import` declares the options
+of `import`, and `import_packages` runs it.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Callable
 
 from pipelines.core.errors import EXIT_DATA_ERRORS, EXIT_OK, UsageError
 from pipelines.core.text import failure, t
-
-PACKAGE = "package"
-# Other formats of `baocao export`, by name: a function of the parsed arguments that writes the export
-# and returns the lines to say (the exchange formats register here when merged).
-EXPORTERS: dict[str, Callable] = {}
-
-
-def add_export(commands, period, say, dirs, locking) -> None:
-    export = commands.add_parser("export", help=say("help.export"))
-    export.add_argument("--period", required=True, type=period, help=say("help.period"))
-    export.add_argument("--format", required=True, help=say("help.export.format"))
-    export.add_argument("--out", type=Path, default=Path("."), help=say("help.export.out"))
-    dirs(export, say)
-    locking(export, say)
 
 
 def add_import(commands, period, say, scope, locking) -> None:
@@ -43,20 +27,22 @@ def add_import(commands, period, say, scope, locking) -> None:
 
 
 def export(args, say: Callable[[str], None]) -> int:
-    """The package of the period's published run into `--out`, or an export of another format."""
+    """The package of the period's published run into `--out` (the current folder by default), with
+    the SDMX-CSV export of the same figures and its structure under `sdmx/` (issue 20: a receiver
+    that reads SDMX needs nothing of ours). A package holds the internal processed data: it travels
+    between offices and is never public."""
+    from pipelines.core import deployment
     from pipelines.core.folders import Folders
     from pipelines.intake.packages import hash_file
     from pipelines.publish import package
+    from pipelines.publish.exports import publish as exchange
 
-    if args.format != PACKAGE:
-        if args.format in EXPORTERS:
-            for line in EXPORTERS[args.format](args):
-                say(line)
-            return EXIT_OK
-        raise failure(UsageError, "packages.bad_format", format=args.format,
-                      formats=", ".join([PACKAGE, *sorted(EXPORTERS)]))
+    if args.edition != "internal":
+        raise failure(UsageError, "packages.internal_only")
     folders = Folders.at(args.data_dir, args.reports_dir, args.public_dir)
-    path = package.export(folders, args.period, args.out)
+    _, sdmx = exchange.make(folders, args.period, "sdmx-csv", "internal", deployment.load(folders.data), args.lang)
+    extra = {f"{package.SDMX}{name}": data for name, data in sorted(sdmx.items())}
+    path = package.export(folders, args.period, args.out or Path("."), extra)
     say(t(args.lang, "packages.exported", path=path, hash_file=hash_file(path).name))
     return EXIT_OK
 

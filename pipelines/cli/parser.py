@@ -186,7 +186,9 @@ def parser(lang: str = "vi") -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0, help=say("help.sample.seed"))
     _status(commands.add_parser("status", help=say("help.status")), period, say)
     _feedback(commands.add_parser("feedback", help=say("help.feedback")), period, say)
-    packages.add_export(commands, period, say, _dirs, _locking)  # issue 20: pipelines.cli.packages
+    from pipelines.cli import exchange  # issue 20: data that travels
+
+    exchange.add_parser(commands, period, say, _dirs, _locking)
     packages.add_import(commands, period, say, _scope_arg, _locking)
     return parser
 

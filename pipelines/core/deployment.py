@@ -66,6 +66,7 @@ class Deployment:
     trust_roots: tuple[str, ...] = ()  # certificates (PEM/DER, relative to the data folder) `verify` trusts
     timestamp_url: str = ""            # an RFC 3161 time-stamping server: `sign` makes PAdES B-T with it
     deadlines: deadlines.Deadlines = field(default_factory=deadlines.Deadlines)  # when forms are due
+    exchange: dict = field(default_factory=dict)  # `exchange:` as written; checked by pipelines.publish.exports
 
 
 def _fail(path: Path, key: str, why: str, **values: object) -> SettingsError:
@@ -106,7 +107,7 @@ def load(data_dir: Path | str) -> Deployment:
     if not isinstance(spec, dict):
         raise failure(SettingsError, "errors.settings.not_a_table", path=path)
     unknown = set(spec) - {"default_scope", "commune_reports", "languages", "editions", "report", "targets", "period",
-                           "folders", "signing", "deadlines"}
+                           "folders", "signing", "deadlines", "exchange"}
     if unknown:
         raise _fail(path, sorted(unknown)[0], "unknown")
     scopes = spec.get("default_scope") or {}
@@ -125,10 +126,13 @@ def load(data_dir: Path | str) -> Deployment:
             isinstance(value, str) and value.strip() for value in trees.values()):
         raise _fail(path, "folders", "folders", keys=", ".join(TREE_KEYS))
     roots, stamper = _signing(path, spec.get("signing") or {})
+    if not isinstance(spec.get("exchange") or {}, dict):
+        raise _fail(path, "exchange", "not_a_table")
     return Deployment(path, {str(k): str(v) for k, v in scopes.items()}, {str(k): bool(v) for k, v in each.items()},
                       tuple(spec.get("languages") or ()), tuple(spec.get("editions") or ()),
                       {k: str(v) for k, v in report.items()}, _targets(path, spec.get("targets") or []), kind,
-                      dict(trees), roots, stamper, deadlines.parse(path, spec.get("deadlines"), tuple(schema.forms())))
+                      dict(trees), roots, stamper, deadlines.parse(path, spec.get("deadlines"), tuple(schema.forms())),
+                      dict(spec.get("exchange") or {}))
 
 
 def trees(data_dir: Path | str, reports_dir: Path | str | None = None,

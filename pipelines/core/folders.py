@@ -38,6 +38,7 @@ DEFAULT_INTERNAL, DEFAULT_PUBLIC = "reports", "public"
 # the owner and the group (the officials' accounts); the public tree is for anyone (the web server).
 INTERNAL_MODES, PUBLIC_MODES = (0o750, 0o640), (0o755, 0o644)
 SIGNED_SUFFIX = ".signed.pdf"  # a signed copy beside the published PDF it signs
+EXPORTS = "exports"  # a period's data exports (SDMX, DHIS2, ADX: pipelines.publish.exports), in either tree
 FEEDBACK = "phan-hoi"  # the internal tree's folder of letters to communes (`baocao feedback`), by period
 
 

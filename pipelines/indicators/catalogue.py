@@ -8,6 +8,7 @@ weigh a commune of 300 children like one of 3.000.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +19,12 @@ from pipelines.intake import raw
 from pipelines.core.text import failure
 
 ENTRY_KEYS = {"id", "name_vi", "short_vi", "name_en", "short_en", "definition_vi", "definition_en", "numerator", "denominator",
-              "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive"}
+              "factor", "unit", "disaggregations", "direction", "targets", "source", "sensitive", "codes"}
+# Official codes an entry may name (`codes:`), each scheme with the form of its code (issue 20).
+CODE_SCHEMES = {"tt13": r"^\d{4}$",                      # Thông tư 13/2021/TT-BLĐTBXH, Phụ lục I
+                "sdg": r"^[A-Z]{2}_[A-Z0-9]+(_[A-Z0-9]+)*$",  # SDG series (SG_REG_BRTH)
+                "unicef": r"^[A-Z]{2}_[A-Z0-9]+(_[A-Z0-9]+)*$"}
+SDG_INDICATOR = r"^\d{1,2}\.[a-z0-9]{1,2}\.\d$"  # 16.9.1
 RESULT_COLUMNS = ["period", "level", "unit_code", "unit_name", "indicator_id", "numerator", "denominator",
                   "factor", "value", "unit", "target", "target_year", "target_comparison", "communes_expected",
                   "communes_included", "complete"]
@@ -60,6 +66,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class OfficialCode:
+    """An official indicator the entry matches by definition: scheme, code, (SDG) indicator number, cited source."""
+    scheme: str
+    code: str
+    indicator: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     name_vi: str
@@ -77,6 +92,7 @@ class Indicator:
     targets: tuple[Target, ...]
     source: str
     sensitive: bool
+    codes: tuple[OfficialCode, ...] = ()
 
     def target_for(self, year: int) -> Target | None:
         """The nearest target not yet past (the 2025 one in 2024, the 2030 one from 2026)."""
@@ -107,6 +123,20 @@ def _term(spec: dict, entry: str) -> Term:
     return Term(spec["form"], spec["field"], tuple(where))
 
 
+def _codes(entries: object, name: str) -> tuple[OfficialCode, ...]:
+    """`codes:`: each with a known scheme, a code of its form, an SDG indicator number for `sdg`, a source."""
+    found = []
+    for spec in entries or []:
+        if not isinstance(spec, dict) or set(spec) - {"scheme", "code", "indicator", "source"}:
+            raise CatalogueError(f"{name}: codes take scheme, code, indicator, source")
+        scheme, code, number = str(spec.get("scheme")), str(spec.get("code", "")), str(spec.get("indicator") or "")
+        if scheme not in CODE_SCHEMES or not re.match(CODE_SCHEMES[scheme], code) or not str(spec.get("source") or "").strip() \
+                or (scheme == "sdg") != bool(re.match(SDG_INDICATOR, number)):
+            raise CatalogueError(f"{name}: code {spec} is not a well-formed {sorted(CODE_SCHEMES)} code with its source")
+        found.append(OfficialCode(scheme, code, number, str(spec["source"])))
+    return tuple(found)
+
+
 def _indicator(entry: dict) -> Indicator:
     name = entry.get("id", "?")
     missing = {"id", "name_vi", "name_en", "definition_vi", "definition_en", "numerator", "factor", "unit",
@@ -134,7 +164,8 @@ def _indicator(entry: dict) -> Indicator:
                      denominator=_term(denominator, name) if denominator else None,
                      factor=int(entry["factor"]), unit=entry["unit"],
                      disaggregations=tuple(entry.get("disaggregations") or ()), direction=entry.get("direction"),
-                     targets=targets, source=entry["source"], sensitive=bool(entry.get("sensitive", False)))
+                     targets=targets, source=entry["source"], sensitive=bool(entry.get("sensitive", False)),
+                     codes=_codes(entry.get("codes"), name))
 
 
 @lru_cache(maxsize=1)

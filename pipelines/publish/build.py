@@ -13,6 +13,7 @@ Raw files are only read; a blocking data problem stops the build before anything
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,37 +21,18 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.core import deployment, errors, failpoints, publication, text
+from pipelines.core import deployment, failpoints, publication, text
 from pipelines.core.deployment import Deployment
 from pipelines.core.folders import Folders
 from pipelines.indicators import catalogue, editions, history, period_tables, trends
 from pipelines.intake import raw
 from pipelines.publish import fanout, imports, jobs, manifest, staging, status_page
+from pipelines.publish.exports import publish as exchange
+from pipelines.publish.failures import NoNationalReport, ReportsFailed, ValidationFailed
 from pipelines.publish.manifest import Manifest, ReportEntry
 from pipelines.units import types
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
-
-
-class ReportsFailed(errors.ReportsNotMade):
-    """Reports that could not be made, with `--publish-partial` not given: nothing is published."""
-
-    def __init__(self, failures: list[fanout.Failure], lang: str = "vi"):
-        self.failures = failures
-        super().__init__(text.t(lang, "run.reports_failed", count=len(failures)))
-
-
-class NoNationalReport(errors.RunError):
-    """`--scope national`: the data are validated and the indicators computed, but the report
-    notebooks and file names know communes, districts and provinces only: nothing is published."""
-
-
-class ValidationFailed(errors.DataError, RuntimeError):
-    """Blocking data problems: the run stops and nothing is published."""
-
-    def __init__(self, problems, lang: str = "vi"):
-        self.problems = problems
-        super().__init__(text.t(lang, "run.validation_failed", count=len(problems)))
 
 
 @dataclass
@@ -65,6 +47,7 @@ class Request:
     fresh: bool = False                 # remember nothing from earlier runs (--force, verify)
     pool: fanout.Pool = fanout.Pool()   # where reports are rendered (--jobs, --scheduler)
     publish_partial: bool = False       # publish the reports made even if some failed
+    exports: tuple = ()                 # (format, edition) to export besides the settings' (verify: the record's)
 
     def key(self, inputs: dict[str, str]) -> str:
         """Everything the outputs depend on: inputs, code, package versions, what was asked."""
@@ -170,6 +153,8 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
                             ["vi", *(language for language, _ in request.chosen)],
                             raw.corrections(request.folders.data, request.period), request.period)
     status_page.publish(moves.reports.staged, request.folders, request.period, read.cover.aggregate, outcome)  # issue 19
+    made = exchange.stage(moves, request.period, request.scope, read.site,  # issue 20: SDMX, DHIS2, ADX
+                          exchange.wanted(read.site, request.chosen, request.exports, published and published.exports))
     processed = manifest.folder_hashes(moves.processed.staged, Folders.name_of_processed(request.period))
     clock.lap("compute")
     if not render:
@@ -184,8 +169,8 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
     if failures and (not request.publish_partial or len(failures) == len(todo)):
         raise ReportsFailed(failures, request.lang)
     clock.lap("render")
-    return Built(moves, _record(request, todo, keys, failures, inputs, processed, len(todo) - len(to_render),
-                                outcome, moves), clock.times)
+    record = _record(request, todo, keys, failures, inputs, processed, len(todo) - len(to_render), outcome, moves)
+    return Built(moves, dataclasses.replace(record, exports=made), clock.times)
 
 
 def _read(request: Request, step) -> Read:

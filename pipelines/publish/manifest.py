@@ -131,6 +131,7 @@ class Manifest:
     started: str = ""                 # UTC time the run started (set when published)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
     log: str = ""                     # the run's log file beside the manifest
+    exports: list = field(default_factory=list)  # [format, edition] of the exports published (pipelines.publish.exports)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=1, ensure_ascii=False, sort_keys=True) + "\n"

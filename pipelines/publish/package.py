@@ -32,6 +32,7 @@ from pipelines.units.scope import NATIONAL, Scope
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no time of export in the bytes
 MEMBER_MODE = 0o644
+SDMX = "sdmx/"  # members: the SDMX-CSV export of the same figures and its structure message
 
 
 def name_of(level: str, code: str, period: Period) -> str:

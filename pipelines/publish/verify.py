@@ -126,7 +126,8 @@ def _rebuild(folders: Folders, period: Period, record: Manifest, say: Callable[[
     if record.code["fingerprint"] != manifest.code()["fingerprint"]:
         step("run.verify_code", commit=record.code["git_commit"] or text.t(lang, "run.verify_commit_unknown"))
     req = build.Request(period, folders, Scope.parse(record.scope), list(record.variants), record.parameters, lang,
-                        fresh=True, publish_partial=bool(record.failed))
+                        fresh=True, publish_partial=bool(record.failed),
+                        exports=tuple(tuple(made) for made in record.exports))
     built = build.build(req, lambda line: say("      " + line), inputs=inputs_now)
     try:
         rebuilt = manifest.differences(expected, built.manifest.outputs, lang)

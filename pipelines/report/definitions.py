@@ -88,6 +88,13 @@ def local_target_text(target: deployment.LocalTarget, unit: str, period: Period,
     return text.t(lang, "catalogue.target.local", target=target_text(plain, unit, lang), units=", ".join(names))
 
 
+def official_codes(ind: catalogue.Indicator, lang: str = "vi") -> str:
+    """The official indicators the entry matches (SDG 16.9.1 <code>SG_REG_BRTH</code> — source), or "–"."""
+    lines = [f"{_e(text.t(lang, f'catalogue.scheme.{code.scheme}'))} {_e(code.indicator)} <code>{_e(code.code)}</code>"
+             f" ({_e(code.source)})" for code in ind.codes]
+    return "<br>".join(lines) or _e(text.t(lang, "catalogue.no_official_code"))
+
+
 def page_html(period: object, lang: str = "vi", data_dir: str | None = None) -> str:
     """One entry per indicator, in catalogue order, as a definition list per indicator; with
     `data_dir`, the targets of the deployment's own plan (its baocao.yml) beside the national ones.
@@ -114,6 +121,7 @@ def page_html(period: object, lang: str = "vi", data_dir: str | None = None) -> 
 <dt>{label("targets")}</dt><dd>{targets}</dd>
 <dt>{label("breakdowns")}</dt><dd>{_e(split)}</dd>
 <dt>{label("source")}</dt><dd>{_e(source_text(ind.source, lang))}</dd>
+<dt>{label("official_codes")}</dt><dd>{official_codes(ind, lang)}</dd>
 </dl></section>""")
     statuses = "; ".join(text.t(lang, f"target_progress.{status}") for status in trends.STATUSES)
     ratio = formats.percent(trends.ON_TRACK_RATIO * 100, lang=lang)
