@@ -29,7 +29,7 @@ from pipelines.publish import fanout, jobs, manifest, staging, status_page
 from pipelines.publish.manifest import Manifest, ReportEntry
 from pipelines.units import types
 from pipelines.units.period import Period
-from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
+from pipelines.units.scope import Coverage, Scope, coverage
 
 
 class ReportsFailed(errors.ReportsNotMade):
@@ -38,11 +38,6 @@ class ReportsFailed(errors.ReportsNotMade):
     def __init__(self, failures: list[fanout.Failure], lang: str = "vi"):
         self.failures = failures
         super().__init__(text.t(lang, "run.reports_failed", count=len(failures)))
-
-
-class NoNationalReport(errors.RunError):
-    """`--scope national`: the data are validated and the indicators computed, but the report
-    notebooks and file names know communes, districts and provinces only: nothing is published."""
 
 
 class ValidationFailed(errors.DataError, RuntimeError):
@@ -171,9 +166,6 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
     clock.lap("compute")
     if not render:
         return Built(moves, None, clock.times)
-    if request.scope.level == NATIONAL:
-        communes = types.counted(request.lang, read.cover.communes["name"], "commune", "plain")
-        raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=communes))
     todo = _jobs(request, read.cover, moves, step)
     keys = {job.stem: staging.report_key(job, inputs, processed) for job in todo}
     to_render = staging.reuse(todo, keys, published, request.folders, moves, step)
