@@ -166,8 +166,9 @@ class ReportContext:
     @property
     def peer_level(self) -> str:
         """The level of the units the aggregate is broken down into in tables, charts and ranks: the
-        provinces of the country (issue 20), else the communes of a district or province."""
-        return "province" if str(self.aggregate["level"]) == "national" else "commune"
+        provinces of the country (issue 20, the one unit without a code), else the communes of a
+        district or province."""
+        return "province" if self.aggregate_code == "" else "commune"
 
     @property
     def peers(self) -> pd.DataFrame:
