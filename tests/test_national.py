@@ -1,6 +1,6 @@
-"""The national scope (issue 12): parsed, resolved against the list in force, validated, computed,
-and refused at the report step with a reason, on the embedded sample (whose 7 communes are then the
-communes of the country present in the data)."""
+"""The national scope (issue 12): parsed, resolved against the list in force, validated and
+computed on the embedded sample (whose 7 communes are then the communes of the country present in
+the data). The national report itself (issue 20) is tested in tests/test_national_report.py."""
 
 import pandas as pd
 import pytest
@@ -8,11 +8,9 @@ import pytest
 from conftest import REPO, copy_sample
 from pipelines.indicators import compute
 from pipelines.intake import raw
-from pipelines.publish import build, run
+from pipelines.publish import run
 from pipelines.units.period import Period
 from pipelines.units.scope import NATIONAL, Scope, coverage, national_name
-from pipelines.validate import validation
-from pipelines.validate.problems import ValidationOutcome
 
 SAMPLE = ["06838", "06841", "06844", "06847", "06853", "06856", "06859"]
 
@@ -34,10 +32,11 @@ def test_national_coverage_of_the_sample_is_its_communes_present():
     assert list(cover.communes["code"]) == SAMPLE
     assert list(cover.communes["name"])[:2] == ["Thị trấn Bình Liêu", "Xã Hoành Mô"]
     assert (cover.aggregate.level, cover.aggregate.code, cover.aggregate.name) == ("national", "", "Toàn quốc")
-    assert cover.aggregate.communes == tuple(SAMPLE) and cover.above == ()
+    assert cover.aggregate.communes == tuple(SAMPLE)
+    assert [(a.level, a.code, a.name, a.communes) for a in cover.above] == [("province", "22", "Tỉnh Quảng Ninh", tuple(SAMPLE))]
     assert cover.reports == (("national", "", "Toàn quốc"),)
     with_sheets = coverage(Period.parse("2024"), Scope.parse("national"), SAMPLE, commune_reports=True)
-    assert [code for level, code, _ in with_sheets.reports if level == "commune"] == SAMPLE
+    assert with_sheets.reports == (("national", "", "Toàn quốc"), ("province", "22", "Tỉnh Quảng Ninh"))  # one level up
 
 
 def test_national_coverage_after_the_reform_uses_the_2025_list():
@@ -70,12 +69,3 @@ def test_validate_national_on_the_sample(tmp_path):
     outcome = run.validate_only(Period.parse("2024"), tmp_path / "data", tmp_path / "reports", say=lambda _: None,
                                 scope=Scope.parse("national"))
     assert outcome.ok and outcome.errors == []
-
-
-def test_a_national_run_computes_then_refuses_to_render_and_publishes_nothing(tmp_path, monkeypatch):
-    copy_sample(tmp_path, periods=("2023", "2024"))
-    monkeypatch.setattr(validation, "validate_period", lambda *args, **kwargs: ValidationOutcome([], []))
-    with pytest.raises(build.NoNationalReport, match="phạm vi toàn quốc: đã kiểm tra dữ liệu và tính chỉ tiêu cho 7 đơn vị hành chính cấp xã"):
-        run.run_period(Period.parse("2024"), tmp_path / "data", tmp_path / "reports", say=lambda _: None, scope=Scope.parse("national"))
-    processed, reports = tmp_path / "data" / "processed", tmp_path / "reports"
-    assert not (processed.exists() and any(processed.iterdir())) and not (reports / "2024").exists()

@@ -28,11 +28,11 @@ from pipelines.indicators import catalogue, editions, history, period_tables, tr
 from pipelines.intake import raw
 from pipelines.publish import fanout, imports, jobs, manifest, staging, status_page
 from pipelines.publish.exports import publish as exchange
-from pipelines.publish.failures import NoNationalReport, ReportsFailed, ValidationFailed
+from pipelines.publish.failures import ReportsFailed, ValidationFailed
 from pipelines.publish.manifest import Manifest, ReportEntry
 from pipelines.units import types
 from pipelines.units.period import Period
-from pipelines.units.scope import NATIONAL, Coverage, Scope, coverage
+from pipelines.units.scope import Coverage, Scope, coverage
 
 
 @dataclass
@@ -159,9 +159,6 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
     clock.lap("compute")
     if not render:
         return Built(moves, None, clock.times)
-    if request.scope.level == NATIONAL:
-        communes = types.counted(request.lang, read.cover.communes["name"], "commune", "plain")
-        raise NoNationalReport(text.t(request.lang, "run.no_national_report", communes=communes))
     todo = _jobs(request, read.cover, moves, step)
     keys = {job.stem: staging.report_key(job, inputs, processed) for job in todo}
     to_render = staging.reuse(todo, keys, published, request.folders, moves, step)

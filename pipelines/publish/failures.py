@@ -1,6 +1,7 @@
-"""Why a build publishes nothing: blocking data problems, reports that could not be made, a scope
-without a report. Apart from pipelines.publish.build so that the commands and tests that catch them
-need not know how a build runs; each carries its exit status (pipelines.core.errors)."""
+"""Why a build publishes nothing: blocking data problems, reports that could not be made.
+
+Apart from pipelines.publish.build so that the commands and tests that catch them need not know how
+a build runs; each carries its exit status (pipelines.core.errors)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,6 @@ class ReportsFailed(errors.ReportsNotMade):
     def __init__(self, failures: list[fanout.Failure], lang: str = "vi"):
         self.failures = failures
         super().__init__(text.t(lang, "run.reports_failed", count=len(failures)))
-
-
-class NoNationalReport(errors.RunError):
-    """`--scope national`: the data are validated and the indicators computed, but the report
-    notebooks and file names know communes, districts and provinces only: nothing is published."""
 
 
 class ValidationFailed(errors.DataError, RuntimeError):

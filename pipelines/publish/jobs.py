@@ -20,7 +20,7 @@ from pipelines.report.context import EDITIONS, check_edition, unit_name
 from pipelines.units.period import Period
 from pipelines.units.scope import Coverage
 
-LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh"}
+LEVEL_SLUG = {"commune": "xa", "district": "huyen", "province": "tinh", "national": "toan-quoc"}
 CATALOGUE_STEM = "danh-muc-chi-tieu"
 
 
@@ -34,8 +34,9 @@ class Job:
 
 
 def report_stem(period: Period, level: str, code: str, lang: str = "vi", edition: str = "internal") -> str:
-    """`bao-cao-tre-em-2024-huyen-198`, with `-cong-khai` for the public edition and `-en` for English."""
-    return f"bao-cao-tre-em-{period}-{LEVEL_SLUG[level]}-{code}" + _variant(lang, edition)
+    """`bao-cao-tre-em-2024-huyen-198`, with `-cong-khai` for the public edition and `-en` for English;
+    the whole country, which has no code: `bao-cao-tre-em-2024-toan-quoc`."""
+    return f"bao-cao-tre-em-{period}-{LEVEL_SLUG[level]}" + (f"-{code}" if code else "") + _variant(lang, edition)
 
 
 def _variant(lang: str, edition: str = "internal") -> str:
@@ -60,15 +61,19 @@ def jobs(period: Period, data_name: str, processed_name: str, cover: Coverage, c
     """Every report of the run, then one catalogue page per language. `data_name` and
     `processed_name` are the data folder and the period's processed folder as the kernel sees
     them (relative to its working folder). `parameters` (number, signer, …) belong to the scope's
-    own report: each commune's fact sheet is issued by its own People's Committee."""
+    own report: each commune's fact sheet is issued by its own People's Committee. The units under
+    the scope's own unit get the fact sheet: the communes of a district or province, the provinces
+    of the country (one level up, issue 20); the country its own report (`national_notebook`)."""
     project = settings.load("project.yml")["report"]
     found = []
+    sheets = {"commune", *(("province",) if cover.aggregate.level == "national" else ())}
     for n, (level, code, name) in enumerate(cover.reports):
         for lang, edition in chosen:
             title = text.t(lang, "title.report", period=period, name=unit_name(name, lang))
             title += text.t(lang, "title.public") if edition == "public" else ""
             own = parameters if n == 0 else {}
-            notebook = project["factsheet_notebook" if level == "commune" else "notebook"]  # a commune: its fact sheet
+            notebook = project["factsheet_notebook" if level in sheets else f"{level}_notebook" if level == "national"
+                               else "notebook"]
             found.append(Job(report_stem(period, level, code, lang, edition), notebook,
                              {"period": str(period), "unit": code, "data_dir": data_name,
                               "processed_dir": processed_name, "lang": lang, "edition": edition, **own}, title))

@@ -66,7 +66,7 @@ def _shown(display: object, lang: str) -> str:
 def breakdown_html(ctx: ReportContext) -> str:
     """Appendix of a district or province report: each breakdown by commune; a commune's fact
     sheet has no room for it and returns nothing."""
-    if ctx.level == "commune":
+    if ctx.is_sheet:
         return ""
     table = read_breakdowns(ctx)
     tables = []

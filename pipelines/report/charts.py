@@ -50,6 +50,7 @@ SYMBOL = {"<": "<", ">=": "≥"}
 RATE = "Tỷ lệ "
 RATIO = "Tỷ suất "
 TITLE_WIDTH = 42  # characters on a line of a small-multiple title (the longest Vietnamese title fits on one)
+MANY_BARS = 20  # bars by unit beyond which the labels stand upright (the 63 or 34 provinces of the country)
 
 
 def _figure_html(fig, alt: str, caption: str) -> str:
@@ -124,10 +125,11 @@ def education_against_targets(ctx: ReportContext, number: int = 1) -> str:
 
 
 def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) -> str:
-    """Bars by commune for one indicator, with the aggregate value as a reference line (the report's
-    own commune in dark blue, the others grey, when notebook 01 is run for a commune)."""
+    """Bars by commune (by province in the national report) for one indicator, with the aggregate
+    value as a reference line (the report's own commune in dark blue, the others grey, when notebook
+    01 is run for a commune); more bars than a page holds upright are labelled upright and small."""
     lang, ind = ctx.lang, catalogue.entries()[indicator_id]
-    communes = ctx.communes
+    communes = ctx.peers
     names = [reference.short_name(n) for n in communes["unit_name"]]
     values = [ctx.value(indicator_id, c) for c in communes["unit_code"]]
     overall = ctx.value(indicator_id, ctx.aggregate_code)
@@ -143,14 +145,15 @@ def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) ->
             _percent_axis(ax, "y", lang)
         else:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.number(v, 0, lang)))
-        ax.tick_params(axis="x", labelrotation=20)
+        ax.tick_params(axis="x", labelrotation=20 if len(names) <= MANY_BARS else 90,
+                       labelsize=None if len(names) <= MANY_BARS else 5.5)
         ax.set_ylabel(unit_text(ind.unit, lang))
     name = in_lang(ind, "name", lang)
     items = [f"{n}: {formats.value_with_unit(v, ind.unit, lang)}" for n, v in zip(names, values)] + [total]
     alt = text.t(lang, "chart.communes.alt", indicator=name.lower(), period=ctx.period, items="; ".join(items),
-                 unit=ctx.communes_word(1))
+                 unit=ctx.peers_word(1))
     return _figure_html(fig, alt, text.t(lang, "chart.communes.caption", number=number, indicator=name,
-                                         period=ctx.period, unit=ctx.communes_word(1)))
+                                         period=ctx.period, unit=ctx.peers_word(1)))
 
 
 def trends_against_targets(ctx: ReportContext, number: int = 4) -> str:

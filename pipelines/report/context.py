@@ -60,7 +60,10 @@ def resolve_unit(unit: object, codes: list[str]) -> str:
 
 def unit_name(name: str, lang: str = "vi", lower: bool = False) -> str:
     """A unit's name in `lang` ("Huyện Ba Chẽ" → "Ba Chẽ District"); `lower` gives the form used inside
-    a sentence ("huyện Ba Chẽ"). The words are those of pipelines.units.reference.unit_name."""
+    a sentence ("huyện Ba Chẽ"). The words are those of pipelines.units.reference.unit_name; the
+    country, which no list names, is "Toàn quốc" / "Viet Nam" (locales: unit.national)."""
+    if name == text.t("vi", "unit.national"):
+        return text.t(lang, "unit.national" + (".lower" if lower else ""))
     return reference.unit_name(name, lang, "lower" if lower else "")
 
 
@@ -82,6 +85,7 @@ class ReportContext:
     edition: str = "internal"  # internal: every count; public: small sensitive counts suppressed
     notes: str = ""           # what the dataset's own notes file says about it (raw/notes.yml), or ""
     processed: Path | None = None  # the period's processed folder the figures were read from
+    members: tuple[str, ...] = ()  # a province of the national table: its communes (else: every commune)
 
     @property
     def year(self) -> int:
@@ -152,8 +156,34 @@ class ReportContext:
 
     @property
     def communes(self) -> pd.DataFrame:
+        """The communes of the report's unit (of the whole table, except for a province's sheet)."""
         t = self.table
-        return t[t["level"] == "commune"][["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
+        rows = t[t["level"] == "commune"]
+        if self.members:
+            rows = rows[rows["unit_code"].isin(list(self.members))]
+        return rows[["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
+
+    @property
+    def peer_level(self) -> str:
+        """The level of the units the aggregate is broken down into in tables, charts and ranks: the
+        provinces of the country (issue 20, the one unit without a code), else the communes of a
+        district or province."""
+        return "province" if self.aggregate_code == "" else "commune"
+
+    @property
+    def peers(self) -> pd.DataFrame:
+        """The units of `peer_level` in the table (unit_code, unit_name), by code."""
+        t = self.table
+        return t[t["level"] == self.peer_level][["unit_code", "unit_name"]].drop_duplicates().sort_values("unit_code")
+
+    def peers_word(self, count: int = 2) -> types.Noun:
+        """The word for the peers as a set ("xã", "tỉnh", or "đơn vị cấp tỉnh" when mixed)."""
+        return types.set_noun(self.lang, self.peers["unit_name"], self.peer_level, count)
+
+    @property
+    def is_sheet(self) -> bool:
+        """A fact sheet's unit: one of the peers (a commune; a province of the country)."""
+        return self.level == self.peer_level
 
 
 def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
@@ -171,8 +201,12 @@ def load(period: object, unit: object, data_dir: Path | str = "data", lang: str 
     trend = pd.read_parquet(datasets.in_folder(folder, datasets.TRENDS))
     history = pd.read_parquet(datasets.in_folder(folder, datasets.HISTORY))
     check_edition(edition)
+    members = ()
+    if own["level"] == "province" and (table.loc[table["unit_code"] == aggregate, "level"] == "national").any():
+        members = tuple(reference.communes_of(period, code, "province")["code"])  # the province's communes
     return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend,
-                         history, text.check_lang(lang), edition, deployment.dataset_notes(data_dir, lang), folder)
+                         history, text.check_lang(lang), edition, deployment.dataset_notes(data_dir, lang), folder,
+                         members)
 
 
 def report_date(period: Period, date: str = "") -> dt.date:
@@ -184,5 +218,5 @@ def report_date(period: Period, date: str = "") -> dt.date:
 def css_class(ctx: ReportContext, *names: str) -> str:
     """The class attribute of a part of the report: `names`, plus "factsheet" in a commune's fact
     sheet (report.css sets it smaller so that it fits two pages); "" without any."""
-    names = (*names, "factsheet") if ctx.level == "commune" else names
+    names = (*names, "factsheet") if ctx.is_sheet else names
     return f' class="{" ".join(names)}"' if names else ""

@@ -34,22 +34,24 @@ class NotACommune(errors.UsageError):
 
 def load(period: object, unit: object, data_dir: Path | str = "data", lang: str = "vi",
          edition: str = "internal", processed_dir: Path | str = "") -> ReportContext:
-    """`context.load` for a commune. A district or province is refused with a message naming the
-    full report: its fact sheet would rank it among the communes it is made of."""
+    """`context.load` for a commune, or a province of the national table (one level up). A district
+    or province that is the aggregate is refused with a message naming the full report: its fact
+    sheet would rank it among the communes it is made of."""
     ctx = context.load(period, unit, data_dir, lang, edition, processed_dir)
-    if ctx.level != "commune":
+    if not ctx.is_sheet:
         raise text.failure(NotACommune, "report_data.not_a_commune", name=ctx.name, code=ctx.code)
     return ctx
 
 
 def standing(ctx: ReportContext, indicator_id: str) -> tuple[int, int, str]:
-    """The commune's place among the communes of the period's table, counted from the bad end:
-    (position, number of communes with a value, "low" or "high"). "low": higher is better, so
+    """The unit's place among its peers in the period's table (a commune among the communes, a
+    province among the provinces), counted from the bad end: (position, number of peers with a
+    value, "low" or "high"). "low": higher is better, so
     position 1 is the lowest value; "high": lower is better (mortality, stunting…), position 1 is
     the highest. Equal values are ordered by unit code, so the ranking is the same on every run."""
     worst_high = catalogue.entries()[indicator_id].direction == "lower"
     t = ctx.table
-    rows = t[(t["level"] == "commune") & (t["indicator_id"] == indicator_id) & t["value"].notna()]
+    rows = t[(t["level"] == ctx.peer_level) & (t["indicator_id"] == indicator_id) & t["value"].notna()]
     codes = list(rows.sort_values(["value", "unit_code"], ascending=[not worst_high, True])["unit_code"])
     return codes.index(ctx.code) + 1, len(codes), "high" if worst_high else "low"
 
@@ -71,9 +73,9 @@ def rank_text(ctx: ReportContext, indicator_id: str) -> Markup:
         position, end = count - position + 1, OTHER_END[end]
     key = f"factsheet.rank.{end}" + (".first" if position == 1 else "")
     rank = templates.t(ctx.lang, key, position=ordinal(ctx, position))
-    if count == len(ctx.communes):
+    if count == len(ctx.peers):
         return rank
-    return templates.t(ctx.lang, "factsheet.rank.of", rank=rank, count=count, units=ctx.communes_word(count))
+    return templates.t(ctx.lang, "factsheet.rank.of", rank=rank, count=count, units=ctx.peers_word(count))
 
 
 def education_html(ctx: ReportContext) -> str:
@@ -119,8 +121,11 @@ def data_quality_html(ctx: ReportContext, warnings: pd.DataFrame) -> str:
     there are none. The public edition counts, not details, those about a protected form
     (pipelines.report.disclosure)."""
     about = warnings["message"].astype(str).str.contains(f"({ctx.code})", regex=False)
+    if ctx.members:  # a province's sheet: the warnings about any of its communes
+        named = warnings["message"].astype(str).str.findall(r"\((\d{5})\)")
+        about = named.map(lambda codes: bool(set(codes) & set(ctx.members))).astype(bool)
     if "commune_code" in warnings:
-        about |= warnings["commune_code"].astype(str) == ctx.code
+        about |= warnings["commune_code"].astype(str).isin([ctx.code, *ctx.members])
     shown, left_out = disclosure.warnings_shown(ctx, warnings[about])
     return templates.render("factsheet-quality.html.j2", ctx, messages=list(shown["message"]),
                             withheld=disclosure.withheld(ctx, "warnings", left_out))

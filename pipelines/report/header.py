@@ -134,7 +134,7 @@ def header_html(ctx: ReportContext, number: str = "…", date: str = "", issuing
     unit_in_title = keep_together(ctx.unit_name(lower=True))
     return official_block(ctx.name, ctx.lang, Markup(ctx.t("header.number", number=escape(number))),
                           report_date(ctx.period, date), issuing_body, place,
-                          FACT_SHEET_PT if ctx.level == "commune" else REPORT_PT,
+                          FACT_SHEET_PT if ctx.is_sheet else REPORT_PT,
                           header_class=Markup(css_class(ctx, "official-header")), title=Markup(ctx.t("header.title")),
                           subject=Markup(ctx.t("header.subject", period=escape(str(ctx.period)), unit=unit_in_title)))
 

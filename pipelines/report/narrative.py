@@ -29,8 +29,10 @@ CHANGE_UNITS = {"%": "percent", "‰": "per_mille", "/100.000": "per_100000", "t
 def general_situation_html(ctx: ReportContext) -> str:
     """I. General situation: children by age and ethnicity, where ("Toàn quận", "Trên địa bàn 8 phường")."""
     names = ctx.communes["unit_name"]
-    return templates.render("general.html.j2", ctx, names=[ctx.unit_name(n) for n in names],
-                            units=types.counted(ctx.lang, names, "commune", "inline"))
+    where = "province_sheet" if ctx.members else ctx.level  # a province of the country: its communes not named
+    style = "plain" if where in ("national", "province_sheet") else "inline"
+    return templates.render("general.html.j2", ctx, names=[ctx.unit_name(n) for n in names], where="general.where." + where,
+                            units=types.counted(ctx.lang, names, "commune", style))
 
 
 def protection_html(ctx: ReportContext) -> str:

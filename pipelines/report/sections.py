@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipelines.core import datasets, formats
 from pipelines.indicators import catalogue
-from pipelines.report import definitions, disclosure, templates
+from pipelines.report import definitions, disclosure, ministry, templates
 from pipelines.report.context import ReportContext
 from pipelines.units import reference, types
 
@@ -45,10 +45,10 @@ def lagging(ctx: ReportContext) -> list[str]:
 
 
 def attention_html(ctx: ReportContext, per_indicator: int = 2) -> str:
-    """IV. For each lagging indicator, the communes furthest behind (lowest, or highest where
-    lower is better); ties by unit code, so every run names the same communes."""
+    """IV. For each lagging indicator, the communes (the provinces of the national report) furthest
+    behind (lowest, or highest where lower is better); ties by unit code, so every run names the same units."""
     cat = catalogue.entries()
-    table = ctx.table[ctx.table["level"] == "commune"]
+    table = ctx.table[ctx.table["level"] == ctx.peer_level]
     items = []
     for indicator_id in lagging(ctx):
         rows = table[(table["indicator_id"] == indicator_id) & table["value"].notna()]
@@ -67,7 +67,7 @@ def superior(ctx: ReportContext) -> str:
         province = reference.unit(ctx.period, reference.unit(ctx.period, ctx.code, "district")["province_code"], "province")
         name, level = str(province["name"]), "province"
     else:
-        return "ministry"
+        return ministry.superior(ctx.period)
     return types.unit_type(name, level) or level
 
 
@@ -78,13 +78,15 @@ def closing_html(ctx: ReportContext, signer: str = "", signer_title: str = "", r
     ("UBND quận", "UBND thành phố")."""
     default = ctx.t("closing.default_recipients", superior=ctx.t(f"closing.superior.{superior(ctx)}"))
     lines = [r.strip() for r in (recipients or default).split(";") if r.strip()]
-    return templates.render("closing.html.j2", ctx, lines=lines, signer=signer, signer_title=signer_title)
+    return templates.render("closing.html.j2", ctx, lines=lines, signer=signer, signer_title=signer_title,
+                            on_behalf=ctx.t("closing.on_behalf"), chair=ctx.t("closing.chair"))
 
 
 def commune_table_html(ctx: ReportContext) -> str:
-    """Appendix: every commune of the unit side by side, then the aggregate (ratio of sums)."""
+    """Appendix: every commune of the unit (province of the country) side by side, then the aggregate
+    (ratio of sums)."""
     rows = [{"code": code, "name": ctx.unit_name(name), "kind": "current" if code == ctx.code else None}
-            for code, name in ctx.communes.itertuples(index=False, name=None)]
+            for code, name in ctx.peers.itertuples(index=False, name=None)]
     total = ctx.unit_name(ctx.row(COMMUNE_TABLE[0], ctx.aggregate_code)["unit_name"])
     rows.append({"code": ctx.aggregate_code, "name": total, "kind": "total"})
     return templates.render("communes.html.j2", ctx, ids=COMMUNE_TABLE, rows=rows)

@@ -148,16 +148,23 @@ def coverage(period: Period, scope: Scope, reported_codes: list[str], commune_re
 
 
 def _national(period: Period, reported_codes: list[str], commune_reports: bool) -> Coverage:
-    """Every commune of the list in force present in the period's data, adding up to the country.
-    As for a province after the reform, a commune absent from the data is not expected: the national
-    figure is the sum of the communes reported (the report says how many)."""
+    """Every commune of the list in force present in the period's data, adding up to the country,
+    and to each province (`above`: the national report's table by province, issue 20). As for a
+    province after the reform, a commune absent from the data is not expected: the national and
+    each province's figure are the sums of the communes reported (the report counts them against
+    the list in force). One level up from a district's commune fact sheets, `commune_reports` gives
+    a fact sheet per province: ten thousand commune sheets are nobody's reading at the ministry."""
     table = reference.units(period)
-    communes = table[(table["level"] == "commune") & table["code"].isin(list(reported_codes))]
+    listed = table[table["level"] == "commune"]
+    communes = listed[listed["code"].isin(list(reported_codes))].drop_duplicates("code").sort_values("code")
     if communes.empty:
         raise text.failure(UsageError, "errors.scope.no_communes", period=period)
-    communes = communes[["code", "name"]].drop_duplicates("code").sort_values("code").reset_index(drop=True)
+    names = table[table["level"] == "province"].drop_duplicates("code").set_index("code")["name"]
+    provinces = tuple(Aggregate("province", str(code), str(names[code]), tuple(members["code"]))
+                      for code, members in communes.groupby("province_code", sort=True))
+    communes = communes[["code", "name"]].reset_index(drop=True)
     name = national_name()
     reports = [(NATIONAL, "", name)]
     if commune_reports:
-        reports += [("commune", c, n) for c, n in zip(communes["code"], communes["name"])]
-    return Coverage(communes, Aggregate(NATIONAL, "", name, tuple(communes["code"])), tuple(reports))
+        reports += [("province", p.code, p.name) for p in provinces]
+    return Coverage(communes, Aggregate(NATIONAL, "", name, tuple(communes["code"])), tuple(reports), provinces)
