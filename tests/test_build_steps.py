@@ -71,7 +71,7 @@ def test_a_manifest_is_written_and_read_back_in_one_place(tmp_path):
     manifest.write(folders.reports_of(Period.parse("2024")), record)
     assert manifest.read(folders, Period.parse("2024")) == record
     written = (tmp_path / "reports" / "2024" / "manifest.json").read_text(encoding="utf-8")
-    assert written.startswith('{\n "code": {\n  "fingerprint": "f"\n },\n "failed": {},\n "inputs": {')
+    assert written.startswith('{\n "code": {\n  "fingerprint": "f"\n },\n "exports": [],\n "failed": {},\n "inputs": {')
     assert manifest.read(folders, Period.parse("2023")) is None
 
 

@@ -164,7 +164,8 @@ def letter_html(issuer: Issuer, commune_code: str, commune_name: str, items: lis
     closing = _environment().get_template("sections/closing.html.j2").render(
         css=lambda *names: Markup(' class="{}"').format(" ".join(names)), t=functools.partial(t, lang),
         lines=text.t(lang, "feedback.recipients").split(";"), signer_title=issuer.signer_title,
-        signer=text.t(lang, "feedback.unsigned"))
+        signer=text.t(lang, "feedback.unsigned"), on_behalf=text.t(lang, "closing.on_behalf"),
+        chair=text.t(lang, "closing.chair"))
     return _environment().get_template("letter.html.j2").render(
         lang=lang, css=_css(), header=Markup(block), closing=Markup(closing), with_commune=False,
         title=t(lang, "feedback.title", unit=reference.unit_name(commune_name, lang, "lower"), period=period),
