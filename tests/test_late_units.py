@@ -3,8 +3,9 @@ wards), where Phường Vĩnh Niệm (11407) sends nothing for 2024 (its rows ab
 Forms are due 15 days after the period ends (15 January 2025). Before that day the run stops naming
 the ward and the date; after it, it publishes with the six wards that reported, says so, marks the
 district's figures incomplete and compares 2023 on the same six wards; once the ward's forms are
-ingested, the next run says 7/7. One shared run per state (module fixtures); a fast test of the
-decision on small frames."""
+ingested, the next run says 7/7. One shared run per state (module fixtures); the two that publish
+take about a minute each and are marked slow; the decision on small frames and the words of both
+languages on a context made by hand are fast."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import contextlib
 import datetime as dt
 import io
 import json
+import math
 import shutil
 import subprocess
 
@@ -26,8 +28,10 @@ from pipelines.core.errors import EXIT_DATA_ERRORS, EXIT_OK
 from pipelines.core.folders import Folders
 from pipelines.core.schema import forms
 from pipelines.core.text import t
-from pipelines.indicators import coverage
+from pipelines.indicators import catalogue, coverage
 from pipelines.intake import csvfile, ingest, raw
+from pipelines.report import context, narrative
+from pipelines.units import reference
 from pipelines.units.period import Period
 from pipelines.units.scope import Aggregate, Coverage
 from samplegen.remap import write_remapped
@@ -99,7 +103,50 @@ def test_all_in_with_deadlines_records_a_complete_coverage():
     assert reporting.complete and reporting.record()["reported"] == 3 and not cover.left_out
 
 
-# --- end to end ------------------------------------------------------------------------------------
+# --- the words, on a report context made by hand (both languages) --------------------------------
+
+def _context(lang: str, reporting: coverage.Reporting | None) -> context.ReportContext:
+    """Quận Lê Chân's report from an indicator table of its six reporting wards (every figure 50)."""
+    listed = reference.communes_of(P2024, "305", "district")
+    wards = listed[listed["code"] != LATE]
+    units = [("district", "305", "Quận Lê Chân")] + [("commune", c, n) for c, n in zip(wards["code"], wards["name"])]
+    table = pd.DataFrame([{"indicator_id": i, "level": lv, "unit_code": c, "unit_name": n, "value": 50.0,
+                           "target": math.nan, "target_year": math.nan, "target_comparison": None}
+                          for i in catalogue.entries() for lv, c, n in units])
+    history = pd.DataFrame({"unit_code": [], "period": [], "indicator_id": [], "value": [], "rebased": []})
+    trend = pd.DataFrame({"unit_code": [], "indicator_id": [], "status": []})
+    return context.ReportContext(P2024, "district", "305", "Quận Lê Chân", table, "305", trend, history, lang,
+                                 reporting=reporting)
+
+
+EXPECTED_WARDS = tuple(zip(reference.communes_of(P2024, "305", "district")["code"],
+                           reference.communes_of(P2024, "305", "district")["name"]))
+WORDS = {"vi": ("Số liệu kỳ này: 6/7 phường; chưa có số liệu: Phường Vĩnh Niệm.", "Toàn quận (chưa đủ số liệu) có",
+                "Để so sánh trên cùng đơn vị, số liệu các kỳ trước được tính lại chỉ gồm 6 phường có số liệu kỳ này.",
+                "Số liệu kỳ này: 7/7 phường (đủ số liệu)."),
+         "en": ("Figures this period: 6/7 wards; no data yet: Vĩnh Niệm Ward.", "In the urban district (incomplete)",
+                "To compare the same units, earlier periods are recomputed on the 6 wards with figures this period only.",
+                "Figures this period: 7/7 wards (complete).")}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_section_one_and_the_trend_say_who_reported_in_both_languages(lang):
+    line, where, note, complete = WORDS[lang]
+    late = _context(lang, coverage.Reporting(EXPECTED_WARDS, ((LATE, LATE_NAME),), dt.date(2025, 1, 15)))
+    general = _words(narrative.general_situation_html(late))
+    assert general.endswith(line) and where in general
+    assert _words(narrative.trend_html(late)).endswith(note)
+    assert late.incomplete_mark() == (" (chưa đủ số liệu)" if lang == "vi" else " (incomplete)")
+    whole = _context(lang, coverage.Reporting(EXPECTED_WARDS, (), dt.date(2025, 1, 15)))
+    assert narrative.coverage_line(whole) == complete and whole.incomplete_mark() == ""
+    assert narrative.coverage_line(_context(lang, None)) == ""  # no deadlines, nobody left out: as before
+
+
+def _words(html: str) -> str:
+    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+
+
+# --- end to end (each state one whole run, over 30 s: slow) ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def quan(tmp_path_factory):
@@ -163,6 +210,7 @@ def test_before_the_due_date_the_run_stops_naming_the_ward_and_the_date(before_d
     assert not (work / "reports" / "2024").exists() and not Folders.at(data).processed_of(P2024).exists()
 
 
+@pytest.mark.slow
 def test_after_the_due_date_the_report_says_who_reported(after_due):
     code, reports, _ = after_due
     assert code == EXIT_OK
@@ -183,6 +231,7 @@ def test_after_the_due_date_the_report_says_who_reported(after_due):
         assert "6/7 phường; chưa có số liệu: Phường Vĩnh Niệm" in " ".join(pdf.split())
 
 
+@pytest.mark.slow
 def test_the_manifest_and_coverage_json_record_who_reported(after_due):
     _, reports, processed = after_due
     record = {"expected": 7, "reported": 6, "complete": False, "due": "2025-01-15",
@@ -191,6 +240,7 @@ def test_the_manifest_and_coverage_json_record_who_reported(after_due):
     assert json.loads((processed / "coverage.json").read_text(encoding="utf-8"))["missing"] == record["missing"]
 
 
+@pytest.mark.slow
 def test_the_trend_compares_the_same_six_wards(after_due):
     """The district's 2023 figure in history is the sum of its six reporting wards' 2023 figures (not
     seven), so the change on 2023 is the change of those six wards' children."""
@@ -208,6 +258,7 @@ def test_the_trend_compares_the_same_six_wards(after_due):
     assert float(change["change"]) == float(now["numerator"]) - float(district["numerator"])
 
 
+@pytest.mark.slow
 def test_when_the_ward_s_forms_arrive_the_next_run_says_seven_of_seven(arrived):
     code, reports, processed, after = arrived
     assert code == EXIT_OK
