@@ -30,7 +30,7 @@ from pipelines.core.schema import forms
 from pipelines.core.text import t
 from pipelines.indicators import catalogue, coverage
 from pipelines.intake import csvfile, ingest, raw
-from pipelines.report import context, narrative
+from pipelines.report import context, narrative, sections
 from pipelines.units import reference
 from pipelines.units.period import Period
 from pipelines.units.scope import Aggregate, Coverage
@@ -136,9 +136,13 @@ def test_section_one_and_the_trend_say_who_reported_in_both_languages(lang):
     general = _words(narrative.general_situation_html(late))
     assert general.endswith(line) and where in general
     assert _words(narrative.trend_html(late)).endswith(note)
-    assert late.incomplete_mark() == (" (chưa đủ số liệu)" if lang == "vi" else " (incomplete)")
+    mark = " (chưa đủ số liệu)" if lang == "vi" else " (incomplete)"
+    assert late.incomplete_mark() == mark
+    total = BeautifulSoup(sections.commune_table_html(late), "html.parser").select("tr.total th")[0].get_text()
+    assert total == late.unit_name() + mark  # the appendix's district row
     whole = _context(lang, coverage.Reporting(EXPECTED_WARDS, (), dt.date(2025, 1, 15)))
     assert narrative.coverage_line(whole) == complete and whole.incomplete_mark() == ""
+    assert mark not in sections.commune_table_html(whole)
     assert narrative.coverage_line(_context(lang, None)) == ""  # no deadlines, nobody left out: as before
 
 
@@ -219,6 +223,7 @@ def test_after_the_due_date_the_report_says_who_reported(after_due):
     assert text.count(line) == 2  # section I and the data-quality appendix
     assert "Toàn quận (chưa đủ số liệu) có" in text
     assert "Quận Lê Chân: chỉ tiêu chủ yếu qua các kỳ (chưa đủ số liệu)" in text
+    assert text.count("(chưa đủ số liệu)") == 6  # I, the education, assessment and trend captions, the appendix's row
     assert ("Để so sánh trên cùng đơn vị, số liệu các kỳ trước được tính lại chỉ gồm 6 phường có số liệu kỳ này."
             in text)
     english = _text(reports / f"{STEM}-en.html")
