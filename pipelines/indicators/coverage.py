@@ -27,6 +27,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -92,9 +93,10 @@ def absent(frames: dict[str, pd.DataFrame], codes: list[str]) -> list[str]:
 
 
 def settle(cover: Coverage, frames: dict[str, pd.DataFrame], deadlines: Deadlines, period: Period,
-           on: dt.date) -> tuple[Coverage, Reporting | None]:
+           on: dt.date, step: Callable[..., None] | None = None) -> tuple[Coverage, Reporting | None]:
     """The run's coverage on the day `on`, and what to record of it (None: nothing to record, no
-    deadlines and nobody left out). Raises LateUnits when a unit sent nothing and may not be left out."""
+    deadlines and nobody left out). Raises LateUnits when a unit sent nothing and may not be left out;
+    one that is left out is said with `step(key, **values)` (a command's speaker), for the log."""
     if not deadlines.set:
         return cover, None
     due = deadlines.due(period.end, period.kind, None)
@@ -106,6 +108,9 @@ def settle(cover: Coverage, frames: dict[str, pd.DataFrame], deadlines: Deadline
         raise _late(cover, missing, due, period, on)
     if missing:
         cover = cover.without(missing)
+        if step is not None:
+            step("coverage.left_out", reported=len(cover.communes), expected=len(cover.expected), due=due.isoformat() if due else "",
+                 names=", ".join(name for _, name in cover.left_out))
     expected = tuple(zip(cover.expected["code"], cover.expected["name"]))
     return cover, Reporting(expected, cover.left_out, due)
 

@@ -108,10 +108,10 @@ def cover_of(period: Period, scope: Scope, frames: dict[str, pd.DataFrame], site
                     site.commune_reports.get(period.unit_list, False))
 
 
-def settled(period: Period, scope: Scope, frames: dict, site: Deployment, on: dt.date | None):
-    """The units a run covers on the day `on`, and what to record of it: units that sent nothing left
-    out once overdue, or LateUnits (exit 2) naming them and the due date (pipelines.indicators.coverage)."""
-    return reported.settle(cover_of(period, scope, frames, site), frames, site.deadlines, period, on or reported.today())
+def settled(period: Period, scope: Scope, frames: dict, site: Deployment, on: dt.date | None, step=None):
+    """The units a run covers on the day `on` and what to record of it (pipelines.indicators.coverage)."""
+    cover = cover_of(period, scope, frames, site)
+    return reported.settle(cover, frames, site.deadlines, period, on or reported.today(), step)
 
 
 def validate(period: Period, data_dir: Path, frames: dict, communes: pd.DataFrame, lang: str):
