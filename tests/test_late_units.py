@@ -236,7 +236,8 @@ def test_after_the_due_date_the_report_says_who_reported(after_due):
     assert text.count(line) == 2  # section I and the data-quality appendix
     assert "Toàn quận (chưa đủ số liệu) có" in text
     assert "Quận Lê Chân: chỉ tiêu chủ yếu qua các kỳ (chưa đủ số liệu)" in text
-    assert text.count("(chưa đủ số liệu)") == 5  # I, the education, assessment and trend captions, the appendix row
+    # section I; the captions of the education, assessment and trend tables and of charts 1 and 4; the appendix's row
+    assert text.count("(chưa đủ số liệu)") == 7
     assert ("Để so sánh trên cùng đơn vị, số liệu các kỳ trước được tính lại chỉ gồm 6 phường có số liệu kỳ này."
             in text)
     english = _text(reports / f"{STEM}-en.html")
