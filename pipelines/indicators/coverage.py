@@ -27,7 +27,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -83,9 +83,10 @@ class Reporting:
         return cls(pairs(found["units"]), pairs(found["missing"]), due)
 
 
-def absent(frames: dict[str, pd.DataFrame], codes: list[str]) -> list[str]:
-    """The commune codes of `codes` that appear in no form of `frames` (text frames as read)."""
-    seen: set[str] = set()
+def absent(frames: dict[str, pd.DataFrame], codes: list[str], present: Iterable[str] = ()) -> list[str]:
+    """The commune codes of `codes` that appear in no form of `frames` (text frames as read) and are
+    not `present` otherwise (a commune an imported package covers)."""
+    seen: set[str] = set(present)
     for frame in frames.values():
         if "commune_code" in frame.columns:
             seen.update(str(code).strip() for code in frame["commune_code"].dropna())
@@ -93,14 +94,16 @@ def absent(frames: dict[str, pd.DataFrame], codes: list[str]) -> list[str]:
 
 
 def settle(cover: Coverage, frames: dict[str, pd.DataFrame], deadlines: Deadlines, period: Period,
-           on: dt.date, step: Callable[..., None] | None = None) -> tuple[Coverage, Reporting | None]:
+           on: dt.date, step: Callable[..., None] | None = None, present: Iterable[str] = ()
+           ) -> tuple[Coverage, Reporting | None]:
     """The run's coverage on the day `on`, and what to record of it (None: nothing to record, no
     deadlines and nobody left out). Raises LateUnits when a unit sent nothing and may not be left out;
-    one that is left out is said with `step(key, **values)` (a command's speaker), for the log."""
+    one that is left out is said with `step(key, **values)` (a command's speaker), for the log.
+    `present`: codes that reported otherwise than by raw rows (imported packages)."""
     if not deadlines.set:
         return cover, None
     due = deadlines.due(period.end, period.kind, None)
-    missing = absent(frames, list(cover.communes["code"]))
+    missing = absent(frames, list(cover.communes["code"]), present)
     if missing and not frames:  # nothing at all yet: validation names the missing files
         missing = []
     own_missing = any(level == "commune" and code in missing for level, code, _ in cover.reports[:1])

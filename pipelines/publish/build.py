@@ -108,10 +108,17 @@ def cover_of(period: Period, scope: Scope, frames: dict[str, pd.DataFrame], site
                     site.commune_reports.get(period.unit_list, False))
 
 
-def settled(period: Period, scope: Scope, frames: dict, site: Deployment, on: dt.date | None, step=None):
-    """The units a run covers on the day `on` and what to record of it (pipelines.indicators.coverage)."""
-    cover = cover_of(period, scope, frames, site)
-    return reported.settle(cover, frames, site.deadlines, period, on or reported.today(), step)
+def settled(folders: Folders, period: Period, scope: Scope, frames: dict, site: Deployment, on: dt.date | None,
+            step=None) -> tuple[Coverage, imports.Given, reported.Reporting | None]:
+    """The units of the raw files (`checked`) and with imported packages (`Given.cover`) a run covers on
+    the day `on`, and what to record of who reported (pipelines.indicators.coverage): a commune a
+    package covers has reported; one that sent nothing is left out of both once overdue."""
+    checked = cover_of(period, scope, frames, site)
+    found = imports.given(folders, period, scope, frames, checked, site)
+    packaged = {code for unit in found.cover.above if unit not in checked.above for code in unit.communes}
+    checked, reporting = reported.settle(checked, frames, site.deadlines, period, on or reported.today(), step, packaged)
+    left = [code for code, _ in checked.left_out]
+    return checked, dataclasses.replace(found, cover=found.cover.without(left)) if left else found, reporting
 
 
 def validate(period: Period, data_dir: Path, frames: dict, communes: pd.DataFrame, lang: str):
@@ -184,13 +191,9 @@ def _read(request: Request, step) -> Read:
     site = deployment.load(request.folders.data)
     step("run.read", period=request.period, folder=raw.period_dir(request.folders.data, request.period))
     frames = raw.read_period(request.folders.data, request.period)
-    checked = cover_of(request.period, request.scope, frames, site)
-    found = imports.given(request.folders, request.period, request.scope, frames, checked, site)
-    present = found.cover.communes["code"]  # a commune an imported package covers has reported
-    checked, reporting = reported.settle(checked, frames, site.deadlines, request.period,
-                                         request.as_of or reported.today(), step, present)
-    left = [code for code, _ in checked.left_out]
-    return Read(frames, found.cover.without(left) if left else found.cover, site, checked, found, reporting)
+    checked, found, reporting = settled(request.folders, request.period, request.scope, frames, site, request.as_of,
+                                        step)
+    return Read(frames, found.cover, site, checked, found, reporting)
 
 
 def _validate(request: Request, read: Read, step):

@@ -166,5 +166,5 @@ def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Pa
     say(text.t(lang, "run.validate_only", period=period, folder=raw.period_dir(folders.data, period)))
     frames = raw.read_period(folders.data, period)
     scope = scoping.scope_of(period, folders.data, site, scope, lang, say, lambda: reported_communes(frames))
-    cover = build.settled(period, scope, frames, site, as_of, text.speaker(say, lang))[0]
-    return build.validate(period, folders.data, frames, cover.communes, lang)
+    checked = build.settled(folders, period, scope, frames, site, as_of, text.speaker(say, lang))[0]
+    return build.validate(period, folders.data, frames, checked.communes, lang)
