@@ -111,7 +111,7 @@ def _run(args) -> int:
     from pipelines.publish import fanout, run
 
     req = run.request(args.period, args.data_dir, args.reports_dir, (args.lang or ("vi",))[0], args.scope,
-                      args.lang, args.edition, args.parameters, public_dir=args.public_dir, say=_say)
+                      args.lang, args.edition, args.parameters, args.as_of, public_dir=args.public_dir, say=_say)
     req = dataclasses.replace(req, pool=fanout.Pool(args.jobs, args.scheduler or ""), publish_partial=args.publish_partial)
     try:
         published = run.publish_request(req, say=_say, force=args.force, log=LOG)
@@ -164,7 +164,7 @@ def _validate(args) -> int:
     from pipelines.publish import run
 
     outcome = run.validate_only(args.period, args.data_dir, args.reports_dir, say=_say, lang=args.lang,
-                                scope=args.scope, public_dir=args.public_dir)
+                                scope=args.scope, public_dir=args.public_dir, as_of=args.as_of)
     for problem in outcome.problems:
         _tell(problem.message, sys.stderr if problem.severity == "error" else sys.stdout)
     if not outcome.ok:

@@ -144,11 +144,15 @@ def parser(lang: str = "vi") -> argparse.ArgumentParser:
     run.add_argument("--scheduler", type=_scheduler(say), default=None, metavar=say("help.run.scheduler_metavar"),
                      help=say("help.run.scheduler"))
     run.add_argument("--publish-partial", action="store_true", help=say("help.run.publish_partial"))
+    run.add_argument("--as-of", type=_day(say, "help.bad.as_of"), default=None, metavar="YYYY-MM-DD",
+                     help=say("help.run.as_of"))
     _dirs(run, say, lang=False)
     _locking(run, say)
     validate = commands.add_parser("validate", help=say("help.validate"))
     validate.add_argument("--period", required=True, type=period, help=say("help.period"))
     validate.add_argument("--scope", default=None, type=_scope_arg, help=say("help.validate.scope"))
+    validate.add_argument("--as-of", type=_day(say, "help.bad.as_of"), default=None, metavar="YYYY-MM-DD",
+                          help=say("help.run.as_of"))
     _dirs(validate, say)
     _locking(validate, say)
     verify = commands.add_parser("verify", help=say("help.verify"))

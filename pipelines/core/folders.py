@@ -40,6 +40,9 @@ INTERNAL_MODES, PUBLIC_MODES = (0o750, 0o640), (0o755, 0o644)
 SIGNED_SUFFIX = ".signed.pdf"  # a signed copy beside the published PDF it signs
 EXPORTS = "exports"  # a period's data exports (SDMX, DHIS2, ADX: pipelines.publish.exports), in either tree
 FEEDBACK = "phan-hoi"  # the internal tree's folder of letters to communes (`baocao feedback`), by period
+# Beside a period's processed tables: who reported, of the units expected (pipelines.indicators.coverage);
+# written only when the deployment has deadlines or a unit was left out.
+COVERAGE = "coverage.json"
 
 
 class FolderError(UsageError):
@@ -88,6 +91,10 @@ class Folders:
     def processed_of(self, period: object) -> Path:
         """`<data>/processed/<period>`: the published tables of one period."""
         return self.processed / str(period)
+
+    def coverage_of(self, period: object) -> Path:
+        """`<data>/processed/<period>/coverage.json`: who reported, when a run recorded it."""
+        return self.processed_of(period) / COVERAGE
 
     def journal(self, period: object) -> Path:
         """`<data>/processed/.publish-<period>.json`: a publication under way (pipelines.core.publication)."""

@@ -7,6 +7,13 @@ is not an earlier period of its own third quarter), validated against the same s
 before the 2025 reform and the run after it, re-based onto the new communes and marked `rebased`,
 all through the one pipeline of a period (pipelines.indicators.period_tables). A period whose data
 has errors is left out of the trend and named, with the command to see why.
+
+A unit left out of the period reported on (it sent nothing by its due date:
+pipelines.indicators.coverage) is left out of every earlier period's aggregates too: the district's
+2023 figure beside a 2024 made of six wards of seven is the 2023 figure of those six. A trend then
+compares the same children, never a change of who reported; the alternative, flagging the point
+and keeping the seven-ward figure, would still draw a fall a reader takes for a fall in children.
+The earlier periods are still validated against every expected unit (their data holds it).
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope:
         elif tables.unusable:
             say(text.t(lang, "run.earlier_errors", period=earlier, scope=scope))
         else:
-            found.append(tables.indicators(cover, local).assign(rebased=tables.rebased))
+            found.append(tables.indicators(cover.same_units(), local).assign(rebased=tables.rebased))
     return found
 
 

@@ -14,6 +14,7 @@ Raw files are only read; a blocking data problem stops the build before anything
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from pipelines.core import deployment, failpoints, publication, text
 from pipelines.core.deployment import Deployment
 from pipelines.core.folders import Folders
 from pipelines.indicators import catalogue, editions, history, period_tables, trends
+from pipelines.indicators import coverage as reported
 from pipelines.intake import raw
 from pipelines.publish import fanout, imports, jobs, manifest, staging, status_page
 from pipelines.publish.exports import publish as exchange
@@ -48,6 +50,7 @@ class Request:
     pool: fanout.Pool = fanout.Pool()   # where reports are rendered (--jobs, --scheduler)
     publish_partial: bool = False       # publish the reports made even if some failed
     exports: tuple = ()                 # (format, edition) to export besides the settings' (verify: the record's)
+    as_of: dt.date | None = None        # "today" for due dates (--as-of); None: today in Viet Nam
 
     def key(self, inputs: dict[str, str]) -> str:
         """Everything the outputs depend on: inputs, code, package versions, what was asked."""
@@ -61,8 +64,7 @@ class Request:
 
 @dataclass
 class Built:
-    """A staged build: where it is, and the manifest to publish with it (None when it stopped
-    before rendering: `build(..., render=False)`)."""
+    """A staged build: where it is, and its manifest (None: stopped before rendering, `render=False`)."""
     moves: publication.Moves
     manifest: Manifest | None
     timings: dict[str, float] = field(default_factory=dict)
@@ -80,7 +82,6 @@ class Built:
 
 class Clock:
     """Seconds spent in each step, for the manifest."""
-
     def __init__(self):
         self.times, self._start = {}, time.monotonic()
 
@@ -99,11 +100,25 @@ class Read:
     site: Deployment
     checked: Coverage
     given: imports.Given
+    reporting: reported.Reporting | None = None  # who reported, to record (deadlines set, or units left out)
 
 
 def cover_of(period: Period, scope: Scope, frames: dict[str, pd.DataFrame], site: Deployment) -> Coverage:
     return coverage(period, scope, period_tables.reported_communes(frames),
                     site.commune_reports.get(period.unit_list, False))
+
+
+def settled(folders: Folders, period: Period, scope: Scope, frames: dict, site: Deployment, on: dt.date | None,
+            step=None) -> tuple[Coverage, imports.Given, reported.Reporting | None]:
+    """The units of the raw files (`checked`) and with imported packages (`Given.cover`) a run covers on
+    the day `on`, and what to record of who reported (pipelines.indicators.coverage): a commune a
+    package covers has reported; one that sent nothing is left out of both once overdue."""
+    checked = cover_of(period, scope, frames, site)
+    found = imports.given(folders, period, scope, frames, checked, site)
+    packaged = {code for unit in found.cover.above if unit not in checked.above for code in unit.communes}
+    checked, reporting = reported.settle(checked, frames, site.deadlines, period, on or reported.today(), step, packaged)
+    left = [code for code, _ in checked.left_out]
+    return checked, dataclasses.replace(found, cover=found.cover.without(left)) if left else found, reporting
 
 
 def validate(period: Period, data_dir: Path, frames: dict, communes: pd.DataFrame, lang: str):
@@ -166,7 +181,8 @@ def _build(request: Request, say: Callable[[str], None], published: Manifest | N
     if failures and (not request.publish_partial or len(failures) == len(todo)):
         raise ReportsFailed(failures, request.lang)
     clock.lap("render")
-    record = _record(request, todo, keys, failures, inputs, processed, len(todo) - len(to_render), outcome, moves)
+    record = _record(request, todo, keys, failures, inputs, processed, len(todo) - len(to_render), outcome, moves,
+                     read.reporting)
     return Built(moves, dataclasses.replace(record, exports=made), clock.times)
 
 
@@ -175,9 +191,9 @@ def _read(request: Request, step) -> Read:
     site = deployment.load(request.folders.data)
     step("run.read", period=request.period, folder=raw.period_dir(request.folders.data, request.period))
     frames = raw.read_period(request.folders.data, request.period)
-    checked = cover_of(request.period, request.scope, frames, site)
-    found = imports.given(request.folders, request.period, request.scope, frames, checked, site)
-    return Read(frames, found.cover, site, checked, found)
+    checked, found, reporting = settled(request.folders, request.period, request.scope, frames, site, request.as_of,
+                                        step)
+    return Read(frames, found.cover, site, checked, found, reporting)
 
 
 def _validate(request: Request, read: Read, step):
@@ -213,7 +229,8 @@ def _compute(request: Request, read: Read, tables: period_tables.Tables, say: Ca
     aggregate = cover.aggregate
     return staging.Computed(table, every, trends.trend_table(every, request.period),
                             editions.breakdowns(tables.typed, request.period, read.checked.communes,
-                                                (aggregate.level, aggregate.code, aggregate.name)), read.given.used)
+                                                (aggregate.level, aggregate.code, aggregate.name)), read.given.used,
+                            read.reporting)
 
 
 def _jobs(request: Request, cover: Coverage, moves: publication.Moves, step) -> list[jobs.Job]:
@@ -256,7 +273,7 @@ def _render(request: Request, todo: list[jobs.Job], moves: publication.Moves, sa
 
 def _record(request: Request, todo: list[jobs.Job], keys: dict[str, str], failures: list[fanout.Failure],
             inputs: dict[str, str], processed: dict[str, str], reused: int, outcome,
-            moves: publication.Moves) -> Manifest:
+            moves: publication.Moves, reporting: reported.Reporting | None = None) -> Manifest:
     """Step 7: the manifest of what was staged in both trees (its times are added when it is published)."""
     made = manifest.folder_hashes(moves.reports.staged, Folders.name_of_reports(request.period),
                                   skip=(manifest.NAME, manifest.LOG))
@@ -269,7 +286,8 @@ def _record(request: Request, todo: list[jobs.Job], keys: dict[str, str], failur
     return Manifest(str(request.period), str(request.scope), [job.stem for job in done], failed, request.chosen,
                     request.parameters, request.key(inputs), inputs, {**processed, **made}, entries, reused,
                     manifest.code(), manifest.versions(),
-                    {"errors": len(outcome.errors), "warnings": len(outcome.warnings)})
+                    {"errors": len(outcome.errors), "warnings": len(outcome.warnings)},
+                    coverage=reporting.record() if reporting else {})
 
 
 def discard(moves: publication.Moves) -> None:

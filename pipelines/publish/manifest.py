@@ -132,9 +132,13 @@ class Manifest:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
     log: str = ""                     # the run's log file beside the manifest
     exports: list = field(default_factory=list)  # [format, edition] of the exports published (pipelines.publish.exports)
+    coverage: dict = field(default_factory=dict)  # who reported (pipelines.indicators.coverage); {}: not recorded
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        fields = dataclasses.asdict(self)
+        if not fields["coverage"]:  # not recorded: a manifest as before deadlines existed
+            del fields["coverage"]
+        return json.dumps(fields, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
     @classmethod
     def from_json(cls, content: str) -> "Manifest":

@@ -58,7 +58,7 @@ def request(period: Period, data_dir: Path | str, reports_dir: Path | str | None
     site = deployment.load(folders.data)
     scope = scoping.scope_of(period, folders.data, site, scope, lang, say)
     return Request(period, folders, scope, jobs.variants(languages, report_editions, site),
-                   jobs.document_parameters(site, parameters), lang)
+                   jobs.document_parameters(site, parameters), lang, as_of=today)
 
 
 def _published(req: Request, record: Manifest, unchanged: bool = False) -> Published:
@@ -154,8 +154,10 @@ def _recover_others(req: Request) -> None:
 
 def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Path | str | None = None,
                   say: Callable[[str], None] = print, lang: str = "vi", scope: Scope | None = None,
-                  public_dir: Path | str | None = None):
-    """`baocao validate`: the validation step alone; publishes nothing."""
+                  public_dir: Path | str | None = None, as_of: dt.date | None = None):
+    """`baocao validate`: the validation step alone; publishes nothing. With deadlines, a unit that
+    sent nothing stops it before its due date as it stops a run, and is left out after it (`as_of`:
+    "today", pipelines.indicators.coverage)."""
     from pipelines.indicators.period_tables import reported_communes
     from pipelines.intake import raw
 
@@ -164,5 +166,5 @@ def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Pa
     say(text.t(lang, "run.validate_only", period=period, folder=raw.period_dir(folders.data, period)))
     frames = raw.read_period(folders.data, period)
     scope = scoping.scope_of(period, folders.data, site, scope, lang, say, lambda: reported_communes(frames))
-    cover = build.cover_of(period, scope, frames, site)
-    return build.validate(period, folders.data, frames, cover.communes, lang)
+    checked = build.settled(folders, period, scope, frames, site, as_of, text.speaker(say, lang))[0]
+    return build.validate(period, folders.data, frames, checked.communes, lang)

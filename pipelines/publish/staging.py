@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipelines.core import datasets, outputs, publication
 from pipelines.core.folders import INTERNAL_MODES, PUBLIC_MODES, Folders
-from pipelines.indicators import editions
+from pipelines.indicators import coverage, editions
 from pipelines.publish import jobs, manifest
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
@@ -31,6 +31,7 @@ class Computed:
     trends: pd.DataFrame
     breakdowns: pd.DataFrame   # sensitive counts (internal edition)
     packages: list[dict] = dataclasses.field(default_factory=list)  # packages of lower units used (issue 20)
+    reporting: coverage.Reporting | None = None  # who reported: `coverage.json` when there is one to record
 
 
 def stage_processed(moves: publication.Moves, computed: Computed, outcome, languages: list[str],
@@ -50,6 +51,7 @@ def stage_processed(moves: publication.Moves, computed: Computed, outcome, langu
     outputs.write_parquet(computed.history, folder / datasets.HISTORY)
     outputs.write_parquet(computed.trends, folder / datasets.TRENDS)
     outputs.write_parquet(computed.breakdowns, folder / datasets.BREAKDOWNS)
+    coverage.write(folder, computed.reporting)  # names and counts of units only: no count a public edition hides
     for language in dict.fromkeys(languages):  # one validation, its problems written in each language of a report
         outputs.write_parquet(validation.problems_frame(outcome, language), folder / datasets.validation_problems(language))
     # public edition: small sensitive counts suppressed; indicators and trends hold no such counts

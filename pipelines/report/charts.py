@@ -121,7 +121,7 @@ def education_against_targets(ctx: ReportContext, number: int = 1) -> str:
                      if t else item)
     alt = text.t(lang, "chart.education.alt", period=ctx.period, items="; ".join(items))
     caption = text.t(lang, "chart.education.caption", number=number, name=_place(ctx, ctx.name), period=ctx.period)
-    return _figure_html(fig, alt, caption)
+    return _figure_html(fig, alt, caption + ctx.incomplete_mark())
 
 
 def communes_compared(ctx: ReportContext, indicator_id: str, number: int = 2) -> str:
@@ -191,7 +191,7 @@ def trends_against_targets(ctx: ReportContext, number: int = 4) -> str:
         fig.tight_layout()
     name = _place(ctx, ctx.name)
     alt = text.t(lang, "chart.trends.alt", name=name, items="; ".join(alt_parts))
-    return _figure_html(fig, alt, text.t(lang, "chart.trends.caption", number=number, name=name))
+    return _figure_html(fig, alt, text.t(lang, "chart.trends.caption", number=number, name=name) + ctx.incomplete_mark())
 
 
 def _tick(value: float, unit: str, lang: str) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipelines.core import datasets, deployment, errors, formats, text
 from pipelines.core.text import failure
-from pipelines.indicators import catalogue, trends
+from pipelines.indicators import catalogue, coverage, trends
 from pipelines.units import reference, types
 from pipelines.units.period import Period
 
@@ -86,6 +86,17 @@ class ReportContext:
     notes: str = ""           # what the dataset's own notes file says about it (raw/notes.yml), or ""
     processed: Path | None = None  # the period's processed folder the figures were read from
     members: tuple[str, ...] = ()  # a province of the national table: its communes (else: every commune)
+    reporting: coverage.Reporting | None = None  # who reported, when the run recorded it (deadlines, units left out)
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the report's own figures add up fewer units than expected: an aggregate of a run
+        that left out units without data (pipelines.indicators.coverage)."""
+        return self.level != "commune" and self.reporting is not None and not self.reporting.complete
+
+    def incomplete_mark(self) -> str:
+        """" (chưa đủ số liệu)" after a figure or caption of an incomplete aggregate, else ""."""
+        return " " + self.t("coverage.incomplete") if self.incomplete else ""
 
     @property
     def year(self) -> int:
@@ -206,7 +217,7 @@ def load(period: object, unit: object, data_dir: Path | str = "data", lang: str 
         members = tuple(reference.communes_of(period, code, "province")["code"])  # the province's communes
     return ReportContext(period, str(own["level"]), code, str(own["unit_name"]), table, str(aggregate), trend,
                          history, text.check_lang(lang), edition, deployment.dataset_notes(data_dir, lang), folder,
-                         members)
+                         members, coverage.read(folder))
 
 
 def report_date(period: Period, date: str = "") -> dt.date:

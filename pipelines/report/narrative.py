@@ -27,12 +27,37 @@ CHANGE_UNITS = {"%": "percent", "‰": "per_mille", "/100.000": "per_100000", "t
 
 
 def general_situation_html(ctx: ReportContext) -> str:
-    """I. General situation: children by age and ethnicity, where ("Toàn quận", "Trên địa bàn 8 phường")."""
+    """I. General situation: children by age and ethnicity, where ("Toàn quận", "Trên địa bàn 8 phường");
+    then, when the run recorded it, how many of the units expected reported (`coverage_line`)."""
     names = ctx.communes["unit_name"]
     where = "province_sheet" if ctx.members else ctx.level  # a province of the country: its communes not named
     style = "plain" if where in ("national", "province_sheet") else "inline"
     return templates.render("general.html.j2", ctx, names=[ctx.unit_name(n) for n in names], where="general.where." + where,
-                            units=types.counted(ctx.lang, names, "commune", style))
+                            units=types.counted(ctx.lang, names, "commune", style), coverage=coverage_line(ctx))
+
+
+def coverage_line(ctx: ReportContext) -> str:
+    """"Số liệu kỳ này: 7/8 phường; chưa có số liệu: Phường An Bình" (all in: "8/8 phường (đủ số
+    liệu)"), in a report on an aggregate whose run recorded who reported; "" otherwise (a fact sheet,
+    a deployment without deadlines). Names and counts of units only: nothing a public edition hides."""
+    reporting = ctx.reporting
+    if reporting is None or ctx.level == "commune" or ctx.members:  # not a province sheet of the country
+        return ""
+    names = [name for _, name in reporting.expected]
+    share = ctx.t("coverage.share", reported=formats.number(reporting.reported, 0, ctx.lang),
+                  expected=formats.number(len(names), 0, ctx.lang),
+                  units=types.set_noun(ctx.lang, names, "commune", len(names)))
+    if reporting.complete:
+        return ctx.t("coverage.complete", share=share)
+    return ctx.t("coverage.missing", share=share, names=", ".join(ctx.unit_name(name) for _, name in reporting.missing))
+
+
+def same_units_note(ctx: ReportContext) -> str:
+    """Under the trend of an incomplete aggregate: earlier periods are recomputed on the units that
+    reported this period (pipelines.indicators.history says why), and the reader is told so."""
+    if not ctx.incomplete:
+        return ""
+    return ctx.t("coverage.same_units", units=types.counted(ctx.lang, ctx.communes["unit_name"], "commune", "plain"))
 
 
 def protection_html(ctx: ReportContext) -> str:
@@ -111,4 +136,5 @@ def trend_html(ctx: ReportContext) -> str:
         values = own[own["indicator_id"] == indicator_id].set_index("period")["value"]
         unit = catalogue.entries()[indicator_id].unit
         rows.append({"id": indicator_id, "values": [ctx.fmt(values.get(p), unit) for p in periods]})
-    return templates.render("trend.html.j2", ctx, periods=periods, rebased=rebased_periods(ctx), rows=rows)
+    return templates.render("trend.html.j2", ctx, periods=periods, rebased=rebased_periods(ctx), rows=rows,
+                            same_units=same_units_note(ctx))

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipelines.core import datasets, formats
 from pipelines.indicators import catalogue
-from pipelines.report import definitions, disclosure, ministry, templates
+from pipelines.report import definitions, disclosure, ministry, narrative, templates
 from pipelines.report.context import ReportContext
 from pipelines.units import reference, types
 
@@ -135,10 +135,12 @@ def corrections_withheld(ctx: ReportContext) -> int:
 
 
 def data_quality_html(ctx: ReportContext) -> str:
-    """Appendix: the validation warnings of the period, and the corrections communes sent; in the
+    """Appendix: who reported (when the run recorded it), the validation warnings of the period, and
+    the corrections communes sent; in the
     public edition, those about a protected form are counted, not detailed (pipelines.report.disclosure)."""
     messages, left_out = disclosure.warnings_shown(ctx, validation_warnings(ctx))
     return templates.render("quality.html.j2", ctx, messages=list(messages["message"]), corrections=corrections(ctx),
+                            coverage=narrative.coverage_line(ctx),
                             withheld=disclosure.withheld(ctx, "warnings", left_out),
                             corrections_withheld=disclosure.withheld(ctx, "corrections", corrections_withheld(ctx)))
 

@@ -57,5 +57,6 @@ def render(name: str, ctx: ReportContext, **values: object) -> str:
     helpers = {"t": functools.partial(t, ctx.lang),
                "show": lambda indicator_id, code=None: Markup(ctx.show(indicator_id, code)),
                "target": lambda indicator_id, compact=False: Markup(ctx.target(indicator_id, compact)),
-               "css": lambda *names: Markup(css_class(ctx, *names)), "table_box": table_box}
+               "css": lambda *names: Markup(css_class(ctx, *names)), "table_box": table_box,
+               "incomplete": ctx.incomplete_mark()}
     return str(environment().get_template(name).render(ctx=ctx, **helpers, **values))

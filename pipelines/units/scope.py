@@ -68,10 +68,40 @@ class Coverage:
     aggregate: Aggregate            # the unit the communes add up to (district, or province after the reform)
     reports: tuple[tuple[str, str, str], ...]  # (level, code, name)
     above: tuple[Aggregate, ...] = ()  # higher units, partly covered: the province of a legacy district
+    left_out: tuple[tuple[str, str], ...] = ()  # (code, name): expected communes without data, past their due date
 
     @property
     def aggregates(self) -> list[Aggregate]:
         return [self.aggregate, *self.above]
+
+    @property
+    def expected(self) -> pd.DataFrame:
+        """The communes the scope expects (code, name): those computed and those left out."""
+        if not self.left_out:
+            return self.communes
+        gone = pd.DataFrame(list(self.left_out), columns=["code", "name"])
+        return pd.concat([self.communes, gone], ignore_index=True).sort_values("code").reset_index(drop=True)
+
+    def without(self, codes: list[str]) -> "Coverage":
+        """The run without the expected communes `codes`, which sent nothing: they are not computed and
+        get no fact sheet, but the aggregates still count them (so they are marked incomplete:
+        pipelines.indicators.compute) and `left_out` names them."""
+        gone = self.communes["code"].isin(list(codes))
+        left = tuple(zip(self.communes.loc[gone, "code"], self.communes.loc[gone, "name"]))
+        return Coverage(self.communes[~gone].reset_index(drop=True), self.aggregate,
+                        tuple(r for r in self.reports if not (r[0] == "commune" and r[1] in set(codes))),
+                        self.above, tuple(sorted({*self.left_out, *left})))
+
+    def same_units(self) -> "Coverage":
+        """The run with its aggregates on the communes present only: what an earlier period is
+        computed on, so that a trend compares the same units (pipelines.indicators.history)."""
+        if not self.left_out:
+            return self
+        gone = {code for code, _ in self.left_out}
+
+        def kept(agg: Aggregate) -> Aggregate:
+            return Aggregate(agg.level, agg.code, agg.name, tuple(c for c in agg.communes if c not in gone))
+        return Coverage(self.communes, kept(self.aggregate), self.reports, tuple(map(kept, self.above)), self.left_out)
 
 
 def default(period: Period, deployment: Deployment) -> Scope:
@@ -95,11 +125,12 @@ def provinces_of(period: Period, communes) -> list[str]:
 def earlier_communes(cover: Coverage, period: Period, earlier: Period, reported: list[str]) -> pd.DataFrame:
     """The communes an earlier period's data is checked against, for a run that covers `cover`.
 
-    Under the same unit list they are the run's own communes. Before the 2025 reform, for a run after
+    Under the same unit list they are the run's own communes (for an earlier period, those it left
+    out too: pipelines.indicators.coverage). Before the 2025 reform, for a run after
     it, they are the old communes of the earlier data that became (wholly or in part) one of the
     run's communes: the ones whose figures are re-based onto the run's units."""
-    if earlier.unit_list == period.unit_list:
-        return cover.communes
+    if earlier.unit_list == period.unit_list:  # a commune left out of this period is one of an earlier one's
+        return cover.communes if earlier == period else cover.expected
     wanted = set(cover.communes["code"])
     old = reference.units(earlier)
     old = old[(old["level"] == "commune") & old["code"].isin(reported)]
