@@ -31,8 +31,7 @@ from pathlib import Path
 from pipelines.core.errors import UsageError
 from pipelines.core.text import failure, t
 
-RAW, PROCESSED, REPORTS, PUBLIC = "raw", "processed", "reports", "public"  # top folders, as manifest names start
-PACKAGES = "packages"  # <data>/packages/<period>/: packages imported from the level below (baocao import)
+RAW, PROCESSED, REPORTS, PUBLIC, PACKAGES = "raw", "processed", "reports", "public", "packages"  # as manifest names start
 # The trees without --reports-dir / --public-dir or settings: relative to the working folder.
 DEFAULT_INTERNAL, DEFAULT_PUBLIC = "reports", "public"
 # (folder, file) modes set whatever the umask: the internal tree, processed data and logs are for
