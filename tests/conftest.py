@@ -140,10 +140,10 @@ def published_2025(published, tmp_path_factory):
     return work, done
 
 
-def build_processed(data: Path, period: str, scope: str | None = None) -> Path:
+def build_processed(data: Path, period: str, scope: str | None = None, say=lambda _: None) -> Path:
     """The processed data of `period` as a run makes them (same validation, tables, trends and
     editions, in Vietnamese and English) but stopped before rendering, moved where a run publishes
-    them: `<data>/processed/<period>/`. Returns that folder."""
+    them: `<data>/processed/<period>/`; `say` hears the run's lines. Returns that folder."""
     from pipelines.core import datasets
     from pipelines.publish import build, run
     from pipelines.units.period import Period
@@ -151,7 +151,7 @@ def build_processed(data: Path, period: str, scope: str | None = None) -> Path:
 
     req = run.request(Period.parse(period), data, data.parent / "reports", "vi",
                       Scope.parse(scope) if scope else None, ("vi", "en"), ("internal", "public"))
-    built = build.build(dataclasses.replace(req, fresh=True), lambda _: None, render=False)
+    built = build.build(dataclasses.replace(req, fresh=True), say, render=False)
     target = datasets.processed_dir(req.folders.data, req.period)
     built.processed.rename(target)
     build.discard(built.moves)

@@ -31,7 +31,7 @@ from pathlib import Path
 from pipelines.core.errors import UsageError
 from pipelines.core.text import failure, t
 
-RAW, PROCESSED, REPORTS, PUBLIC = "raw", "processed", "reports", "public"  # top folders, as manifest names start
+RAW, PROCESSED, REPORTS, PUBLIC, PACKAGES = "raw", "processed", "reports", "public", "packages"  # as manifest names start
 # The trees without --reports-dir / --public-dir or settings: relative to the working folder.
 DEFAULT_INTERNAL, DEFAULT_PUBLIC = "reports", "public"
 # (folder, file) modes set whatever the umask: the internal tree, processed data and logs are for
@@ -107,7 +107,7 @@ class Folders:
 
     def packages_of(self, period: object) -> Path:
         """`<data>/packages/<period>/`: packages of lower units imported for the period (`baocao import`)."""
-        return self.data / "packages" / str(period)
+        return self.data / PACKAGES / str(period)
 
     def lock(self, period: object) -> Path:
         """`<data>/.locks/<period>.lock`: held by the one command working on the period."""
@@ -225,6 +225,10 @@ class Folders:
     @staticmethod
     def name_of_raw(period: object) -> str:
         return f"{RAW}/{period}"
+
+    @staticmethod
+    def name_of_packages(period: object) -> str:
+        return f"{PACKAGES}/{period}"
 
     @staticmethod
     def name_of_processed(period: object) -> str:

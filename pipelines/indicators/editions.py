@@ -59,4 +59,6 @@ def public_edition(table: pd.DataFrame) -> pd.DataFrame:
         groups = [codes] + ([[c for c in codes if labels[c].get(subtotal)]] if subtotal else [])
         total_row = part.loc[part["level"] != "commune", "unit_code"].iloc[0]
         parts.append(suppression.public_edition(part, sensitive, groups, total_row))
+    if not parts:  # no commune with raw forms (a run from packages alone): no breakdown to show
+        return table.astype({"count": "Int64"}).assign(display=pd.Series([], dtype="object"))
     return pd.concat(parts, ignore_index=True)

@@ -14,8 +14,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.intake import raw
+
 KEY = ["unit_code", "indicator_id"]
 PARTS = ["numerator", "denominator"]
+
+
+def empty_forms() -> dict[str, pd.DataFrame]:
+    """Every form with its columns and no row, as raw.read_period gives a form without data: the
+    forms of a period whose figures all come from packages."""
+    return {name: pd.DataFrame({column: pd.Series([], dtype="string") for column in form.columns},
+                               index=pd.Index([], name="line", dtype="int64"))
+            for name, form in raw.forms().items()}
+
+
+def earlier_rows(tables: list[pd.DataFrame], period: str) -> pd.DataFrame:
+    """The commune rows of the periods before `period` in the packages' history tables: period,
+    unit_code, indicator_id, numerator, denominator (a period's rows from the first package holding them)."""
+    rows = [table[(table["level"] == "commune") & (table["period"].astype(str) != period)][["period", *KEY, *PARTS]]
+            for table in tables if table is not None]
+    if not rows:
+        return pd.DataFrame(columns=["period", *KEY, *PARTS])
+    found = pd.concat(rows, ignore_index=True).astype({"period": "string", "unit_code": "string", "indicator_id": "string"})
+    return found.drop_duplicates(["period", *KEY]).reset_index(drop=True)
 
 
 def commune_rows(tables: list[pd.DataFrame], period: str) -> pd.DataFrame:

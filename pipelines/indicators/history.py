@@ -14,6 +14,12 @@ pipelines.indicators.coverage) is left out of every earlier period's aggregates 
 compares the same children, never a change of who reported; the alternative, flagging the point
 and keeping the seven-ward figure, would still draw a fall a reader takes for a fall in children.
 The earlier periods are still validated against every expected unit (their data holds it).
+
+Packages of the level below carry their maker's history (`history.parquet`): the numerators and
+denominators of its communes in every earlier period, already on the units of the period reported
+on (the maker re-based them). The communes a package covers take those parts in each earlier period
+(pipelines.indicators.given), those with raw forms of their own keep them, and the run's aggregates
+add both up: the same trend as from the communes' raw files, whatever the source.
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ import pandas as pd
 
 from pipelines.core import text
 from pipelines.core.deployment import LocalTarget
-from pipelines.indicators import period_tables
-from pipelines.indicators.period_tables import ABSENT
+from pipelines.indicators import compute, given as given_parts, period_tables
+from pipelines.indicators.period_tables import ABSENT, ERRORS
 from pipelines.intake import raw
 from pipelines.units.period import Period, same_kind_before
 from pipelines.units.scope import Coverage, Scope
@@ -35,20 +41,33 @@ from pipelines.validate import remembered, validation
 
 def earlier_tables(data_dir: Path | str, period: Period, cover: Coverage, scope: Scope,
                    local: tuple[LocalTarget, ...], say: Callable[[str], None], remember: bool = True,
-                   lang: str = "vi") -> list[pd.DataFrame]:
+                   lang: str = "vi", given: pd.DataFrame | None = None, wide: Coverage | None = None) -> list[pd.DataFrame]:
     """Indicators of every usable earlier period, oldest first, each validated once (or its verdict
     remembered from a run on the same bytes, unless not `remember`: pipelines.validate.remembered).
-    `lang`: the language of the messages."""
+    `lang`: the language of the messages. `given`: the commune rows of earlier periods from the
+    packages' history (`packages_history`), for the run's whole coverage `wide`; `cover` holds the
+    communes raw forms are checked against."""
+    given = given if given is not None and not given.empty else None
+    from_packages = {} if given is None else {Period.parse(label): rows for label, rows in given.groupby("period")}
     found = []
-    for earlier in same_kind_before(raw.periods(data_dir), period):
-        frames = raw.read_period(data_dir, earlier)
-        tables = period_tables.tables(earlier, frames, cover, period, _valid(data_dir, earlier, frames, remember))
-        if tables.unusable == ABSENT:
-            say(text.t(lang, "run.earlier_absent", period=earlier, unit=cover.aggregate.name))
-        elif tables.unusable:
+    for earlier in same_kind_before({*raw.periods(data_dir), *from_packages}, period):
+        rows = from_packages.get(earlier)
+        if rows is not None:
+            rows = rows[~rows["unit_code"].isin(list(cover.communes["code"]))]
+        tables = period_tables.Tables(earlier, cover.communes, None, False, ABSENT)
+        if earlier in raw.periods(data_dir):
+            frames = raw.read_period(data_dir, earlier)
+            tables = period_tables.tables(earlier, frames, cover, period, _valid(data_dir, earlier, frames, remember))
+        if tables.unusable == ERRORS:
             say(text.t(lang, "run.earlier_errors", period=earlier, scope=scope))
-        else:
+        if rows is not None:  # the packages' communes, with the raw forms' when usable
+            typed = tables.typed or {name: raw.typed(name, frame) for name, frame in given_parts.empty_forms().items()}
+            table = compute.indicators(typed, earlier, wide.communes, wide.same_units().aggregates, local, rows)
+            found.append(table.assign(rebased=earlier.unit_list != period.unit_list))
+        elif not tables.unusable:
             found.append(tables.indicators(cover.same_units(), local).assign(rebased=tables.rebased))
+        elif tables.unusable == ABSENT:
+            say(text.t(lang, "run.earlier_absent", period=earlier, unit=cover.aggregate.name))
     return found
 
 

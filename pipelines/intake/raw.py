@@ -24,7 +24,6 @@ import stat
 import sys
 import unicodedata
 import functools
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -86,7 +85,7 @@ def text_of(path: Path) -> str:
     return text
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _other_space() -> re.Pattern:
     """Characters str.strip removes other than the space and the line break (a tab, a carriage
     return, a no-break space…), as found in this Python's Unicode tables, not typed."""
@@ -278,12 +277,13 @@ def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def file_hashes(data_dir: Path | str, period: Period) -> list[tuple[str, str]]:
     """(file name, SHA-256) of every raw form of the period, and of its submissions log when there is
-    one (it decides which rows are read), for the provenance appendix."""
+    one (it decides which rows are read), for the provenance appendix; none without any form (a
+    period whose figures all come from packages: pipelines.publish.sources)."""
     folder = period_dir(data_dir, period)
     names = [form.file for form in forms().values()] + ([LOG] if os.path.lexists(folder / LOG) else [])
-    for name in names:
+    for name in names if any(os.path.lexists(folder / name) for name in names) else []:
         _regular(folder / name)
-    return [(name, hashlib.sha256((folder / name).read_bytes()).hexdigest()) for name in names]
+    return [(name, hashlib.sha256((folder / name).read_bytes()).hexdigest()) for name in names if (folder / name).exists()]
 
 
 def periods(data_dir: Path | str) -> list[Period]:

@@ -25,16 +25,16 @@ import pandas as pd
 from pipelines.core import deployment, failpoints, publication, text
 from pipelines.core.deployment import Deployment
 from pipelines.core.folders import Folders
-from pipelines.indicators import catalogue, editions, history, period_tables, trends
+from pipelines.indicators import catalogue, history, period_tables, trends
 from pipelines.indicators import coverage as reported
 from pipelines.intake import raw
-from pipelines.publish import fanout, imports, jobs, manifest, staging, status_page
+from pipelines.publish import fanout, imports, jobs, manifest, sources, staging, status_page
 from pipelines.publish.exports import publish as exchange
 from pipelines.publish.failures import ReportsFailed, ValidationFailed
 from pipelines.publish.manifest import Manifest, ReportEntry
 from pipelines.units import types
 from pipelines.units.period import Period
-from pipelines.units.scope import Coverage, Scope, coverage
+from pipelines.units.scope import Coverage, Scope
 
 
 @dataclass
@@ -98,27 +98,9 @@ class Read:
     frames: dict[str, pd.DataFrame]
     cover: Coverage
     site: Deployment
-    checked: Coverage
+    checked: Coverage | None  # None: no raw form of any commune (packages alone)
     given: imports.Given
     reporting: reported.Reporting | None = None  # who reported, to record (deadlines set, or units left out)
-
-
-def cover_of(period: Period, scope: Scope, frames: dict[str, pd.DataFrame], site: Deployment) -> Coverage:
-    return coverage(period, scope, period_tables.reported_communes(frames),
-                    site.commune_reports.get(period.unit_list, False))
-
-
-def settled(folders: Folders, period: Period, scope: Scope, frames: dict, site: Deployment, on: dt.date | None,
-            step=None) -> tuple[Coverage, imports.Given, reported.Reporting | None]:
-    """The units of the raw files (`checked`) and with imported packages (`Given.cover`) a run covers on
-    the day `on`, and what to record of who reported (pipelines.indicators.coverage): a commune a
-    package covers has reported; one that sent nothing is left out of both once overdue."""
-    checked = cover_of(period, scope, frames, site)
-    found = imports.given(folders, period, scope, frames, checked, site)
-    packaged = {code for unit in found.cover.above if unit not in checked.above for code in unit.communes}
-    checked, reporting = reported.settle(checked, frames, site.deadlines, period, on or reported.today(), step, packaged)
-    left = [code for code, _ in checked.left_out]
-    return checked, dataclasses.replace(found, cover=found.cover.without(left)) if left else found, reporting
 
 
 def validate(period: Period, data_dir: Path, frames: dict, communes: pd.DataFrame, lang: str):
@@ -190,15 +172,15 @@ def _read(request: Request, step) -> Read:
     """Step 1: the period's forms, and the communes and aggregates the run covers."""
     site = deployment.load(request.folders.data)
     step("run.read", period=request.period, folder=raw.period_dir(request.folders.data, request.period))
-    frames = raw.read_period(request.folders.data, request.period)
-    checked, found, reporting = settled(request.folders, request.period, request.scope, frames, site, request.as_of,
-                                        step)
-    return Read(frames, found.cover, site, checked, found, reporting)
+    found = sources.read(request.folders, request.period, request.scope, site, request.as_of, step)  # raw, packages, both
+    return Read(found.frames, found.given.cover, site, found.checked, found.given, found.reporting)
 
 
 def _validate(request: Request, read: Read, step):
     """Step 2: validation, then the period's typed tables (pipelines.indicators.period_tables);
     ValidationFailed on blocking problems, before anything is staged."""
+    if read.checked is None:  # from packages alone: no raw form to check
+        return sources.nothing_to_check(request.period, read.frames, read.cover, read.given.used, step)
     cover, outcomes = read.checked, []
     communes = types.counted(request.lang, cover.communes["name"], "commune", "plain")
     step("run.validate", forms=len(read.frames), communes=communes, unit=cover.aggregate.name)
@@ -223,13 +205,14 @@ def _compute(request: Request, read: Read, tables: period_tables.Tables, say: Ca
     request.say(say)("run.compute", indicators=len(catalogue.entries()), unit=cover.aggregate.name,
                       units=types.set_noun(request.lang, cover.communes["name"], "commune", 1))
     table = tables.indicators(cover, read.site.targets, read.given.rows)
-    earlier = history.earlier_tables(request.folders.data, request.period, read.checked, request.scope, read.site.targets,
-                                     say, remember=not request.fresh, lang=request.lang)
+    checked = read.checked or sources.unchecked(cover)  # from packages alone: no commune of raw forms
+    earlier = history.earlier_tables(request.folders.data, request.period, checked, request.scope, read.site.targets,
+                                     say, not request.fresh, request.lang, read.given.history, cover)
     every = pd.concat([*earlier, table.assign(rebased=False)], ignore_index=True)
     aggregate = cover.aggregate
     return staging.Computed(table, every, trends.trend_table(every, request.period),
-                            editions.breakdowns(tables.typed, request.period, read.checked.communes,
-                                                (aggregate.level, aggregate.code, aggregate.name)), read.given.used,
+                            sources.breakdowns(tables.typed, request.period, checked,
+                                               (aggregate.level, aggregate.code, aggregate.name)), read.given.used,
                             read.reporting)
 
 

@@ -34,7 +34,7 @@ from pipelines.core.folders import INTERNAL_MODES, Folders
 from pipelines.core.text import failure
 from pipelines.intake import raw, receipts
 from pipelines.intake.template import breakdown_column
-from pipelines.publish import build, scoping
+from pipelines.publish import build, scoping, sources
 from pipelines.report import letter, render
 from pipelines.report.letter import Issuer, Item
 from pipelines.units.period import Period
@@ -122,7 +122,7 @@ def feedback(period: Period, data_dir: Path | str, reports_dir: Path | str | Non
     say(text.t(lang, "feedback.start", period=period, date=day.isoformat(),
                folder=raw.period_dir(folders.data, period)))
     frames = read_forms(folders.data, period)
-    cover = build.cover_of(period, scope, frames, site)
+    cover = sources.cover_of(period, scope, frames, site)
     outcome = build.validate(period, folders.data, frames, cover.communes, lang)
     communes, problems = cover.communes, outcome.problems
     if scope.level == "commune":  # one commune's letter: what is about it only

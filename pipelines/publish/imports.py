@@ -31,6 +31,7 @@ from pipelines.indicators import compute, given as given_parts
 from pipelines.indicators.period_tables import reported_communes
 from pipelines.intake import packages, raw
 from pipelines.intake.packages import Package, PackageRefused, refused
+from pipelines.publish import sdmx_import
 from pipelines.units import reference
 from pipelines.units.reference import UnknownUnit
 from pipelines.units.period import Period
@@ -98,15 +99,34 @@ def _raw_rows(folders: Folders, period: Period, codes: set[str]) -> tuple[pd.Dat
     return given_parts.commune_rows([compute.indicators(typed, period, names, [])], str(period)), present
 
 
-def import_packages(folders: Folders, period: Period, paths: list[Path], scope: Scope) -> list[Path]:
-    """Check every package and store them all in `<data>/packages/<period>/`, or store none and
-    raise ImportRefused with one line per package refused. Returns the stored paths."""
+def stored(folders: Folders, period: Period) -> list[Package | sdmx_import.Figures]:
+    """The packages and SDMX-CSV files imported for `period`, each proved intact or read again."""
     place = folders.packages_of(period)
-    there = {package.path.name: package for package in packages.stored(place)}
+    return [*packages.stored(place), *sdmx_import.stored(place, period)]
+
+
+def _read(path: Path, period: Period) -> Package | sdmx_import.Figures:
+    return sdmx_import.read(path, period) if sdmx_import.is_sdmx(path) else packages.read(path)
+
+
+def _files(package: Package | sdmx_import.Figures, place: Path) -> list[tuple[Path, bytes]]:
+    """(where, bytes) of what is stored of an accepted package or SDMX-CSV file."""
+    if isinstance(package, sdmx_import.Figures):
+        return sdmx_import.store(package, place)
+    target = place / package.path.name
+    return [(target, package.path.read_bytes()), (packages.hash_file(target), packages.hash_file(package.path).read_bytes())]
+
+
+def import_packages(folders: Folders, period: Period, paths: list[Path], scope: Scope) -> list[Path]:
+    """Check every package (or SDMX-CSV file: pipelines.publish.sdmx_import) and store them all in
+    `<data>/packages/<period>/`, or store none and raise ImportRefused with one line per file
+    refused. Returns the stored paths."""
+    place = folders.packages_of(period)
+    there = {package.path.name: package for package in stored(folders, period)}
     lines, accepted = [], []
     for path in paths:
         try:
-            package = packages.read(Path(path))
+            package = _read(Path(path), period)
             _check(package, period, scope)
             _agrees(package, [*there.values(), *accepted], folders, period)
         except PackageRefused as error:
@@ -115,14 +135,14 @@ def import_packages(folders: Folders, period: Period, paths: list[Path], scope: 
         accepted.append(package)
     if lines:
         raise ImportRefused(lines)
-    stored = []
+    done = []
     for package in accepted:
-        target = place / package.path.name
         outputs.make_folder(place, INTERNAL_MODES[0])
-        outputs.write_bytes(target, package.path.read_bytes())
-        outputs.write_bytes(packages.hash_file(target), packages.hash_file(package.path).read_bytes())
-        stored.append(target)
-    return stored
+        files = _files(package, place)
+        for target, data in files:
+            outputs.write_bytes(target, data)
+        done.append(files[0][0])
+    return done
 
 
 def _agrees(package: Package, others: list[Package], folders: Folders, period: Period) -> None:
@@ -146,27 +166,33 @@ class Given:
     """What a run takes from the stored packages of its period."""
     cover: Coverage                    # the run's units: the raw files' communes and the packages'
     rows: pd.DataFrame | None = None   # parts of the communes only packages cover
+    history: pd.DataFrame | None = None  # their parts in earlier periods (the packages' history.parquet)
     used: list[dict] = field(default_factory=list)  # each package used (Package.record)
 
 
-def given(folders: Folders, period: Period, scope: Scope, frames: dict[str, pd.DataFrame], checked: Coverage,
+def given(folders: Folders, period: Period, scope: Scope, frames: dict[str, pd.DataFrame], checked: Coverage | None,
           site: Deployment) -> Given:
-    """The coverage and given figures of a run whose raw files give `checked`; with no package
-    stored for the period, `checked` itself."""
-    stored = packages.stored(folders.packages_of(period))
-    if not stored:
+    """The coverage and given figures of a run whose raw files give `checked` (None: no raw form of
+    any commune, the packages alone); with no package stored for the period, `checked` itself."""
+    found = stored(folders, period)
+    if not found:
         return Given(checked)
     have = set(reported_communes(frames))
-    used = [package for package in stored if set(package.communes) - have]
+    used = [package for package in found if set(package.communes) - have]
     if not used:
         return Given(checked)
     codes = sorted(have | {code for package in used for code in package.communes})
     wide = coverage(period, scope, codes, site.commune_reports.get(period.unit_list, False))
-    units = tuple(Aggregate(level, code, name, tuple(sorted(set(package.communes))))
-                  for package in used for level, code, name in [package.unit])
+    known, units = {(aggregate.level, aggregate.code) for aggregate in wide.aggregates}, []
+    for package in used:  # a province package nationally is already a province; a unit's package and SDMX, once
+        level, code, name = package.unit
+        if (level, code) not in known:
+            known.add((level, code))
+            units.append(Aggregate(level, code, name, tuple(sorted(set(package.communes)))))
     rows = given_parts.commune_rows([package.table("indicators.parquet") for package in used], str(period))
     rows = rows[~rows["unit_code"].isin(list(have))].reset_index(drop=True)
-    return Given(replace(wide, above=(*wide.above, *units)), rows, [package.record() for package in used])
+    history = given_parts.earlier_rows([package.table("history.parquet") for package in used], str(period))
+    return Given(replace(wide, above=(*wide.above, *units)), rows, history, [package.record() for package in used])
 
 
 def said(lang: str, stored: list[Path]) -> str:

@@ -57,8 +57,9 @@ def folder_hashes(folder: Path, prefix: str, skip: tuple[str, ...] = ()) -> dict
 
 def inputs(data_dir: Path, period: Period) -> dict[str, str]:
     """Every file a run of `period` may read from the data folder: its settings, the dataset's notes
-    and the raw forms of this period and of every period that ended before it (trends, history,
-    the outlier check). Counting a few files too many only costs a needless rebuild."""
+    the raw forms of this period and of every period that ended before it (trends, history,
+    the outlier check) and the packages imported for this period (`baocao import`: a run after an
+    import is not "unchanged"). Counting a few files too many only costs a needless rebuild."""
     found, folders = {}, Folders.at(data_dir)
     for name in (FILE, NOTES.as_posix()):
         if folders.named(name).is_file():
@@ -66,6 +67,8 @@ def inputs(data_dir: Path, period: Period) -> dict[str, str]:
     for earlier in raw.periods(data_dir):
         if earlier.end <= period.end:
             found.update(folder_hashes(folders.raw_of(earlier), Folders.name_of_raw(earlier)))
+    if folders.packages_of(period).is_dir():  # the packages imported for the period give figures too
+        found.update(folder_hashes(folders.packages_of(period), Folders.name_of_packages(period)))
     return found
 
 

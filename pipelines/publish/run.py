@@ -18,7 +18,7 @@ from typing import Callable
 from pipelines.core import datasets, deployment, errors, formats, keyed, locks, outputs, publication, text
 from pipelines.core.text import failure
 from pipelines.core.folders import Folders
-from pipelines.publish import build, index, jobs, manifest, public, scoping, signatures, staging
+from pipelines.publish import build, index, jobs, manifest, public, scoping, signatures, sources, staging
 from pipelines.publish.build import Request
 from pipelines.publish.manifest import Manifest
 from pipelines.units.period import Period
@@ -166,5 +166,5 @@ def validate_only(period: Period, data_dir: Path | str = "data", reports_dir: Pa
     say(text.t(lang, "run.validate_only", period=period, folder=raw.period_dir(folders.data, period)))
     frames = raw.read_period(folders.data, period)
     scope = scoping.scope_of(period, folders.data, site, scope, lang, say, lambda: reported_communes(frames))
-    checked = build.settled(folders, period, scope, frames, site, as_of, text.speaker(say, lang))[0]
+    checked = sources.settled(folders, period, scope, frames, site, as_of, text.speaker(say, lang))[0]
     return build.validate(period, folders.data, frames, checked.communes, lang)

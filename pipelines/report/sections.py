@@ -134,6 +134,14 @@ def corrections_withheld(ctx: ReportContext) -> int:
     return disclosure.corrections_shown(ctx, list(unit_corrections(ctx)["form"])).count(False)
 
 
+def unchecked(ctx: ReportContext) -> bool:
+    """Whether no raw form was validated: a run from packages alone (pipelines.publish.sources), whose
+    processed data hold the packages used and no breakdown (breakdowns are of raw forms' communes)."""
+    from pipelines.report import breakdown_tables
+
+    return bool(disclosure.packages_used(ctx)) and breakdown_tables.read_breakdowns(ctx).empty
+
+
 def data_quality_html(ctx: ReportContext) -> str:
     """Appendix: who reported (when the run recorded it), the validation warnings of the period, and
     the corrections communes sent; in the
@@ -141,6 +149,7 @@ def data_quality_html(ctx: ReportContext) -> str:
     messages, left_out = disclosure.warnings_shown(ctx, validation_warnings(ctx))
     return templates.render("quality.html.j2", ctx, messages=list(messages["message"]), corrections=corrections(ctx),
                             coverage=narrative.coverage_line(ctx),
+                            unchecked=unchecked(ctx),
                             withheld=disclosure.withheld(ctx, "warnings", left_out),
                             corrections_withheld=disclosure.withheld(ctx, "corrections", corrections_withheld(ctx)))
 

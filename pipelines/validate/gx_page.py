@@ -76,7 +76,10 @@ def validation_page(outcome: ValidationOutcome, period: object, lang: str = "vi"
     verdict = (words("verdict_errors") if not outcome.ok else
                words("verdict_warnings", warnings=len(outcome.warnings)) if outcome.problems
                else words("verdict_clean"))
-    page = view.render(document, period=period, verdict=words("verdict", verdict=verdict), lang=lang,
+    if not outcome.problems and not outcome.results:  # nothing was validated: figures from packages alone
+        verdict = None
+    page = view.render(document, period=period, lang=lang,
+                       verdict=words("verdict", verdict=verdict) if verdict else words("nothing_checked"),
                        made_by=words("made_by", version=gx.__version__))
     # GX links each suite name to its page in a Data Docs site, which we don't build.
     page = re.sub(r'<a href="(?:\.\./)+expectations/[^"]*" >([^<]*)</a>', r"\1", page)
