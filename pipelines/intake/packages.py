@@ -59,13 +59,11 @@ def hash_file(path: Path) -> Path:
     return path.with_name(path.name + HASH_SUFFIX)
 
 
-@dataclass(frozen=True)
-class Package:
-    """A package proved intact: where it is, what it says, and its members' bytes."""
-    path: Path
-    digest: str                 # SHA-256 of the zip
+class Described:
+    """What a package, or an imported SDMX file (pipelines.publish.sdmx_import), says of itself in its
+    `meta`: the period, the maker's unit and the communes whose figures it holds. The import checks
+    ask these of both alike."""
     meta: dict
-    members: dict[str, bytes]
 
     @property
     def period(self) -> str:
@@ -80,6 +78,15 @@ class Package:
     @property
     def communes(self) -> list[str]:
         return [str(code) for code in self.meta["communes"]]
+
+
+@dataclass(frozen=True)
+class Package(Described):
+    """A package proved intact: where it is, what it says, and its members' bytes."""
+    path: Path
+    digest: str                 # SHA-256 of the zip
+    meta: dict
+    members: dict[str, bytes]
 
     def table(self, name: str) -> pd.DataFrame | None:
         """A processed table of the package (`indicators.parquet`, `history.parquet`…), or None."""

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.indicators import catalogue
-from pipelines.intake.packages import refused
+from pipelines.intake.packages import Described, refused
 from pipelines.publish.exports import periods, sdmx
 from pipelines.units import reference
 from pipelines.units.period import Period
@@ -51,26 +51,13 @@ def structure_of(path: Path) -> Path | None:
 
 
 @dataclass(frozen=True)
-class Figures:
+class Figures(Described):
     """An SDMX-CSV file read against its structure, with what pipelines.publish.imports asks of a package."""
     path: Path
     structure: Path
     digest: str                # SHA-256 of the data file
     meta: dict                 # period, unit_list, unit, communes, date
     rows: pd.DataFrame         # level, unit_code, period, indicator_id, numerator, denominator
-
-    @property
-    def period(self) -> str:
-        return str(self.meta["period"])
-
-    @property
-    def unit(self) -> tuple[str, str, str]:
-        unit = self.meta["unit"]
-        return str(unit["level"]), str(unit["code"]), str(unit["name"])
-
-    @property
-    def communes(self) -> list[str]:
-        return list(self.meta["communes"])
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The figures as a package's `indicators.parquet`; an SDMX file holds no other table."""
