@@ -92,6 +92,7 @@ def commune_on_cluster(cluster, tmp_path_factory):
     return work, status, out, err, address, workers
 
 
+@pytest.mark.slow
 def test_a_commune_on_a_dask_cluster_gives_the_bytes_of_the_run_s_own_process(commune_on_cluster, published_variants):
     work, status, out, err, address, _ = commune_on_cluster
     assert (status, err) == (0, "")

@@ -176,8 +176,8 @@ def changed(first):
 RUN = ("run", "--period", "2024", *SCOPE, "--reports-dir", "reports")
 
 
-@pytest.mark.parametrize("point", [pytest.param("validation", marks=pytest.mark.slow), "rendering",
-                                   pytest.param("publication-1", marks=pytest.mark.slow)])
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["validation", "rendering", "publication-1"])
 def test_a_kill_leaves_the_published_bytes_and_the_raw_files(changed, point):
     work, published, raw = changed
     status, out, _, pid = _baocao(work, *RUN, env={"BAOCAO_KILL_AT": point})
@@ -192,6 +192,7 @@ def test_a_kill_leaves_the_published_bytes_and_the_raw_files(changed, point):
     assert tree_bytes(work / "data" / "raw") == raw, point
 
 
+@pytest.mark.slow
 def test_after_the_kills_a_run_publishes_the_new_figures_and_verify_names_the_signed_document(changed):
     work, published, raw = changed
     status, out, err, _ = _baocao(work, *RUN)

@@ -120,6 +120,7 @@ def test_a_package_is_never_public(published, capsys):
                            "bỏ --edition public\n")
 
 
+@pytest.mark.slow
 def test_a_province_from_the_package_has_the_rows_of_one_from_the_raw_files(provinces, published):
     from_raw, from_package = provinces
     raw_rows = pd.read_parquet(from_raw / datasets.INDICATORS)
@@ -148,6 +149,7 @@ def test_a_province_from_the_package_has_the_rows_of_one_from_the_raw_files(prov
     assert public == [{"level": "district", "code": "198", "name": "Huyện Bình Liêu", "date": used[0]["date"]}]
 
 
+@pytest.mark.slow
 def test_the_appendix_names_each_package_and_the_public_one_no_hash(provinces, published):
     from pipelines.report import context, sections
 

@@ -74,6 +74,7 @@ def _bytes(frame: pd.DataFrame) -> bytes:
     return stream.getvalue()
 
 
+@pytest.mark.slow
 def test_a_national_run_from_province_packages_alone_gives_the_same_figures(ministries):
     from_raw, from_package, _ = ministries
     raw_rows = pd.read_parquet(from_raw / datasets.INDICATORS)
@@ -87,6 +88,7 @@ def test_a_national_run_from_province_packages_alone_gives_the_same_figures(mini
     assert [(u["level"], u["code"], u["name"], u["file"]) for u in used] == [("province", "22", "Tỉnh Quảng Ninh", NAME)]
 
 
+@pytest.mark.slow
 def test_history_and_trends_come_from_the_package_history(ministries):
     from_raw, from_package, _ = ministries
     for name in (datasets.HISTORY, datasets.TRENDS):
@@ -97,6 +99,7 @@ def test_history_and_trends_come_from_the_package_history(ministries):
         ("2022", True), ("2023", True), ("2024", True), ("2025", False)]
 
 
+@pytest.mark.slow
 def test_the_run_says_there_is_nothing_to_validate(ministries):
     lines = ministries[2]
     assert (f"[2/6] Kỳ 2025 không có biểu số liệu gốc của xã nào: không có gì để kiểm tra; số liệu lấy từ 1 gói đã nhập, "
@@ -118,6 +121,7 @@ def test_without_raw_files_nor_package_the_run_stops_as_ever(tmp_path, capsys):
     assert done.stderr == f"LỖI: không có dữ liệu thô cho kỳ 2025: thiếu thư mục {data / 'raw' / '2025'}\n"
 
 
+@pytest.mark.slow
 def test_the_report_and_the_validation_page_say_nothing_was_validated(ministries):
     from pipelines.report import context, sections
     from pipelines.validate.gx_page import validation_page
