@@ -106,6 +106,7 @@ def test_a_commune_on_a_dask_cluster_gives_the_bytes_of_the_run_s_own_process(co
     assert {name: mine[name] for name in common} == {name: theirs[name] for name in common}
 
 
+@pytest.mark.slow
 def test_the_cluster_workers_keep_no_kernel_after_the_run(commune_on_cluster):
     workers = commune_on_cluster[5]
     assert [cmd for cmd in _descendants(workers.pid) if "ipykernel" in cmd] == []
