@@ -341,6 +341,7 @@ def test_a_formula_is_read_by_the_value_excel_saved_with_it(tmp_path):
     assert written == sample_lines("population.csv", CODE)  # 668 = 229 + 232 + 207, as typed in the sample
 
 
+@pytest.mark.slow  # a long stress case (ten thousand rows or more), run by make test-all
 def test_a_workbook_repeating_one_communes_rows_is_refused_with_one_line(tmp_path):
     def repeat(ws):
         if ws.title == "population":
