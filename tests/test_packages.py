@@ -223,8 +223,21 @@ def test_a_package_that_contradicts_one_already_there_is_refused_naming_both(exp
     other = _altered(exported[0], tmp_path / "sent", "district-198-2024-lan-2.baocao.zip")
     done = baocao_here(capsys, "import", "--period", "2024", other, "--data-dir", data)
     assert done.returncode == 2
-    assert done.stderr == (f"district-198-2024-lan-2.baocao.zip: số liệu của xã 06838 khác với gói đã có {NAME}\n")
+    assert done.stderr == (f"district-198-2024-lan-2.baocao.zip: số liệu của xã 06838 khác với gói đã có {NAME} "
+                           "(gói đã sửa của cùng đơn vị: nhập lại với --replace)\n")
     assert sorted(p.name for p in (data / "packages" / "2024").iterdir()) == [NAME, NAME + ".sha256"]
+
+
+def test_a_corrected_package_of_the_same_unit_replaces_the_stored_one_when_asked(exported, tmp_path, capsys):
+    data = _deployment(tmp_path, "province:22")
+    assert baocao_here(capsys, "import", "--period", "2024", exported[0], "--data-dir", data).returncode == 0
+    other = _altered(exported[0], tmp_path / "sent", "district-198-2024-lan-2.baocao.zip")
+    done = baocao_here(capsys, "import", "--period", "2024", other, "--replace", "--data-dir", data)
+    assert done.returncode == 0, done.stderr
+    stored = data / "packages" / "2024"
+    assert sorted(p.name for p in stored.iterdir()) == ["district-198-2024-lan-2.baocao.zip",
+                                                        "district-198-2024-lan-2.baocao.zip.sha256"]
+    assert (stored / "district-198-2024-lan-2.baocao.zip").read_bytes() == other.read_bytes()
 
 
 def test_a_package_that_contradicts_the_raw_files_is_refused_naming_both(exported, tmp_path, capsys):

@@ -20,6 +20,7 @@ def add_import(commands, period, say, scope, locking) -> None:
     imported.add_argument("--period", required=True, type=period, help=say("help.period"))
     imported.add_argument("packages", nargs="+", type=Path, help=say("help.import.packages"))
     imported.add_argument("--scope", default=None, type=scope, help=say("help.import.scope"))
+    imported.add_argument("--replace", action="store_true", help=say("help.import.replace"))
     imported.add_argument("--data-dir", type=Path, default=Path("data"), help=say("help.data_dir"))
     imported.add_argument("--lang", choices=("vi", "en"), default="vi", help=say("help.lang"))
     imported.set_defaults(reports_dir=None, public_dir=None)  # not written; the trees are still checked apart
@@ -56,7 +57,7 @@ def import_packages(args, say: Callable[[str], None], tell: Callable[..., None])
     site = deployment.load(args.data_dir)
     scope = scoping.scope_of(args.period, args.data_dir, site, args.scope, args.lang, lambda line: tell(line, sys.stderr))
     try:
-        stored = imports.import_packages(Folders.at(args.data_dir), args.period, args.packages, scope)
+        stored = imports.import_packages(Folders.at(args.data_dir), args.period, args.packages, scope, args.replace)
     except imports.ImportRefused as refused:
         for line in refused.lines_in(args.lang):
             tell(line, sys.stderr)

@@ -117,10 +117,15 @@ def _files(package: Package | sdmx_import.Figures, place: Path) -> list[tuple[Pa
     return [(target, package.path.read_bytes()), (packages.hash_file(target), packages.hash_file(package.path).read_bytes())]
 
 
-def import_packages(folders: Folders, period: Period, paths: list[Path], scope: Scope) -> list[Path]:
+def import_packages(folders: Folders, period: Period, paths: list[Path], scope: Scope,
+                    replace: bool = False) -> list[Path]:
     """Check every package (or SDMX-CSV file: pipelines.publish.sdmx_import) and store them all in
     `<data>/packages/<period>/`, or store none and raise ImportRefused with one line per file
-    refused. Returns the stored paths."""
+    refused. Returns the stored paths.
+
+    `replace` (`baocao import --replace`): a unit that corrected its figures sends its package again;
+    what is stored of the same unit is then not a contradiction but the version the new one replaces,
+    and is removed once the new one is stored (the raw files are still checked against it)."""
     place = folders.packages_of(period)
     there = {package.path.name: package for package in stored(folders, period)}
     lines, accepted = [], []
@@ -128,21 +133,36 @@ def import_packages(folders: Folders, period: Period, paths: list[Path], scope: 
         try:
             package = _read(Path(path), period)
             _check(package, period, scope)
-            _agrees(package, [*there.values(), *accepted], folders, period)
+            kept = [old for old in there.values() if not (replace and old.unit[:2] == package.unit[:2])]
+            _agrees(package, [*kept, *accepted], folders, period)
         except PackageRefused as error:
             lines.append(error)
             continue
         accepted.append(package)
     if lines:
         raise ImportRefused(lines)
-    done = []
+    done, written = [], set()
     for package in accepted:
         outputs.make_folder(place, INTERNAL_MODES[0])
         files = _files(package, place)
         for target, data in files:
             outputs.write_bytes(target, data)
+            written.add(target)
         done.append(files[0][0])
+    units = {package.unit[:2] for package in accepted}
+    for old in there.values() if replace else ():
+        if old.unit[:2] in units:
+            for path in _kept_files(old):
+                if path not in written:
+                    path.unlink(missing_ok=True)
     return done
+
+
+def _kept_files(package: Package | sdmx_import.Figures) -> list[Path]:
+    """The files that store an imported package or SDMX-CSV file in `<data>/packages/<period>/`."""
+    if isinstance(package, sdmx_import.Figures):
+        return [package.path, package.structure]
+    return [package.path, packages.hash_file(package.path)]
 
 
 def _agrees(package: Package, others: list[Package], folders: Folders, period: Period) -> None:
