@@ -31,23 +31,25 @@ def empty_forms() -> dict[str, pd.DataFrame]:
 def earlier_rows(tables: list[pd.DataFrame], period: str) -> pd.DataFrame:
     """The commune rows of the periods before `period` in the packages' history tables: period,
     unit_code, indicator_id, numerator, denominator (a period's rows from the first package holding them)."""
-    rows = [table[(table["level"] == "commune") & (table["period"].astype(str) != period)][["period", *KEY, *PARTS]]
-            for table in tables if table is not None]
-    if not rows:
-        return pd.DataFrame(columns=["period", *KEY, *PARTS])
-    found = pd.concat(rows, ignore_index=True).astype({"period": "string", "unit_code": "string", "indicator_id": "string"})
-    return found.drop_duplicates(["period", *KEY]).reset_index(drop=True)
+    return _commune_parts(tables, period, this_period=False)
 
 
 def commune_rows(tables: list[pd.DataFrame], period: str) -> pd.DataFrame:
     """The commune rows of `period` in the packages' tables (indicators or history), one per
     commune and indicator: unit_code, indicator_id, numerator, denominator."""
-    rows = [table[(table["level"] == "commune") & (table["period"].astype(str) == period)][KEY + PARTS]
+    return _commune_parts(tables, period, this_period=True)
+
+
+def _commune_parts(tables: list[pd.DataFrame], period: str, this_period: bool) -> pd.DataFrame:
+    """The commune rows of `period` (or of every other period, with its `period` column) in `tables`,
+    the first table's row kept where several hold one."""
+    key = KEY if this_period else ["period", *KEY]
+    rows = [table[(table["level"] == "commune") & ((table["period"].astype(str) == period) == this_period)][key + PARTS]
             for table in tables if table is not None]
     if not rows:
-        return pd.DataFrame(columns=KEY + PARTS)
-    found = pd.concat(rows, ignore_index=True).astype({"unit_code": "string", "indicator_id": "string"})
-    return found.drop_duplicates(KEY).reset_index(drop=True)
+        return pd.DataFrame(columns=key + PARTS)
+    found = pd.concat(rows, ignore_index=True).astype({column: "string" for column in key})
+    return found.drop_duplicates(key).reset_index(drop=True)
 
 
 def overlay(given: pd.DataFrame | None, indicator: str, codes: list[str], num: np.ndarray,
